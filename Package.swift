@@ -73,6 +73,7 @@ let package = Package(
                 "HallmarkPKI",
                 "HallmarkNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

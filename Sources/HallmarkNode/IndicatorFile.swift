@@ -1,0 +1,271 @@
+import Foundation
+import HallmarkCore
+
+/// A file of indicators to import: CSV with a header, or JSON Lines, chosen by the file's extension.
+///
+/// The whole file is parsed and validated before anything is submitted, so a bad line rejects the
+/// file whole and nothing of it is half-imported.
+public enum IndicatorFile {
+    /// The accepted formats.
+    public enum Format: Sendable {
+        /// CSV (RFC 4180 quoting) whose header names `kind,value` and optionally `confidence,reason,expires,note`.
+        case csv
+        /// One JSON object a line: `{"kind": …, "value": …, "confidence": …, "reason": …, "expires": …, "note": …}`.
+        case jsonLines
+
+        /// The format for a file name: `.csv`, or `.jsonl` / `.ndjson`.
+        /// - Throws: ``HallmarkError`` `invalid-value` for any other extension.
+        public init(fileName: String) throws {
+            switch URL(fileURLWithPath: fileName).pathExtension.lowercased() {
+            case "csv": self = .csv
+            case "jsonl", "ndjson": self = .jsonLines
+            default:
+                throw HallmarkError(
+                    .invalidValue,
+                    "cannot tell the file's format from its name: use .csv or .jsonl",
+                    location: fileName
+                )
+            }
+        }
+    }
+
+    /// The largest file accepted.
+    public static let maximumFileSize = 512 << 20
+    /// The longest line accepted.
+    public static let maximumLineLength = 8 << 10
+
+    /// The columns a CSV header may name.
+    static let columns = ["kind", "value", "confidence", "reason", "expires", "note"]
+
+    /// Reads and validates every line of the file at `path`.
+    /// - Parameters:
+    ///   - progress: Called now and then with the bytes parsed so far and the file's size.
+    /// - Throws: ``HallmarkError`` naming the file, the line and what is wrong.
+    public static func read(
+        path: String,
+        now: Timestamp,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [Submission] {
+        let format = try Format(fileName: path)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > maximumFileSize {
+            throw HallmarkError(.invalidValue, "file is \(size) bytes, the limit is \(maximumFileSize)", location: path)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HallmarkError(.fileProblem, "cannot read the file", location: path)
+        }
+        return try parse([UInt8](data), format: format, fileName: name, now: now, progress: progress)
+    }
+
+    /// Parses file contents already in memory. See ``read(path:now:progress:)``.
+    public static func parse(
+        _ bytes: [UInt8],
+        format: Format,
+        fileName: String,
+        now: Timestamp,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [Submission] {
+        var submissions: [Submission] = []
+        var header: [String]?
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            lineNumber += 1
+            var line = bytes[start..<end]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            let location = "\(fileName):\(lineNumber)"
+            defer { start = end + 1 }
+            if lineNumber % 4096 == 0 { progress?(end, bytes.count) }
+            guard line.count <= maximumLineLength else {
+                throw HallmarkError(.invalidValue, "line is \(line.count) bytes, the limit is \(maximumLineLength)", location: location)
+            }
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+            do {
+                switch format {
+                case .csv:
+                    let fields = try CSVLine.fields(of: line)
+                    guard let columns = header else {
+                        header = try csvHeader(fields)
+                        continue
+                    }
+                    submissions.append(try csvSubmission(fields, columns: columns, now: now))
+                case .jsonLines:
+                    submissions.append(try jsonSubmission(line, now: now))
+                }
+            } catch let error as HallmarkError {
+                throw error.at(location)
+            }
+        }
+        progress?(bytes.count, bytes.count)
+        if format == .csv, header == nil {
+            throw HallmarkError(.invalidValue, "empty file: expected a header line 'kind,value,…'", location: fileName)
+        }
+        return submissions
+    }
+
+    private static func csvHeader(_ fields: [[UInt8]]) throws -> [String] {
+        let names = fields.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace().lowercased() }
+        guard names.count >= 2, names[0] == "kind", names[1] == "value" else {
+            throw HallmarkError(.invalidValue, "the header must start with 'kind,value' (optional columns: confidence, reason, expires, note)")
+        }
+        for (position, name) in names.enumerated() {
+            guard columns.contains(name) else {
+                throw HallmarkError(.invalidValue, "unknown column '\(name)' in the header (known: \(columns.joined(separator: ", ")))")
+            }
+            guard !names[..<position].contains(name) else {
+                throw HallmarkError(.invalidValue, "column '\(name)' appears twice in the header")
+            }
+        }
+        return names
+    }
+
+    private static func csvSubmission(_ fields: [[UInt8]], columns: [String], now: Timestamp) throws -> Submission {
+        guard fields.count == columns.count else {
+            throw HallmarkError(.invalidValue, "expected \(columns.count) fields as in the header, got \(fields.count)")
+        }
+        var text: [String: String] = [:]
+        var rawValue: [UInt8] = []
+        for (column, field) in zip(columns, fields) {
+            if column == "value" {
+                rawValue = field
+                continue
+            }
+            guard let string = String(validating: field, as: UTF8.self) else {
+                throw HallmarkError(.invalidValue, "\(column): not valid UTF-8")
+            }
+            text[column] = string
+        }
+        let kind = try IndicatorKind(parsing: text["kind"] ?? "")
+        return try submission(
+            identifier: field("value") { try Identifier(kind: kind, utf8: rawValue) },
+            confidence: text["confidence"].flatMap { $0.isEmpty ? nil : $0 },
+            reason: text["reason"],
+            expires: text["expires"],
+            note: text["note"],
+            now: now
+        )
+    }
+
+    private static func jsonSubmission(_ line: ArraySlice<UInt8>, now: Timestamp) throws -> Submission {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            throw HallmarkError(.invalidValue, "line is not valid UTF-8")
+        }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                throw HallmarkError(.invalidValue, "expected a JSON object")
+            }
+            object = parsed
+        } catch let error as HallmarkError {
+            throw error
+        } catch {
+            throw HallmarkError(.invalidValue, "not valid JSON")
+        }
+        for key in object.keys where !columns.contains(key) {
+            throw HallmarkError(.invalidValue, "unknown field '\(key)' (known: \(columns.joined(separator: ", ")))")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let string = value as? String else { throw HallmarkError(.invalidValue, "\(key): expected a string") }
+            return string
+        }
+        var confidence: String?
+        if let value = object["confidence"], !(value is NSNull) {
+            guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue) else {
+                throw HallmarkError(.invalidValue, "confidence: expected a whole number from 0 to 100")
+            }
+            confidence = String(exact)
+        }
+        guard let kindName = try string("kind") else { throw HallmarkError(.invalidValue, "kind: missing") }
+        let kind = try IndicatorKind(parsing: kindName)
+        guard let value = try string("value") else { throw HallmarkError(.invalidValue, "value: missing") }
+        return try submission(
+            identifier: field("value") { try Identifier(kind: kind, value: value) },
+            confidence: confidence,
+            reason: try string("reason"),
+            expires: try string("expires"),
+            note: try string("note"),
+            now: now
+        )
+    }
+
+    /// Builds a submission from optional text fields, as the CLI does from its options.
+    static func submission(
+        identifier: Identifier,
+        confidence: String?,
+        reason: String?,
+        expires: String?,
+        note: String?,
+        now: Timestamp
+    ) throws -> Submission {
+        var submission = Submission(identifier: identifier)
+        if let confidence {
+            guard let value = Int(confidence.trimmingASCIIWhitespace()), (0...100).contains(value) else {
+                throw HallmarkError(.invalidValue, "confidence: '\(confidence)' is not a whole number from 0 to 100")
+            }
+            submission.confidence = value
+        }
+        if let reason, !reason.isEmpty { submission.reason = reason.trimmingASCIIWhitespace() }
+        if let expires, !expires.trimmingASCIIWhitespace().isEmpty {
+            submission.expires = try field("expires") { try ExpiryParser.parse(expires, now: now) }
+        }
+        if let note { submission.note = note }
+        try submission.validate()
+        return submission
+    }
+
+    private static func field<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as HallmarkError {
+            throw HallmarkError(error.code, "\(name): \(error.message)")
+        }
+    }
+}
+
+/// Splits one CSV line into fields (RFC 4180 quoting within the line).
+enum CSVLine {
+    static func fields(of line: ArraySlice<UInt8>) throws -> [[UInt8]] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var index = line.startIndex
+        var quoted = false
+        var fieldStart = true
+        while index < line.endIndex {
+            let byte = line[index]
+            if quoted {
+                if byte == quote {
+                    if index + 1 < line.endIndex, line[index + 1] == quote {
+                        field.append(quote)
+                        index += 1
+                    } else {
+                        quoted = false
+                        if index + 1 < line.endIndex, line[index + 1] != comma {
+                            throw HallmarkError(.invalidValue, "unexpected character after a closing quote")
+                        }
+                    }
+                } else {
+                    field.append(byte)
+                }
+            } else if byte == comma {
+                fields.append(field)
+                field = []
+                fieldStart = true
+                index += 1
+                continue
+            } else if byte == quote && fieldStart {
+                quoted = true
+            } else {
+                field.append(byte)
+            }
+            fieldStart = false
+            index += 1
+        }
+        guard !quoted else { throw HallmarkError(.invalidValue, "unterminated quoted field") }
+        fields.append(field)
+        return fields
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HallmarkCore
+import HallmarkPKI
+import HallmarkStore
+import Logging
+
+/// One alliance member's node: its identity, its store and its filter, and the operations its
+/// users run — submit, import, retract, dispute, check, audit, status.
+///
+/// Safe to share between tasks. Writes to the member's own log are serialized by the store.
+public final class MemberNode: Sendable {
+    /// The member's credentials and the alliance's trust anchors.
+    public let identity: NodeIdentity
+    /// The persistent state.
+    public let store: HallmarkStore
+    let digester: IndicatorDigester
+    let logger: Logger
+
+    init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
+        self.identity = identity
+        self.store = store
+        self.digester = IndicatorDigester(key: identity.allianceKey)
+        self.logger = logger
+    }
+
+    /// Makes `dataDirectory` a new store for the member whose credentials are given, after checking
+    /// them: the certificate must be issued by the alliance CA, the key must match it, the alliance key must parse.
+    /// - Throws: ``HallmarkError`` naming the file and the problem; nothing is written then.
+    public static func initialize(
+        dataDirectory: URL,
+        memberCertificate: URL,
+        memberKey: URL,
+        allianceCA: URL,
+        allianceKey: URL,
+        logger: Logger
+    ) async throws -> MemberNode {
+        let identity = try await NodeIdentity.load(
+            memberCertificate: memberCertificate,
+            memberKey: memberKey,
+            allianceCA: allianceCA,
+            allianceKey: allianceKey
+        )
+        let storePath = dataDirectory.appendingPathComponent(HallmarkStore.databaseFileName).path
+        if FileManager.default.fileExists(atPath: storePath) {
+            throw HallmarkError(.storeProblem, "a Hallmark store already exists here", location: dataDirectory.path)
+        }
+        try identity.install(into: dataDirectory)
+        let store = try HallmarkStore.create(in: dataDirectory, selfMember: identity.member, logger: logger)
+        try await store.recordMember(
+            identity.member,
+            certificatePEM: identity.certificatePEM,
+            fingerprint: identity.fingerprint
+        )
+        logger.info("store created", metadata: ["member": "\(identity.member)", "data": "\(dataDirectory.path)"])
+        return MemberNode(identity: identity, store: store, logger: logger)
+    }
+
+    /// Opens the node whose data folder is `dataDirectory`.
+    /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
+    public static func open(dataDirectory: URL, logger: Logger) async throws -> MemberNode {
+        let store = try HallmarkStore.open(in: dataDirectory, logger: logger)
+        let identity = try await NodeIdentity.load(installedIn: dataDirectory)
+        guard identity.member == store.selfMember else {
+            throw HallmarkError(
+                .storeProblem,
+                "the store belongs to \(store.selfMember) but the installed certificate is \(identity.member)",
+                location: dataDirectory.path
+            )
+        }
+        return MemberNode(identity: identity, store: store, logger: logger)
+    }
+
+    /// Saves the filter snapshot so the next start is fast.
+    public func close() async throws {
+        try await store.saveFilterSnapshot()
+    }
+
+    /// The digest under which `identifier` is shared: keyed for most kinds, the hash itself for `image-pdq`.
+    public func digest(of identifier: Identifier) -> Hash256 {
+        digester.digest(of: identifier)
+    }
+
+    /// What `hallmark status` shows.
+    public func status() async throws -> NodeStatus {
+        let statistics = try await store.statistics()
+        return NodeStatus(
+            member: identity.member,
+            dataDirectory: store.directory,
+            allianceKeyID: identity.allianceKey.id,
+            ownLogSize: statistics.logs.first { $0.origin == identity.member }?.treeSize ?? 0,
+            store: statistics
+        )
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import HallmarkCore
+import HallmarkStore
+
+/// What `hallmark status` shows.
+public struct NodeStatus: Sendable {
+    /// This node's member.
+    public var member: MemberID
+    /// The data folder.
+    public var dataDirectory: URL
+    /// The alliance key id digests are made with.
+    public var allianceKeyID: String
+    /// The size of this member's own log.
+    public var ownLogSize: UInt64
+    /// Store figures: listed indicators by kind, logs held, filter.
+    public var store: StoreStatistics
+}

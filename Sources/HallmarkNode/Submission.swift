@@ -1,0 +1,62 @@
+import HallmarkCore
+
+/// A member's assertion about one identifier, before it becomes an entry in its log.
+public struct Submission: Sendable, Equatable {
+    /// The confidence used when none is given.
+    public static let defaultConfidence = 90
+    /// The reason code used when none is given.
+    public static let defaultReason = "counterfeit"
+
+    /// The identifier, normalized.
+    public var identifier: Identifier
+    /// Confidence, 0–100.
+    public var confidence: Int
+    /// Reason code (`[a-z0-9._-]`, 1–64 characters).
+    public var reason: String
+    /// When the assertion lapses, if ever.
+    public var expires: Timestamp?
+    /// A short note (at most 280 bytes), shared with the alliance.
+    public var note: String
+
+    /// Creates a submission; values are validated when it becomes an entry.
+    public init(
+        identifier: Identifier,
+        confidence: Int = Submission.defaultConfidence,
+        reason: String = Submission.defaultReason,
+        expires: Timestamp? = nil,
+        note: String = ""
+    ) {
+        self.identifier = identifier
+        self.confidence = confidence
+        self.reason = reason
+        self.expires = expires
+        self.note = note
+    }
+}
+
+extension Submission {
+    /// Checks the fields an entry will carry (confidence, reason, note, expiry) without making one.
+    ///
+    /// Reuses ``Entry``'s own validation so that the rules live in one place.
+    /// - Throws: ``HallmarkError`` `invalid-value` naming the field.
+    public func validate() throws {
+        guard (0...100).contains(confidence) else {
+            throw HallmarkError(.invalidValue, "confidence must be from 0 to 100, got \(confidence)", location: "confidence")
+        }
+        _ = try Entry(
+            origin: Self.validationOrigin,
+            index: 0,
+            time: Timestamp(millisecondsSince1970: 0),
+            action: .assert,
+            kind: identifier.kind,
+            digest: .zero,
+            keyID: "",
+            confidence: UInt8(confidence),
+            reason: reason,
+            expires: expires,
+            note: note
+        )
+    }
+
+    private static let validationOrigin = try! MemberID("validation")
+}

@@ -1,0 +1,29 @@
+import HallmarkCore
+import HallmarkStore
+
+/// The answer to "is this identifier known-bad, and who says so?".
+public struct Verdict: Sendable {
+    /// Whether the identifier is listed.
+    public enum Status: String, Sendable {
+        /// At least one member's assertion stands.
+        case listed
+        /// No member's assertion stands.
+        case notListed = "not_listed"
+    }
+
+    /// The identifier asked about, when it was given raw (not as a digest).
+    public var identifier: Identifier?
+    /// The identifier's kind.
+    public var kind: IndicatorKind
+    /// The digest looked up.
+    public var digest: Hash256
+    /// The answer.
+    public var status: Status
+    /// Every origin whose assertion stands, with confidence, reason, first/last seen, expiry, disputes and the hop it came by.
+    public var origins: [AssertionRecord]
+    /// Whether the Bloom filter said "maybe" but the exact index found nothing in force (a false positive, or a lapsed listing).
+    public var filterFalsePositive: Bool
+
+    /// Whether ``status`` is ``Status/listed``.
+    public var isListed: Bool { status == .listed }
+}

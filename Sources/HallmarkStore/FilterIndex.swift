@@ -1,0 +1,118 @@
+import Foundation
+import HallmarkCore
+import Logging
+import Synchronization
+
+/// The in-memory Bloom filter over every listed digest, with its on-disk snapshot.
+///
+/// Lookups take the lock only for the few nanoseconds of the probe; a rebuilt filter is built
+/// outside the lock and swapped in whole, so checks never wait for a rebuild.
+final class FilterIndex: Sendable {
+    /// The filter's target false-positive rate.
+    static let falsePositiveRate = 0.001
+    /// The smallest capacity a filter is built for, so that a young store does not resize often.
+    static let minimumCapacity = 1 << 20
+
+    struct State {
+        var filter: SplitBlockBloomFilter
+        var capacity: Int
+    }
+
+    let snapshotURL: URL
+    let seed: UInt64
+    private let state: Mutex<State>
+    private let logger: Logger
+
+    init(snapshotURL: URL, seed: UInt64, logger: Logger) {
+        self.snapshotURL = snapshotURL
+        self.seed = seed
+        self.logger = logger
+        let capacity = Self.minimumCapacity
+        let filter = SplitBlockBloomFilter(expectedCount: capacity, falsePositiveRate: Self.falsePositiveRate, seed: seed)
+        self.state = Mutex(State(filter: filter, capacity: capacity))
+    }
+
+    /// Whether `digest` may be listed; `false` is definitive.
+    func mayContain(_ digest: Hash256) -> Bool {
+        state.withLock { $0.filter.mayContain(digest) }
+    }
+
+    /// Probes many digests under one lock acquisition.
+    func mayContain(_ digests: [Hash256]) -> [Bool] {
+        state.withLock { state in digests.map { state.filter.mayContain($0) } }
+    }
+
+    /// Adds digests; returns `true` when the filter now holds more than it was sized for and should be rebuilt.
+    @discardableResult
+    func insert(_ digests: [Hash256]) -> Bool {
+        guard !digests.isEmpty else { return false }
+        return state.withLock { state in
+            for digest in digests { state.filter.insert(digest) }
+            return state.filter.insertedCount > state.capacity
+        }
+    }
+
+    /// Replaces the filter with one built from `digests`, sized with room to grow.
+    func rebuild(from digests: [Hash256]) {
+        let capacity = max(Self.minimumCapacity, digests.count * 2)
+        var filter = SplitBlockBloomFilter(expectedCount: capacity, falsePositiveRate: Self.falsePositiveRate, seed: seed)
+        for digest in digests { filter.insert(digest) }
+        state.withLock { $0 = State(filter: filter, capacity: capacity) }
+    }
+
+    /// Loads the snapshot if it exists, is intact, uses this store's seed and was taken at `stateTag`.
+    /// - Returns: whether the snapshot was loaded; `false` means the caller must rebuild.
+    func loadSnapshot(expectedStateTag: Hash256) -> Bool {
+        guard let bytes = FileManager.default.contents(atPath: snapshotURL.path) else { return false }
+        do {
+            let (filter, tag) = try SplitBlockBloomFilter.load(snapshot: bytes)
+            guard tag == expectedStateTag, filter.seed == seed else {
+                logger.info("filter snapshot is stale; rebuilding", metadata: ["filter.snapshot": "\(snapshotURL.path)"])
+                return false
+            }
+            let capacity = max(Self.minimumCapacity, filter.capacity(atFalsePositiveRate: Self.falsePositiveRate))
+            state.withLock { $0 = State(filter: filter, capacity: capacity) }
+            return true
+        } catch {
+            logger.warning(
+                "filter snapshot is unreadable; rebuilding",
+                metadata: ["filter.snapshot": "\(snapshotURL.path)", "error": "\(error)"]
+            )
+            return false
+        }
+    }
+
+    /// Writes the snapshot atomically (a temporary file renamed over the old one).
+    func saveSnapshot(stateTag: Hash256) throws {
+        let bytes = state.withLock { $0.filter.snapshot(stateTag: stateTag) }
+        do {
+            try Data(bytes).write(to: snapshotURL, options: .atomic)
+        } catch {
+            throw HallmarkError(.fileProblem, "cannot write the filter snapshot: \(error.localizedDescription)", location: snapshotURL.path)
+        }
+    }
+
+    /// Figures for `hallmark status`.
+    var statistics: FilterStatistics {
+        state.withLock { state in
+            FilterStatistics(
+                byteCount: state.filter.byteCount,
+                insertedCount: state.filter.insertedCount,
+                capacity: state.capacity,
+                expectedFalsePositiveRate: state.filter.expectedFalsePositiveRate(forCount: state.filter.insertedCount)
+            )
+        }
+    }
+}
+
+/// Size and accuracy of the node's Bloom filter.
+public struct FilterStatistics: Sendable, Equatable {
+    /// Memory taken by the filter's bits.
+    public var byteCount: Int
+    /// Digests inserted since the filter was built.
+    public var insertedCount: Int
+    /// The number of digests the filter was sized for at its target false-positive rate.
+    public var capacity: Int
+    /// The false-positive rate expected with `insertedCount` digests inserted.
+    public var expectedFalsePositiveRate: Double
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+/// What appending a batch changed.
+public struct AppendOutcome: Sendable, Equatable {
+    /// Entries newly stored; 0 when the store already held the whole batch.
+    public var appended: Int
+    /// The origin's tree size afterwards.
+    public var treeSize: UInt64
+}
+
+extension HallmarkStore {
+    /// Appends a batch in one transaction: its entries, its checkpoint, the log head and the folded state.
+    ///
+    /// Idempotent: a batch the store already holds (same entries, same root) changes nothing.
+    /// - Throws: ``HallmarkError`` `proof-mismatch` when the entries do not hash to the checkpoint's root,
+    ///   `malformed` when they are not a contiguous continuation of the origin's log. Nothing is stored then.
+    @discardableResult
+    public func append(_ batch: LogBatch) async throws -> AppendOutcome {
+        let now = Timestamp.now().millisecondsSince1970
+        let outcome: (AppendOutcome, [Hash256]) = try await database.write { db in
+            try Self.append(batch, receivedAt: now, in: db)
+        }
+        try await insertIntoFilter(outcome.1)
+        return outcome.0
+    }
+
+    static func append(_ batch: LogBatch, receivedAt: Int64, in db: Database) throws -> (AppendOutcome, [Hash256]) {
+        let origin = batch.origin
+        guard batch.checkpoint.origin == origin else {
+            throw HallmarkError(
+                .malformed,
+                "checkpoint is for origin \(batch.checkpoint.origin), batch is for \(origin)"
+            )
+        }
+        let head = try logHead(of: origin, in: db)
+        let startSize = head?.treeSize ?? 0
+        let endSize = batch.checkpoint.treeSize
+
+        if endSize <= startSize {
+            // Already held (a repeat is harmless), or a checkpoint that contradicts the log held.
+            guard try rootHash(of: origin, atSize: endSize, in: db) == batch.checkpoint.rootHash else {
+                throw HallmarkError(
+                    .proofMismatch,
+                    "checkpoint of \(origin) at size \(endSize) is inconsistent with the log already held (size \(startSize))"
+                )
+            }
+            return (AppendOutcome(appended: 0, treeSize: startSize), [])
+        }
+
+        guard endSize - startSize == UInt64(batch.items.count) else {
+            throw HallmarkError(
+                .malformed,
+                "batch of \(origin) holds \(batch.items.count) entries, but the checkpoint extends the log from \(startSize) to \(endSize)"
+            )
+        }
+        var frontier = head?.frontier ?? MerkleFrontier()
+        var leafHashes: [Hash256] = []
+        leafHashes.reserveCapacity(batch.items.count)
+        for (offset, item) in batch.items.enumerated() {
+            let expectedIndex = startSize + UInt64(offset)
+            guard item.entry.origin == origin, item.entry.index == expectedIndex else {
+                throw HallmarkError(
+                    .malformed,
+                    "entry \(offset) of the batch is \(item.entry.origin)#\(item.entry.index), expected \(origin)#\(expectedIndex)"
+                )
+            }
+            let leaf = MerkleHash.leaf(item.bytes)
+            leafHashes.append(leaf)
+            frontier.append(leaf)
+        }
+        guard frontier.root == batch.checkpoint.rootHash else {
+            throw HallmarkError(
+                .proofMismatch,
+                "entries \(startSize)..<\(endSize) of \(origin) do not hash to the checkpoint's root"
+            )
+        }
+
+        let insertEntry = try db.cachedStatement(
+            sql: """
+                INSERT INTO entries (origin, log_index, bytes, leaf_hash, time, action, kind, digest, received_from, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        var listed: [Hash256] = []
+        for (item, leaf) in zip(batch.items, leafHashes) {
+            let entry = item.entry
+            try insertEntry.execute(arguments: [
+                origin.rawValue, Int64(entry.index), Data(item.bytes), leaf.data, entry.time.millisecondsSince1970,
+                entry.action.name, entry.kind.name, entry.digest.data, batch.receivedFrom.rawValue, receivedAt,
+            ])
+            if try fold(entry, in: db) { listed.append(entry.digest) }
+        }
+        try db.execute(
+            sql: "INSERT INTO checkpoints (origin, tree_size, root_hash, time, bytes) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data,
+                batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
+            ]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO log_heads (origin, tree_size, root_hash, frontier) VALUES (?, ?, ?, ?)
+                ON CONFLICT (origin) DO UPDATE SET
+                    tree_size = excluded.tree_size, root_hash = excluded.root_hash, frontier = excluded.frontier
+                """,
+            arguments: [origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data, Data(frontier.encoded())]
+        )
+        for local in batch.localIdentifiers {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)",
+                arguments: [local.identifier.kind.name, local.digest.data, local.identifier.normalized]
+            )
+        }
+        return (AppendOutcome(appended: batch.items.count, treeSize: endSize), listed)
+    }
+
+    func insertIntoFilter(_ digests: [Hash256]) async throws {
+        if filter.insert(digests) {
+            // More listed digests than the filter was sized for: its false-positive rate would climb.
+            try await rebuildFilter()
+        }
+    }
+
+    /// Applies one entry to the folded state. Returns whether the entry lists its indicator.
+    ///
+    /// Each origin's log is applied in index order, and an entry only changes rows keyed by its own
+    /// origin (or, for a dispute, by its own origin as disputer), so the fold does not depend on the
+    /// order in which different origins' logs arrive.
+    private static func fold(_ entry: Entry, in db: Database) throws -> Bool {
+        let time = entry.time.millisecondsSince1970
+        switch entry.action {
+        case .assert:
+            try db.execute(
+                sql: """
+                    INSERT INTO assertions
+                        (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at, last_index)
+                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, ?)
+                    ON CONFLICT (kind, digest, origin) DO UPDATE SET
+                        listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
+                        expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
+                        last_index = excluded.last_index
+                    """,
+                arguments: [
+                    entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
+                    entry.note, entry.expires?.millisecondsSince1970, time, time, Int64(entry.index),
+                ]
+            )
+            return true
+        case .retract:
+            try db.execute(
+                sql: """
+                    UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?
+                    WHERE kind = ? AND digest = ? AND origin = ?
+                    """,
+                arguments: [time, Int64(entry.index), entry.kind.name, entry.digest.data, entry.origin.rawValue]
+            )
+            return false
+        case .dispute:
+            guard let disputed = entry.disputedOrigin else { return false }
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO disputes (kind, digest, disputed_origin, disputer, reason, note, time, log_index)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.kind.name, entry.digest.data, disputed.rawValue, entry.origin.rawValue, entry.reason,
+                    entry.note, time, Int64(entry.index),
+                ]
+            )
+            return false
+        }
+    }
+}

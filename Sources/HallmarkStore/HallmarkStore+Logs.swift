@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+/// How much of one origin's log a store holds.
+public struct LogHead: Sendable, Equatable {
+    /// The origin whose log this is.
+    public var origin: MemberID
+    /// The number of entries held.
+    public var treeSize: UInt64
+    /// The Merkle root over those entries, as signed in the latest checkpoint.
+    public var rootHash: Hash256
+    /// The compact Merkle state that extends the log without reading its leaves.
+    public var frontier: MerkleFrontier
+}
+
+extension HallmarkStore {
+    /// The log head of `origin`, or `nil` when the store holds nothing of it.
+    public func logHead(of origin: MemberID) async throws -> LogHead? {
+        try await database.read { db in try Self.logHead(of: origin, in: db) }
+    }
+
+    /// Every log head the store holds, by origin.
+    public func logHeads() async throws -> [LogHead] {
+        try await database.read { db in try Self.allLogHeads(in: db) }
+    }
+
+    /// The latest signed checkpoint of `origin`.
+    public func latestCheckpoint(of origin: MemberID) async throws -> Checkpoint? {
+        try await database.read { db in
+            let bytes = try Data.fetchOne(
+                db,
+                sql: "SELECT bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size DESC LIMIT 1",
+                arguments: [origin.rawValue]
+            )
+            return try bytes.map { try Checkpoint(decoding: $0) }
+        }
+    }
+
+    /// The leaf hashes of the first `count` entries of `origin`'s log, in order.
+    public func leafHashes(of origin: MemberID, count: UInt64) async throws -> [Hash256] {
+        try await database.read { db in try Self.leafHashes(of: origin, count: count, in: db) }
+    }
+
+    /// Records (or replaces) the certificate that verifies a member's checkpoints.
+    public func recordMember(_ member: MemberID, certificatePEM: String, fingerprint: String) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO members (id, certificate_pem, fingerprint, added_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET certificate_pem = excluded.certificate_pem,
+                        fingerprint = excluded.fingerprint
+                    """,
+                arguments: [member.rawValue, certificatePEM, fingerprint, Timestamp.now().millisecondsSince1970]
+            )
+        }
+    }
+
+    /// The certificate (PEM) recorded for `member`, if any.
+    public func memberCertificatePEM(_ member: MemberID) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT certificate_pem FROM members WHERE id = ?", arguments: [member.rawValue])
+        }
+    }
+
+    static func logHead(of origin: MemberID, in db: Database) throws -> LogHead? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT tree_size, root_hash, frontier FROM log_heads WHERE origin = ?",
+                arguments: [origin.rawValue]
+            )
+        else { return nil }
+        return try logHead(origin: origin, row: row)
+    }
+
+    static func allLogHeads(in db: Database) throws -> [LogHead] {
+        try Row.fetchAll(db, sql: "SELECT origin, tree_size, root_hash, frontier FROM log_heads ORDER BY origin").map {
+            try logHead(origin: MemberID($0["origin"]), row: $0)
+        }
+    }
+
+    private static func logHead(origin: MemberID, row: Row) throws -> LogHead {
+        let size: Int64 = row["tree_size"]
+        let root: Data = row["root_hash"]
+        let frontier: Data = row["frontier"]
+        return LogHead(
+            origin: origin,
+            treeSize: UInt64(size),
+            rootHash: try Hash256(bytes: root),
+            frontier: try MerkleFrontier(decoding: frontier)
+        )
+    }
+
+    static func leafHashes(of origin: MemberID, count: UInt64, in db: Database) throws -> [Hash256] {
+        var hashes: [Hash256] = []
+        hashes.reserveCapacity(Int(count))
+        let cursor = try Data.fetchCursor(
+            db,
+            sql: "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index < ? ORDER BY log_index",
+            arguments: [origin.rawValue, Int64(count)]
+        )
+        while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
+        guard hashes.count == Int(count) else {
+            throw HallmarkError(.storeProblem, "the store holds \(hashes.count) entries of \(origin), expected \(count)")
+        }
+        return hashes
+    }
+
+    /// The root of `origin`'s log at `size`: from a stored checkpoint when there is one, else recomputed.
+    static func rootHash(of origin: MemberID, atSize size: UInt64, in db: Database) throws -> Hash256 {
+        if let stored = try Data.fetchOne(
+            db,
+            sql: "SELECT root_hash FROM checkpoints WHERE origin = ? AND tree_size = ?",
+            arguments: [origin.rawValue, Int64(size)]
+        ) {
+            return try Hash256(bytes: stored)
+        }
+        return try MerkleTree(leafHashes: leafHashes(of: origin, count: size, in: db)).root
+    }
+}
+
+extension Hash256 {
+    /// The 32 bytes as `Data`, for SQLite blobs.
+    var data: Data { Data(bytes) }
+}

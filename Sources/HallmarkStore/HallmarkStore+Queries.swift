@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+extension HallmarkStore {
+    /// Every origin's assertion about `digest`, with disputes, from the exact index. Empty when none.
+    public func assertions(kind: IndicatorKind, digest: Hash256) async throws -> [AssertionRecord] {
+        try await database.read { db in try Self.assertions(kind: kind, digest: digest, in: db) }
+    }
+
+    /// ``assertions(kind:digest:)`` for many indicators in one read transaction.
+    public func assertions(for indicators: [(kind: IndicatorKind, digest: Hash256)]) async throws -> [[AssertionRecord]] {
+        try await database.read { db in
+            try indicators.map { try Self.assertions(kind: $0.kind, digest: $0.digest, in: db) }
+        }
+    }
+
+    /// Every entry about `digest` from every origin, in origin and log order.
+    public func entries(kind: IndicatorKind, digest: Hash256) async throws -> [StoredEntry] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT bytes, leaf_hash, received_from, received_at FROM entries
+                    WHERE kind = ? AND digest = ? ORDER BY origin, log_index
+                    """,
+                arguments: [kind.name, digest.data]
+            ).map { row in
+                let bytes = [UInt8](row["bytes"] as Data)
+                return StoredEntry(
+                    entry: try Entry(decoding: bytes),
+                    bytes: bytes,
+                    leafHash: try Hash256(bytes: row["leaf_hash"] as Data),
+                    receivedFrom: try MemberID(row["received_from"]),
+                    receivedAt: Timestamp(millisecondsSince1970: row["received_at"])
+                )
+            }
+        }
+    }
+
+    /// The raw identifier this member submitted for `digest`, if it was this member's.
+    public func localValue(kind: IndicatorKind, digest: Hash256) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT value FROM local_identifiers WHERE kind = ? AND digest = ?",
+                arguments: [kind.name, digest.data]
+            )
+        }
+    }
+
+    /// Counts for `hallmark status`, judging expiry at `time`.
+    public func statistics(at time: Timestamp = .now()) async throws -> StoreStatistics {
+        let filterStatistics = filter.statistics
+        return try await database.read { db in
+            var listed: [IndicatorKind: Int] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kind, COUNT(DISTINCT digest) AS n FROM assertions
+                    WHERE listed = 1 AND (expires IS NULL OR expires > ?) GROUP BY kind
+                    """,
+                arguments: [time.millisecondsSince1970]
+            )
+            for row in rows { listed[try IndicatorKind(wireName: row["kind"])] = row["n"] }
+            return StoreStatistics(
+                listedByKind: listed,
+                logs: try Self.allLogHeads(in: db),
+                entryCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0,
+                filter: filterStatistics
+            )
+        }
+    }
+
+    static func assertions(kind: IndicatorKind, digest: Hash256, in db: Database) throws -> [AssertionRecord] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.*, e.received_from FROM assertions a
+                JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
+                WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
+                """,
+            arguments: [kind.name, digest.data]
+        )
+        guard !rows.isEmpty else { return [] }
+        let disputeRows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT disputed_origin, disputer, reason, note, time FROM disputes
+                WHERE kind = ? AND digest = ? ORDER BY disputer
+                """,
+            arguments: [kind.name, digest.data]
+        )
+        var disputes: [String: [DisputeRecord]] = [:]
+        for row in disputeRows {
+            disputes[row["disputed_origin"], default: []].append(
+                DisputeRecord(
+                    disputer: try MemberID(row["disputer"]),
+                    reason: row["reason"],
+                    note: row["note"],
+                    time: Timestamp(millisecondsSince1970: row["time"])
+                )
+            )
+        }
+        return try rows.map { row in
+            let origin: String = row["origin"]
+            let lastIndex: Int64 = row["last_index"]
+            return AssertionRecord(
+                origin: try MemberID(origin),
+                listed: row["listed"],
+                confidence: row["confidence"],
+                reason: row["reason"],
+                note: row["note"],
+                expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
+                firstSeen: Timestamp(millisecondsSince1970: row["first_seen"]),
+                lastSeen: Timestamp(millisecondsSince1970: row["last_seen"]),
+                retractedAt: (row["retracted_at"] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
+                lastIndex: UInt64(lastIndex),
+                receivedFrom: try MemberID(row["received_from"]),
+                disputes: disputes[origin] ?? []
+            )
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import GRDB
+
+extension HallmarkStore {
+    /// Versioned migrations. Append new ones; never edit one that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    -- Members whose logs this node holds, with the certificate that verifies their checkpoints.
+                    CREATE TABLE members (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        certificate_pem TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        added_at INTEGER NOT NULL
+                    );
+                    -- Every entry of every origin's log: the exact bytes the origin produced, plus decoded columns.
+                    CREATE TABLE entries (
+                        origin TEXT NOT NULL,
+                        log_index INTEGER NOT NULL,
+                        bytes BLOB NOT NULL,
+                        leaf_hash BLOB NOT NULL,
+                        time INTEGER NOT NULL,
+                        action TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        received_from TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (origin, log_index)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX entries_by_indicator ON entries (kind, digest);
+                    -- Signed checkpoints as received (exact bytes), one per committed batch.
+                    CREATE TABLE checkpoints (
+                        origin TEXT NOT NULL,
+                        tree_size INTEGER NOT NULL,
+                        root_hash BLOB NOT NULL,
+                        time INTEGER NOT NULL,
+                        bytes BLOB NOT NULL,
+                        PRIMARY KEY (origin, tree_size)
+                    ) WITHOUT ROWID;
+                    -- Per origin: how much of its log is held, and the compact Merkle state to extend it.
+                    CREATE TABLE log_heads (
+                        origin TEXT PRIMARY KEY NOT NULL,
+                        tree_size INTEGER NOT NULL,
+                        root_hash BLOB NOT NULL,
+                        frontier BLOB NOT NULL
+                    );
+                    -- The fold of assert/retract entries: each origin's current assertion about an indicator.
+                    CREATE TABLE assertions (
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        origin TEXT NOT NULL,
+                        listed INTEGER NOT NULL,
+                        confidence INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        note TEXT NOT NULL,
+                        expires INTEGER,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        retracted_at INTEGER,
+                        last_index INTEGER NOT NULL,
+                        PRIMARY KEY (kind, digest, origin)
+                    ) WITHOUT ROWID;
+                    -- The fold of dispute entries: a member's latest dispute of another's assertion.
+                    CREATE TABLE disputes (
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        disputed_origin TEXT NOT NULL,
+                        disputer TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        note TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        log_index INTEGER NOT NULL,
+                        PRIMARY KEY (kind, digest, disputed_origin, disputer)
+                    ) WITHOUT ROWID;
+                    -- The raw identifiers this member submitted, for its own reference. Never shared.
+                    CREATE TABLE local_identifiers (
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (kind, digest)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
+        return migrator
+    }
+}

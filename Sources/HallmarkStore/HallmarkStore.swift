@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import HallmarkCore
+import Logging
+
+/// A member node's persistent state: every verified log it holds, their checkpoints, the indicator
+/// state folded from them, and the Bloom filter in front of that state.
+///
+/// One SQLite database in WAL mode (`hallmark.sqlite` in the data folder). Every batch is appended
+/// in a single transaction together with its checkpoint and the state it changes, so a crash leaves
+/// either all of a batch or none of it.
+public final class HallmarkStore: Sendable {
+    /// The database file's name inside the data folder.
+    public static let databaseFileName = "hallmark.sqlite"
+    /// The filter snapshot's file name inside the data folder.
+    public static let filterSnapshotFileName = "filter.snapshot"
+    /// Marks a database as a Hallmark store, so that another SQLite file is never mistaken for one.
+    static let formatMarker = "hallmark-store"
+
+    /// The data folder.
+    public let directory: URL
+    /// The member this node belongs to.
+    public let selfMember: MemberID
+
+    let database: DatabasePool
+    let filter: FilterIndex
+    let logger: Logger
+
+    private init(directory: URL, database: DatabasePool, selfMember: MemberID, filter: FilterIndex, logger: Logger) {
+        self.directory = directory
+        self.database = database
+        self.selfMember = selfMember
+        self.filter = filter
+        self.logger = logger
+    }
+
+    /// Creates a new, empty store for `member` in `directory` (created if missing).
+    /// - Throws: ``HallmarkError`` `store-problem` when the folder already holds a store.
+    public static func create(in directory: URL, selfMember: MemberID, logger: Logger) throws -> HallmarkStore {
+        let path = directory.appendingPathComponent(databaseFileName).path
+        if FileManager.default.fileExists(atPath: path) {
+            throw HallmarkError(.storeProblem, "a Hallmark store already exists here", location: directory.path)
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw HallmarkError(.fileProblem, "cannot create the data folder: \(error.localizedDescription)", location: directory.path)
+        }
+        let database = try openDatabase(path: path)
+        try database.write { db in
+            try Self.migrator.migrate(db)
+            try db.execute(
+                sql: "INSERT INTO meta (key, value) VALUES ('format', ?), ('self_member', ?), ('filter_seed', ?)",
+                arguments: [formatMarker, selfMember.rawValue, String(UInt64.random(in: .min ... .max))]
+            )
+        }
+        return try open(in: directory, logger: logger)
+    }
+
+    /// Opens the store in `directory`, migrating it to the current schema and loading the filter
+    /// from its snapshot (or rebuilding it when the snapshot is missing or stale).
+    /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
+    public static func open(in directory: URL, logger: Logger) throws -> HallmarkStore {
+        let path = directory.appendingPathComponent(databaseFileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw HallmarkError(
+                .storeProblem,
+                "not a Hallmark data folder (no \(databaseFileName)); run 'hallmark init' first",
+                location: directory.path
+            )
+        }
+        // Check the marker read-only first: opening a pool would switch someone else's SQLite file to WAL.
+        try checkFormatMarker(path: path, directory: directory)
+        let database = try openDatabase(path: path)
+        let (member, seed): (MemberID, UInt64) = try database.write { db in
+            try Self.migrator.migrate(db)
+            guard let memberText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'self_member'"),
+                let seedText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'filter_seed'"),
+                let seed = UInt64(seedText)
+            else {
+                throw HallmarkError(.storeProblem, "the store's metadata is incomplete", location: path)
+            }
+            return (try MemberID(memberText), seed)
+        }
+        let filter = FilterIndex(
+            snapshotURL: directory.appendingPathComponent(filterSnapshotFileName),
+            seed: seed,
+            logger: logger
+        )
+        let store = HallmarkStore(directory: directory, database: database, selfMember: member, filter: filter, logger: logger)
+        try store.loadFilter()
+        return store
+    }
+
+    private static func checkFormatMarker(path: String, directory: URL) throws {
+        let notAStore = HallmarkError(.storeProblem, "\(databaseFileName) is not a Hallmark store", location: directory.path)
+        var configuration = Configuration()
+        configuration.readonly = true
+        let marker: String?
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            marker = try queue.read { db in
+                guard try db.tableExists("meta") else { return nil }
+                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
+            }
+            try queue.close()
+        } catch {
+            throw notAStore
+        }
+        guard marker == formatMarker else { throw notAStore }
+    }
+
+    private static func openDatabase(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "hallmark"
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw HallmarkError(.storeProblem, "cannot open the database: \(error)", location: path)
+        }
+    }
+}

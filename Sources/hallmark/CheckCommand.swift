@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import HallmarkCore
+import HallmarkNode
+
+/// `hallmark check`: is an identifier known-bad, and who says so? Exit 0 when listed, 1 when not, 2 on error.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check identifiers. Exit status 0 when one is listed, 1 when none is, 2 on error.",
+        discussion: """
+            With --file, each line is 'KIND VALUE' (the kind, then white space, then the value), or just the value
+            when --kind is given. Blank lines and lines starting with # are skipped.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The kind: seller, sku, url or image-pdq.")
+    var kind: String?
+
+    @Argument(help: "The identifier.")
+    var value: String?
+
+    @Option(help: ArgumentHelp("Check every identifier of a file, one a line.", valueName: "FILE"))
+    var file: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if file == nil, value == nil {
+            throw ValidationError("give KIND VALUE, or --file FILE")
+        }
+        if file != nil, value != nil {
+            throw ValidationError("give either KIND VALUE or --file FILE, not both")
+        }
+    }
+
+    func run() async throws {
+        let identifiers = try file.map { try readIdentifiers(path: $0) }
+            ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
+        let verdicts = try await store.withNode { try await $0.check(identifiers) }
+        if json {
+            if file == nil {
+                try Output.json(ReportDocument.VerdictBody(verdicts[0]))
+            } else {
+                try Output.json(verdicts.map(ReportDocument.VerdictBody.init))
+            }
+        } else {
+            for verdict in verdicts { print(verdict) }
+        }
+        if !verdicts.contains(where: \.isListed) { throw ExitCode(1) }
+    }
+
+    private func readIdentifiers(path: String) throws -> [Identifier] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HallmarkError(.fileProblem, "cannot read the file", location: path)
+        }
+        let fixedKind = try kind.map { try IndicatorKind(parsing: $0) }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        var identifiers: [Identifier] = []
+        for (number, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let location = "\(name):\(number + 1)"
+            guard let line = String(validating: rawLine, as: UTF8.self) else {
+                throw HallmarkError(.invalidValue, "line is not valid UTF-8", location: location)
+            }
+            let trimmed = line.trimmingASCIIWhitespace()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            do {
+                if let fixedKind {
+                    identifiers.append(try Identifier(kind: fixedKind, value: trimmed))
+                } else {
+                    guard let split = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
+                        throw HallmarkError(.invalidValue, "expected 'KIND VALUE'")
+                    }
+                    let kind = try IndicatorKind(parsing: trimmed[..<split])
+                    identifiers.append(try Identifier(kind: kind, value: String(trimmed[split...])))
+                }
+            } catch let error as HallmarkError {
+                throw error.at(location)
+            }
+        }
+        return identifiers
+    }
+
+    private func print(_ verdict: Verdict) {
+        let subject = "\(verdict.kind) '\(verdict.identifier?.normalized ?? verdict.digest.hex)'"
+        guard verdict.isListed else {
+            Output.line("not listed  \(subject)")
+            return
+        }
+        Output.line("LISTED  \(subject)")
+        for origin in verdict.origins {
+            let expires = origin.expires?.iso8601 ?? "never"
+            let via = origin.receivedFrom == origin.origin ? "direct" : "via \(origin.receivedFrom)"
+            Output.line(
+                "  by \(origin.origin): confidence \(origin.confidence), reason \(origin.reason), first seen \(origin.firstSeen.iso8601), last seen \(origin.lastSeen.iso8601), expires \(expires) (\(via))"
+            )
+            if !origin.note.isEmpty { Output.line("    note: \(origin.note)") }
+            for dispute in origin.disputes {
+                Output.line("    disputed by \(dispute.disputer) at \(dispute.time.iso8601): \(dispute.reason)")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import HallmarkCore
+import HallmarkNode
+
+/// `hallmark dispute`: report another member's assertion as a false positive.
+struct DisputeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dispute",
+        abstract: "Dispute another member's assertion of an identifier. It stays listed; the dispute shows in verdicts."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The kind: seller, sku, url or image-pdq.")
+    var kind: String
+
+    @Argument(help: "The identifier.")
+    var value: String
+
+    @Option(help: "The member whose assertion is disputed.")
+    var origin: String
+
+    @Option(help: "Reason code ([a-z0-9._-]), such as authorized-reseller.")
+    var reason: String
+
+    @Option(help: "A short note (shared with the alliance).")
+    var note: String = ""
+
+    func run() async throws {
+        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        let disputed = try MemberID(origin)
+        let outcome = try await store.withNode {
+            try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)
+        }
+        Output.line("disputed \(disputed)'s assertion of \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
+    }
+}

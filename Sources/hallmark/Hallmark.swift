@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import HallmarkCore
+
+/// `hallmark`: the command line of a Hallmark member node.
+///
+/// Exit status: 0 on success (for `check`: listed), 1 for `check` when nothing is listed, 2 on any error.
+@main
+struct Hallmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hallmark",
+        abstract: "A member node of an anti-counterfeiting alliance: share hashed indicators, check identifiers, audit provenance.",
+        subcommands: [
+            CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
+            RetractCommand.self, DisputeCommand.self, AuditCommand.self, StatusCommand.self,
+        ]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as HallmarkError {
+            Output.error(error.description)
+            exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                Output.line(fullMessage(for: error))
+                exit(0)
+            }
+            if code.rawValue == 1, error is ExitCode {
+                exit(1)
+            }
+            Output.error(fullMessage(for: error))
+            exit(2)
+        }
+    }
+}

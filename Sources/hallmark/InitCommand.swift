@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import HallmarkNode
+
+/// `hallmark init`: make a data folder a new store for one member.
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a node's store from its member certificate and key, the alliance CA and the alliance key."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The member certificate (member.pem).", valueName: "FILE"))
+    var memberCert: String
+
+    @Option(help: ArgumentHelp("The member's private key (member-key.pem).", valueName: "FILE"))
+    var memberKey: String
+
+    @Option(help: ArgumentHelp("The alliance CA certificate (ca.pem).", valueName: "FILE"))
+    var allianceCa: String
+
+    @Option(help: ArgumentHelp("The alliance key (alliance.key).", valueName: "FILE"))
+    var allianceKey: String
+
+    func run() async throws {
+        let node = try await MemberNode.initialize(
+            dataDirectory: store.directory,
+            memberCertificate: URL(fileURLWithPath: memberCert),
+            memberKey: URL(fileURLWithPath: memberKey),
+            allianceCA: URL(fileURLWithPath: allianceCa),
+            allianceKey: URL(fileURLWithPath: allianceKey),
+            logger: CommandLogger.logger
+        )
+        try await node.close()
+        Output.line("initialized \(store.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))")
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import HallmarkCore
+import HallmarkNode
+
+/// `hallmark submit`: assert one indicator.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Assert that an identifier is known-bad, as this member."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The kind: seller, sku, url or image-pdq.")
+    var kind: String
+
+    @Argument(help: "The identifier (it never leaves this node; only its digest is shared).")
+    var value: String
+
+    @Option(help: "Confidence from 0 to 100.")
+    var confidence: Int = Submission.defaultConfidence
+
+    @Option(help: "Reason code ([a-z0-9._-]).")
+    var reason: String = Submission.defaultReason
+
+    @Option(help: ArgumentHelp("When the assertion lapses: 90m, 12h, 30d, 2w, 1y, or a UTC date.", valueName: "DURATION"))
+    var expires: String?
+
+    @Option(help: "A short note shared with the alliance (at most 280 bytes).")
+    var note: String = ""
+
+    func run() async throws {
+        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
+        if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
+        let outcome = try await store.withNode { try await $0.submit([submission]) }
+        if outcome.appended == 0 {
+            Output.line("unchanged: \(identifier.kind) '\(identifier.normalized)' is already asserted the same way")
+        } else {
+            Output.line("asserted \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
+        }
+    }
+}
