@@ -44,7 +44,12 @@ public enum AllianceFiles {
         let authority = try AllianceAuthority.create(name: name, validity: validity)
         let allianceKey = AllianceKey.generate()
         // Secrets first: a folder holding ca.pem holds everything that goes with it.
-        try CredentialFile.writeAtomically(allianceKey.fileContents, to: allianceKeyFile, mode: CredentialFile.secretMode, force: force)
+        try CredentialFile.writeAtomically(
+            allianceKey.fileContents,
+            to: allianceKeyFile,
+            mode: CredentialFile.secretMode,
+            force: force
+        )
         try CredentialFile.writeAtomically(
             CredentialFile.pemText(authority.privateKey),
             to: keyFile,
@@ -101,7 +106,12 @@ public enum AllianceFiles {
         try CredentialFile.ensureDirectory(outputDirectory)
         try CredentialFile.checkCanWrite([certificateFile, keyFile], force: force)
 
-        try CredentialFile.writeAtomically(credentials.privateKeyPEM, to: keyFile, mode: CredentialFile.secretMode, force: force)
+        try CredentialFile.writeAtomically(
+            credentials.privateKeyPEM,
+            to: keyFile,
+            mode: CredentialFile.secretMode,
+            force: force
+        )
         try CredentialFile.writeAtomically(
             try credentials.certificatePEM(),
             to: certificateFile,

@@ -92,7 +92,9 @@ public struct AllianceTrust: Sendable {
             throw untrusted("expired on \(certificate.notValidAfter.ISO8601Format())")
         }
         if time > self.certificate.notValidAfter {
-            throw untrusted("was issued by an alliance CA that expired on \(self.certificate.notValidAfter.ISO8601Format())")
+            throw untrusted(
+                "was issued by an alliance CA that expired on \(self.certificate.notValidAfter.ISO8601Format())"
+            )
         }
         if time < self.certificate.notValidBefore {
             throw untrusted(

@@ -1,12 +1,13 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 import HallmarkCore
+
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Reads and writes the small files that hold certificates and keys.
 ///
@@ -91,7 +92,11 @@ enum CredentialFile {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw HallmarkError(.fileProblem, "cannot create the folder: \(error.localizedDescription)", location: url.path)
+            throw HallmarkError(
+                .fileProblem,
+                "cannot create the folder: \(error.localizedDescription)",
+                location: url.path
+            )
         }
     }
 
@@ -105,12 +110,17 @@ enum CredentialFile {
     static func writeAtomically(_ contents: String, to url: URL, mode: mode_t, force: Bool) throws {
         let path = url.path
         let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
+        let temporary =
+            folder + "/." + url.lastPathComponent + ".tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
 
         // Created owner-only whatever `mode` is, so that a secret is never visible to others, even for an instant.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, secretMode)
         guard fd >= 0 else {
-            throw HallmarkError(.fileProblem, "cannot create a file in this folder: \(describe(errno))", location: folder)
+            throw HallmarkError(
+                .fileProblem,
+                "cannot create a file in this folder: \(describe(errno))",
+                location: folder
+            )
         }
         var placed = false
         defer { if !placed { unlink(temporary) } }

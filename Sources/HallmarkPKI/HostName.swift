@@ -1,13 +1,14 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import HallmarkCore
 import SwiftASN1
 import X509
+
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Turns the host names and addresses a member's node is reached at into subject alternative names.
 enum HostName {
@@ -49,8 +50,12 @@ enum HostName {
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         for (index, label) in labels.enumerated() {
             if index == 0, label == "*", labels.count > 1 { continue }
-            guard (1...63).contains(label.utf8.count) else { throw invalid("each dot-separated part must be 1 to 63 characters") }
-            let allowed = label.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+            guard (1...63).contains(label.utf8.count) else {
+                throw invalid("each dot-separated part must be 1 to 63 characters")
+            }
+            let allowed = label.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d
+            }
             guard allowed else { throw invalid("only letters, digits, '-' and '.' are allowed") }
             guard label.first != "-", label.last != "-" else { throw invalid("a part may not start or end with '-'") }
         }
