@@ -64,25 +64,25 @@ public struct NodeIdentity: Sendable {
     public func install(into dataDirectory: URL) throws {
         let folder = dataDirectory.appendingPathComponent(Self.folderName)
         try CredentialFile.ensureDirectory(folder)
-        try CredentialFile.write(
+        try CredentialFile.writeAtomically(
             try credentials.certificatePEM(),
             to: folder.appendingPathComponent(AllianceFiles.memberCertificateName),
             mode: CredentialFile.publicMode,
             force: true
         )
-        try CredentialFile.write(
+        try CredentialFile.writeAtomically(
             credentials.privateKeyPEM,
             to: folder.appendingPathComponent(AllianceFiles.memberKeyName),
             mode: CredentialFile.secretMode,
             force: true
         )
-        try CredentialFile.write(
+        try CredentialFile.writeAtomically(
             try trust.certificate.serializeAsPEM().pemString,
             to: folder.appendingPathComponent(AllianceFiles.caCertificateName),
             mode: CredentialFile.publicMode,
             force: true
         )
-        try CredentialFile.write(
+        try CredentialFile.writeAtomically(
             allianceKey.fileContents,
             to: folder.appendingPathComponent(AllianceFiles.allianceKeyName),
             mode: CredentialFile.secretMode,

@@ -13,14 +13,14 @@ import HallmarkCore
 ///
 /// Writes go to a temporary file in the destination folder that is flushed and then renamed (or linked) into
 /// place, so a crash never leaves half a key, and the file has its final permissions before any byte is written.
-enum CredentialFile {
+package enum CredentialFile {
     /// The largest credential file accepted: PEM certificates and keys are a few kilobytes.
     static let maximumSize = 1 << 20
 
     /// Owner read and write only: private keys and the alliance key.
-    static let secretMode: mode_t = 0o600
+    package static let secretMode: mode_t = 0o600
     /// Readable by everyone, writable by the owner: certificates.
-    static let publicMode: mode_t = 0o644
+    package static let publicMode: mode_t = 0o644
 
     /// Reads a text file.
     /// - Parameters:
@@ -81,7 +81,7 @@ enum CredentialFile {
 
     /// Creates the folder and its missing parents; succeeds when it already exists.
     /// - Throws: ``HallmarkError`` `file-problem` when the path is a file or the folder cannot be created.
-    static func ensureDirectory(_ url: URL) throws {
+    package static func ensureDirectory(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
@@ -107,7 +107,7 @@ enum CredentialFile {
     ///   - mode: The file's permissions, set before any byte is written.
     ///   - force: Whether an existing file may be replaced.
     /// - Throws: ``HallmarkError`` `file-problem` naming the file when it exists (and not `force`) or cannot be written.
-    static func writeAtomically(_ contents: String, to url: URL, mode: mode_t, force: Bool) throws {
+    package static func writeAtomically(_ contents: String, to url: URL, mode: mode_t, force: Bool) throws {
         let path = url.path
         let folder = url.deletingLastPathComponent().path
         let temporary =

@@ -124,3 +124,22 @@ extension Hash256 {
     /// The 32 bytes as `Data`, for SQLite blobs.
     var data: Data { Data(bytes) }
 }
+
+extension HallmarkStore {
+    /// The exact bytes of entry `index` of `origin`'s log.
+    /// - Throws: ``HallmarkError`` `not-found` when the store does not hold it.
+    public func entryBytes(origin: MemberID, index: UInt64) async throws -> [UInt8] {
+        try await database.read { db in
+            guard
+                let data = try Data.fetchOne(
+                    db,
+                    sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index = ?",
+                    arguments: [origin.rawValue, Int64(index)]
+                )
+            else {
+                throw HallmarkError(.notFound, "no entry \(origin)#\(index) in this store")
+            }
+            return [UInt8](data)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+
+/// The `hallmark` command line end to end: real processes, a real store in a temporary folder.
+@Suite("hallmark command line")
+struct CommandLineTests {
+    @Test("import 10 000 lines, check, re-import, submit, retract, audit, status, restart")
+    func endToEnd() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+
+        var csv = "kind,value,confidence,reason,expires,note\n"
+        for i in 0..<10_000 {
+            switch i % 4 {
+            case 0: csv += "seller,\"shopmart:Fake Seller \(i)\",\(50 + i % 50),counterfeit,,\n"
+            case 1: csv += "sku,LV-M\(40_000 + i),90,counterfeit,30d,replica\n"
+            case 2: csv += "url,https://Shop.Example.com:443/item/\(i)#top,80,counterfeit,,\n"
+            default: csv += "image-pdq,\(String(format: "%064X", i)),70,counterfeit,,\n"
+            }
+        }
+        let file = try cli.write("indicators.csv", Data(csv.utf8))
+        let imported = try cli.succeed(["import", "--data", cli.data, file])
+        #expect(imported.stdout.contains("10000 appended"))
+
+        // Listed, with provenance; normalization makes variants one identifier.
+        let listed = try cli.run(["check", "--data", cli.data, "sku", "lv m40001"])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.contains("LISTED"))
+        #expect(listed.stdout.contains("by brand-a: confidence 90, reason counterfeit"))
+        #expect(listed.stdout.contains("expires 20"))
+        let json = try cli.run(["check", "--data", cli.data, "seller", "SHOPMART:fake seller 4", "--json"])
+        #expect(json.status == 0)
+        let verdict = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(verdict["status"] as? String == "listed")
+        let origins = try #require(verdict["origins"] as? [[String: Any]])
+        #expect(origins.first?["member"] as? String == "brand-a")
+        #expect(origins.first?["confidence"] as? Int == 54)
+        #expect(origins.first?["first_seen"] is String)
+        #expect(try cli.run(["check", "--data", cli.data, "url", "https://shop.example.com/item/2"]).status == 0)
+
+        // Not listed: exit 1, like grep.
+        let unlisted = try cli.run(["check", "--data", cli.data, "seller", "shopmart:honest trader"])
+        #expect(unlisted.status == 1)
+        #expect(unlisted.stdout.contains("not listed"))
+
+        // The same file again appends nothing.
+        let again = try cli.succeed(["import", "--data", cli.data, file])
+        #expect(again.stdout.contains("0 appended, 10000 unchanged"))
+        #expect(try cli.status()["own_log_size"] as? Int == 10_000)
+
+        // Submit, retract: only the retraction's effect remains.
+        try cli.succeed(["submit", "--data", cli.data, "seller", "shopmart:late fake", "--confidence", "60", "--expires", "7d"])
+        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 0)
+        try cli.succeed(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
+        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
+        let retractAgain = try cli.run(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
+        #expect(retractAgain.status == 2)
+        #expect(retractAgain.stderr.contains("no standing assertion"))
+
+        // Audit: both entries, each proved.
+        let audit = try cli.run(["audit", "--data", cli.data, "seller", "shopmart:late fake"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        #expect(audit.stdout.contains("brand-a#10000"))
+        #expect(audit.stdout.contains("brand-a#10001"))
+        #expect(audit.stdout.contains("retract"))
+        #expect(!audit.stdout.contains("FAILED"))
+        #expect(audit.stdout.components(separatedBy: "inclusion proof: verified").count == 3)
+        #expect(audit.stdout.components(separatedBy: "signature: verified").count == 3)
+
+        let status = try cli.status()
+        let counts = try #require(status["listed"] as? [String: Int])
+        #expect(counts == ["seller": 2_500, "sku": 2_500, "url": 2_500, "image-pdq": 2_500])
+        #expect(status["member"] as? String == "brand-a")
+        #expect(status["own_log_size"] as? Int == 10_002)
+        #expect((status["filter_expected_false_positive_rate"] as? Double ?? 1) < 0.001)
+
+        // Restart without the filter snapshot: it is rebuilt from the store, and answers stay the same.
+        try FileManager.default.removeItem(atPath: cli.data + "/filter.snapshot")
+        #expect(try cli.run(["check", "--data", cli.data, "sku", "LV.M.40001"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: cli.data + "/filter.snapshot"))
+        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
+
+        // check --file: exit 0 when any is listed.
+        let list = try cli.write("to-check.txt", Data("# listing queue\nsku LV-M40001\nseller shopmart:nobody\n".utf8))
+        let batch = try cli.run(["check", "--data", cli.data, "--file", list])
+        #expect(batch.status == 0)
+        #expect(batch.stdout.contains("LISTED  sku 'lvm40001'"))
+        #expect(batch.stdout.contains("not listed  seller 'shopmart:nobody'"))
+    }
+
+    @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
+    func jsonLines() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        let lines = """
+            {"kind": "seller", "value": "bazaar:Ｆａｋｅ", "confidence": 77, "reason": "counterfeit", "note": "full-width"}
+
+            {"kind": "url", "value": "HTTP://Example.com:80/a/./b/../c"}
+            """
+        let file = try cli.write("batch.jsonl", Data(lines.utf8))
+        let result = try cli.run(["import", file], environment: ["HALLMARK_DATA": cli.data])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 appended"))
+        #expect(try cli.run(["check", "--data", cli.data, "seller", "bazaar:fake"]).status == 0)
+        #expect(try cli.run(["check", "--data", cli.data, "url", "http://example.com/a/c"]).status == 0)
+    }
+
+    @Test("bad input: one-line error, exit 2, nothing stored changes")
+    func badInput() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        try cli.succeed(["submit", "--data", cli.data, "sku", "keep-me"])
+        let before = try cli.status()
+
+        func rejects(_ arguments: [String], saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let result = try cli.run(arguments)
+            #expect(result.status == 2, "\(arguments)", sourceLocation: sourceLocation)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+            #expect(result.stderr.hasPrefix("error: "), sourceLocation: sourceLocation)
+            #expect(result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
+        }
+
+        try rejects(["submit", "--data", cli.data, "seller", "   "], saying: "empty")
+        try rejects(["submit", "--data", cli.data, "sku", String(repeating: "x", count: 1_500)], saying: "1024")
+        try rejects(["submit", "--data", cli.data, "url", "http://"], saying: "url")
+        try rejects(["submit", "--data", cli.data, "url", "ftp://example.com/x"], saying: "url")
+        try rejects(["submit", "--data", cli.data, "image-pdq", "abc123"], saying: "64 hex digits")
+        try rejects(["submit", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind 'colour'")
+        try rejects(["check", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind")
+        try rejects(["submit", "--data", cli.data, "sku", "ok", "--confidence", "101"], saying: "confidence")
+        try rejects(["submit", "--data", cli.data, "sku", "ok", "--reason", "Not A Code!"], saying: "reason")
+        try rejects(["submit", "--data", cli.data, "sku", "ok", "--expires", "soon"], saying: "expiry 'soon'")
+
+        // Invalid UTF-8 and a bad line in a file: the file is rejected whole, naming the line.
+        var bytes = Array("kind,value\nsku,fine-1\nsku,fine-2\nseller,".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("\nsku,fine-3\n".utf8)
+        let invalidUTF8 = try cli.write("bad-utf8.csv", bytes)
+        try rejects(["import", "--data", cli.data, invalidUTF8], saying: "bad-utf8.csv:4")
+        try rejects(["import", "--data", cli.data, invalidUTF8], saying: "UTF-8")
+        let badLine = try cli.write("bad-line.csv", Data("kind,value,confidence\nsku,a1,90\nsku,a2,high\n".utf8))
+        try rejects(["import", "--data", cli.data, badLine], saying: "bad-line.csv:3: confidence")
+        let badJSON = try cli.write("bad.jsonl", Data("{\"kind\":\"sku\",\"value\":\"a\"}\n{\"kind\":\"sku\"\n".utf8))
+        try rejects(["import", "--data", cli.data, badJSON], saying: "bad.jsonl:2")
+        let badKind = try cli.write("bad-kind.jsonl", Data("{\"kind\":\"colour\",\"value\":\"red\"}\n".utf8))
+        try rejects(["import", "--data", cli.data, badKind], saying: "bad-kind.jsonl:1")
+        let checkList = try cli.write("list.txt", bytes)
+        try rejects(["check", "--data", cli.data, "--file", checkList], saying: "list.txt:")
+        try rejects(["import", "--data", cli.data, cli.folder.path + "/missing.csv"], saying: "missing.csv")
+
+        // A folder that is not a store, and a file that is not a Hallmark database.
+        let empty = cli.folder.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try rejects(["status", "--data", empty], saying: "not a Hallmark data folder")
+        let fake = cli.folder.appendingPathComponent("fake").path
+        try FileManager.default.createDirectory(atPath: fake, withIntermediateDirectories: true)
+        _ = try cli.write("fake/hallmark.sqlite", Data("this is not SQLite".utf8))
+        try rejects(["check", "--data", fake, "sku", "x"], saying: "not a Hallmark store")
+
+        // Credentials: a key that does not match, a certificate from another alliance.
+        let dev = CommandRunner.devCertificates.path
+        func initialize(cert: String, key: String, ca: String = "\(dev)/ca.pem") -> [String] {
+            [
+                "init", "--data", cli.folder.appendingPathComponent("other").path, "--member-cert", cert,
+                "--member-key", key, "--alliance-ca", ca, "--alliance-key", "\(dev)/alliance.key",
+            ]
+        }
+        try rejects(initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-b/member-key.pem"), saying: "match")
+        let rogue = cli.folder.appendingPathComponent("rogue").path
+        try cli.succeed(["certs", "init-alliance", "--name", "Rogue", "--out", rogue])
+        try cli.succeed([
+            "certs", "issue-member", "--alliance", rogue, "--member", "brand-a", "--name", "Impostor",
+            "--host", "localhost", "--out", rogue + "/brand-a",
+        ])
+        try rejects(initialize(cert: rogue + "/brand-a/member.pem", key: rogue + "/brand-a/member-key.pem"), saying: "member.pem")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("other/hallmark.sqlite").path))
+        // Re-initializing an existing store is refused.
+        try rejects(initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-a/member-key.pem").map {
+            $0 == cli.folder.appendingPathComponent("other").path ? cli.data : $0
+        }, saying: "already exists")
+
+        // Nothing stored changed.
+        let after = try cli.status()
+        #expect(after["own_log_size"] as? Int == before["own_log_size"] as? Int)
+        #expect(after["entries"] as? Int == 1)
+        #expect(try cli.run(["check", "--data", cli.data, "sku", "KEEP ME"]).status == 0)
+    }
+
+    @Test("certs: files, modes, no overwrite without --force")
+    func certificates() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let alliance = cli.folder.appendingPathComponent("alliance").path
+        try cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
+        try cli.succeed([
+            "certs", "issue-member", "--alliance", alliance, "--member", "brand-x", "--name", "Brand X",
+            "--host", "node.brand-x.example", "--host", "127.0.0.1", "--out", alliance + "/brand-x",
+        ])
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+        }
+        #expect(try mode(alliance + "/ca-key.pem") == 0o600)
+        #expect(try mode(alliance + "/alliance.key") == 0o600)
+        #expect(try mode(alliance + "/brand-x/member-key.pem") == 0o600)
+        #expect(try mode(alliance + "/ca.pem") == 0o644)
+        let again = try cli.run(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("--force"))
+        try cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance, "--force"])
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// Runs the built `hallmark` executable in a temporary folder, as a person would from a shell.
+struct CommandRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The package's root folder, found from this file's path.
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    /// The development alliance.
+    static let devCertificates = packageRoot.appendingPathComponent("Certificates/dev")
+
+    /// The `hallmark` executable beside the test bundle in the build folder.
+    static let executable: URL = {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        // The test binary may sit inside a bundle folder (…/debug/HallmarkPackageTests.xctest).
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("hallmark").path), folder.path != "/" {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("hallmark")
+    }()
+
+    /// A fresh temporary folder for one test.
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hallmark-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The data folder the tests use.
+    var data: String { folder.appendingPathComponent("data").path }
+
+    /// Runs `hallmark` with `arguments`.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment
+        env["HALLMARK_DATA"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting so a large output never blocks the child on a full pipe.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    /// Runs `hallmark` with `--data` set, expecting success.
+    @discardableResult
+    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        let result = try run(arguments)
+        #expect(result.status == 0, "hallmark \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    /// `hallmark init` for a development member.
+    func initialize(member: String = "brand-a") throws {
+        let dev = Self.devCertificates.path
+        try succeed([
+            "init", "--data", data,
+            "--member-cert", "\(dev)/\(member)/member.pem", "--member-key", "\(dev)/\(member)/member-key.pem",
+            "--alliance-ca", "\(dev)/ca.pem", "--alliance-key", "\(dev)/alliance.key",
+        ])
+    }
+
+    /// Writes a file into the test's folder and returns its path.
+    func write(_ name: String, _ contents: some DataProtocol) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(contents).write(to: url)
+        return url.path
+    }
+
+    /// The JSON `status` of the store, parsed.
+    func status() throws -> [String: Any] {
+        let result = try succeed(["status", "--data", data, "--json"])
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import HallmarkCore
+import HallmarkNode
+import HallmarkStore
+import Testing
+
+@Suite("MemberNode")
+struct MemberNodeTests {
+    @Test("submit, check, restart, check again")
+    func submitAndCheck() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let seller = try Identifier(kind: .seller, value: "ShopMart:Fake Bags")
+        let outcome = try await fixture.node.submit([Submission(identifier: seller, confidence: 85, note: "bags")])
+        #expect(outcome == SubmissionOutcome(appended: 1, unchanged: 0, logSize: 1))
+
+        let verdict = try await fixture.node.check(try Identifier(kind: .seller, value: "shopmart:fake bags"))
+        #expect(verdict.isListed)
+        #expect(verdict.origins.map(\.origin.rawValue) == ["brand-a"])
+        #expect(verdict.origins.first?.confidence == 85)
+
+        let reopened = try await fixture.reopened()
+        #expect(try await reopened.check(seller).isListed)
+        #expect(try await !reopened.check(try Identifier(kind: .seller, value: "shopmart:other")).isListed)
+    }
+
+    @Test("a repeated assertion is not appended; a changed one is")
+    func deduplication() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let sku = try Identifier(kind: .sku, value: "LV-M40990")
+        let same = try Identifier(kind: .sku, value: "lv m40990")
+        #expect(try await fixture.node.submit([Submission(identifier: sku), Submission(identifier: same)]).appended == 1)
+        #expect(try await fixture.node.submit([Submission(identifier: same)]).unchanged == 1)
+        #expect(try await fixture.node.submit([Submission(identifier: same, confidence: 50)]).appended == 1)
+    }
+
+    @Test("expired assertions are not listed")
+    func expiry() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let sku = try Identifier(kind: .sku, value: "short-lived")
+        let soon = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + 300)
+        try await fixture.node.submit([Submission(identifier: sku, expires: soon)])
+        #expect(try await fixture.node.check(sku).isListed)
+        try await Task.sleep(for: .milliseconds(400))
+        let verdict = try await fixture.node.check(sku)
+        #expect(!verdict.isListed)
+        #expect(verdict.filterFalsePositive)
+    }
+
+    @Test("dispute another member's assertion received through a relay; audit proves both origins")
+    func disputeAndAudit() async throws {
+        let brandB = try await NodeFixture.make("brand-b")
+        let brandA = try await NodeFixture.make("brand-a")
+        defer {
+            brandB.remove()
+            brandA.remove()
+        }
+        let seller = try Identifier(kind: .seller, value: "bazaar:reseller-9")
+        try await brandB.node.submit([Submission(identifier: seller, confidence: 70, reason: "counterfeit")])
+        try await brandA.receive(logOf: brandB.node.identity.member, from: brandB.node)
+
+        let verdict = try await brandA.node.check(seller)
+        #expect(verdict.isListed)
+        #expect(verdict.origins.first?.origin.rawValue == "brand-b")
+
+        // A member cannot retract another's assertion, nor dispute its own.
+        await #expect(throws: HallmarkError.self) { try await brandA.node.retract([seller]) }
+        let brandBID = brandB.node.identity.member
+        try await brandA.node.dispute(seller, origin: brandBID, reason: "authorized-reseller", note: "contract 2026-17")
+        await #expect(throws: HallmarkError.self) {
+            try await brandA.node.dispute(seller, origin: brandA.node.identity.member, reason: "x")
+        }
+        await #expect(throws: HallmarkError.self) {
+            try await brandA.node.dispute(try Identifier(kind: .sku, value: "unknown"), origin: brandBID, reason: "x")
+        }
+
+        let disputed = try await brandA.node.check(seller)
+        #expect(disputed.isListed)
+        #expect(disputed.origins.first?.disputes.map(\.disputer.rawValue) == ["brand-a"])
+        #expect(disputed.origins.first?.disputes.first?.reason == "authorized-reseller")
+
+        let report = try await brandA.node.audit(seller)
+        #expect(report.entries.map { "\($0.stored.entry.origin)#\($0.stored.entry.index)" } == ["brand-a#0", "brand-b#0"])
+        #expect(report.entries.last?.stored.receivedFrom.rawValue == "brand-b")
+        #expect(report.allVerified)
+
+        // Receiving the same log again stores nothing twice.
+        try await brandA.receive(logOf: brandBID, from: brandB.node)
+        #expect(try await brandA.node.status().store.entryCount == 2)
+    }
+}

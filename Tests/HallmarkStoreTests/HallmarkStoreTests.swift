@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+import HallmarkCore
+import HallmarkStore
+import Logging
+import Testing
+
+/// Builds signed batches of one origin's log without any node, for store tests.
+struct LogBuilder {
+    let origin: MemberID
+    let key = P256.Signing.PrivateKey()
+    var items: [LogBatch.Item] = []
+    var frontier = MerkleFrontier()
+
+    init(_ origin: String) throws { self.origin = try MemberID(origin) }
+
+    mutating func add(_ action: EntryAction, _ digest: Hash256, disputing: MemberID? = nil, time: Int64 = 1_000) throws
+        -> LogBatch.Item
+    {
+        let entry = try Entry(
+            origin: origin, index: frontier.size, time: Timestamp(millisecondsSince1970: time), action: action,
+            kind: .sku, digest: digest, keyID: "ktest", confidence: action == .assert ? 90 : 0,
+            reason: action == .retract ? "" : "counterfeit", disputedOrigin: disputing
+        )
+        let item = LogBatch.Item(encoding: entry)
+        frontier.append(MerkleHash.leaf(item.bytes))
+        items.append(item)
+        return item
+    }
+
+    /// The batch of everything added since `start`, under a checkpoint of the current size.
+    func batch(from start: Int = 0, receivedFrom: MemberID? = nil) throws -> LogBatch {
+        let checkpoint = try Checkpoint.sign(
+            origin: origin, treeSize: frontier.size, rootHash: frontier.root,
+            time: Timestamp(millisecondsSince1970: 2_000), using: key
+        )
+        return LogBatch(
+            origin: origin, items: Array(items[start...]), checkpoint: checkpoint, receivedFrom: receivedFrom ?? origin
+        )
+    }
+}
+
+func digest(_ n: UInt64) -> Hash256 { Hash256(w0: n, w1: ~n, w2: n &* 31, w3: 7) }
+
+func temporaryStore(_ member: String = "node-x") throws -> (HallmarkStore, URL) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hallmark-store-\(UUID().uuidString)")
+    let store = try HallmarkStore.create(in: folder, selfMember: try MemberID(member), logger: Logger(label: "test"))
+    return (store, folder)
+}
+
+@Suite("HallmarkStore")
+struct HallmarkStoreTests {
+    @Test("append stores the exact bytes and is idempotent")
+    func appendAndRepeat() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        let first = try log.add(.assert, digest(1))
+        _ = try log.add(.assert, digest(2))
+        let batch = try log.batch()
+        #expect(try await store.append(batch) == AppendOutcome(appended: 2, treeSize: 2))
+        #expect(try await store.append(batch) == AppendOutcome(appended: 0, treeSize: 2))
+        #expect(try await store.entryBytes(origin: log.origin, index: 0) == first.bytes)
+        #expect(try await store.logHead(of: log.origin)?.rootHash == log.frontier.root)
+        #expect(store.mayBeListed(digest(1)))
+        #expect(try await store.assertions(kind: .sku, digest: digest(2)).first?.listed == true)
+
+        // Extending the log appends only the new part.
+        _ = try log.add(.retract, digest(1))
+        #expect(try await store.append(try log.batch(from: 2)) == AppendOutcome(appended: 1, treeSize: 3))
+        #expect(try await store.assertions(kind: .sku, digest: digest(1)).first?.listed == false)
+    }
+
+    @Test("a batch that does not match its signed root, or skips entries, stores nothing")
+    func rejectsInconsistentBatches() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        _ = try log.add(.assert, digest(1))
+        _ = try log.add(.assert, digest(2))
+        var tampered = try log.batch()
+        tampered.items[1].bytes[tampered.items[1].bytes.count - 1] ^= 1
+        await #expect(throws: HallmarkError.self) { try await store.append(tampered) }
+
+        var gap = try log.batch()
+        gap.items.removeFirst()
+        await #expect(throws: HallmarkError.self) { try await store.append(gap) }
+
+        var wrongOrigin = try log.batch()
+        wrongOrigin.origin = try MemberID("brand-b")
+        await #expect(throws: HallmarkError.self) { try await store.append(wrongOrigin) }
+
+        #expect(try await store.logHead(of: log.origin) == nil)
+        #expect(try await store.statistics().entryCount == 0)
+
+        // A checkpoint that contradicts the log already held is refused.
+        try await store.append(try log.batch())
+        var other = try LogBuilder("brand-a")
+        _ = try other.add(.assert, digest(9))
+        var forged = try other.batch()
+        forged.items = []
+        await #expect(throws: HallmarkError.self) { try await store.append(forged) }
+        #expect(try await store.statistics().entryCount == 2)
+    }
+
+    @Test("the folded state does not depend on the order logs arrive in")
+    func foldIsOrderIndependent() async throws {
+        var a = try LogBuilder("brand-a")
+        var b = try LogBuilder("brand-b")
+        _ = try a.add(.assert, digest(1))
+        _ = try b.add(.assert, digest(1))
+        _ = try b.add(.dispute, digest(1), disputing: a.origin)
+        _ = try a.add(.retract, digest(1))
+        _ = try a.add(.assert, digest(2))
+        let (first, firstFolder) = try temporaryStore()
+        let (second, secondFolder) = try temporaryStore()
+        defer {
+            try? FileManager.default.removeItem(at: firstFolder)
+            try? FileManager.default.removeItem(at: secondFolder)
+        }
+        try await first.append(try a.batch())
+        try await first.append(try b.batch())
+        try await second.append(try b.batch())
+        try await second.append(try a.batch(from: 0))
+        for n in [UInt64(1), 2] {
+            let one = try await first.assertions(kind: .sku, digest: digest(n))
+            let two = try await second.assertions(kind: .sku, digest: digest(n))
+            #expect(one.map(\.origin) == two.map(\.origin))
+            #expect(one.map(\.listed) == two.map(\.listed))
+            #expect(one.map(\.disputes) == two.map(\.disputes))
+        }
+        let one = try await first.assertions(kind: .sku, digest: digest(1))
+        #expect(one.map(\.listed) == [false, true])
+        #expect(one[0].disputes.map(\.disputer) == [b.origin])
+    }
+
+    @Test("the filter snapshot is used when current and rebuilt when stale or corrupt")
+    func filterSnapshot() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        _ = try log.add(.assert, digest(1))
+        try await store.append(try log.batch())
+        try await store.saveFilterSnapshot()
+        let snapshotURL = folder.appendingPathComponent(HallmarkStore.filterSnapshotFileName)
+        let oldSnapshot = try Data(contentsOf: snapshotURL)
+
+        _ = try log.add(.assert, digest(2))
+        try await store.append(try log.batch(from: 1))
+        // Put back the snapshot from before the second batch: it is stale and must not hide digest 2.
+        try oldSnapshot.write(to: snapshotURL)
+        let reopened = try HallmarkStore.open(in: folder, logger: Logger(label: "test"))
+        #expect(reopened.mayBeListed(digest(1)))
+        #expect(reopened.mayBeListed(digest(2)))
+
+        try Data("garbage".utf8).write(to: snapshotURL)
+        let again = try HallmarkStore.open(in: folder, logger: Logger(label: "test"))
+        #expect(again.mayBeListed(digest(2)))
+        #expect(!again.mayBeListed(digest(3)))
+    }
+}
