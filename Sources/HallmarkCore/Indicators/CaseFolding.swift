@@ -4,17 +4,15 @@
 /// differs from full case folding (it leaves `ß` alone on some platforms, folds Cherokee to lower
 /// case where Unicode folds it to upper case, and keeps U+1C80–U+1C88), and differs across platforms.
 enum CaseFolding {
-    /// Appends the full case folding of `scalar` to `output`.
-    static func append(foldingOf scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
-        let value = scalar.value
+    /// Appends the full case folding of the code point `value` to `output`.
+    static func append(foldingOf value: UInt32, to output: inout [UInt32]) {
         guard let index = index(of: value) else {
-            output.append(scalar)
+            output.append(value)
             return
         }
         var packed = values[index]
         while packed != 0 {
-            // Every value in the table is a valid scalar by construction.
-            output.append(Unicode.Scalar(UInt32(truncatingIfNeeded: packed & 0x1F_FFFF))!)
+            output.append(UInt32(truncatingIfNeeded: packed & 0x1F_FFFF))
             packed >>= 21
         }
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The Unicode character classes and the folding pipeline shared by the normalization rules.
 ///
 /// The classes are spelled out as code point lists, not taken from the runtime's Unicode tables, so
@@ -82,14 +80,18 @@ enum IndicatorText {
         }
     }
 
-    /// NFKC, then full case folding, then NFKC again: the pipeline of `seller` and `sku`.
+    /// NFKC, then full case folding, then NFKC again: the pipeline of `seller`, `sku` and non-ASCII hosts.
     static func fold(_ text: Substring) -> String {
-        let compatible = String(text).precomposedStringWithCompatibilityMapping
-        var folded = String.UnicodeScalarView()
-        for scalar in compatible.unicodeScalars {
-            CaseFolding.append(foldingOf: scalar, to: &folded)
+        var folded = [UInt32]()
+        for value in NFKC.normalize(text.unicodeScalars.lazy.map(\.value)) {
+            CaseFolding.append(foldingOf: value, to: &folded)
         }
-        return String(folded).precomposedStringWithCompatibilityMapping
+        var scalars = String.UnicodeScalarView()
+        for value in NFKC.normalize(folded) {
+            // NFKC and case folding map valid scalars to valid scalars.
+            scalars.append(Unicode.Scalar(value)!)
+        }
+        return String(scalars)
     }
 
     /// `U+XXXX`, for messages.
