@@ -61,7 +61,8 @@ enum IndicatorText {
         return text[first...last]
     }
 
-    /// Rejects control characters other than white space, and code points that Unicode 14.0 does not assign.
+    /// Rejects control characters other than white space, and code points that are unassigned (Cn) in Unicode 14.0,
+    /// noncharacters included.
     /// - Throws: ``HallmarkError`` `invalid-value` naming the kind and the code point.
     static func checkRepertoire(_ text: Substring, kind: IndicatorKind) throws {
         for scalar in text.unicodeScalars {
@@ -70,7 +71,10 @@ enum IndicatorText {
                 throw HallmarkError(.invalidValue, "\(kind.name) value contains control character \(codePoint(value))")
             }
             if value >= 0x80 {
-                guard let age = scalar.properties.age, (age.major, age.minor) <= unicodeVersion else {
+                // Noncharacters have an age but stay unassigned (Cn), so both tests are needed.
+                guard let age = scalar.properties.age, (age.major, age.minor) <= unicodeVersion,
+                    scalar.properties.generalCategory != .unassigned
+                else {
                     throw HallmarkError(
                         .invalidValue,
                         "\(kind.name) value contains \(codePoint(value)), which is not assigned in Unicode 14.0 (the repertoire Hallmark v1 normalizes)"
