@@ -1,5 +1,6 @@
 import HallmarkCore
 import HallmarkStore
+import Logging
 
 /// What a submission, retraction or dispute appended.
 public struct SubmissionOutcome: Sendable, Equatable {
@@ -9,6 +10,13 @@ public struct SubmissionOutcome: Sendable, Equatable {
     public var unchanged: Int
     /// This member's log size afterwards.
     public var logSize: UInt64
+
+    /// Creates an outcome.
+    public init(appended: Int, unchanged: Int, logSize: UInt64) {
+        self.appended = appended
+        self.unchanged = unchanged
+        self.logSize = logSize
+    }
 }
 
 extension MemberNode {

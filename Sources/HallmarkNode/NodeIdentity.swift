@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import SwiftASN1
 import X509
 
 /// A member node's identity: its alliance-issued certificate and key, the alliance CA it trusts,

@@ -70,7 +70,7 @@ final class FilterIndex: Sendable {
                 logger.info("filter snapshot is stale; rebuilding", metadata: ["filter.snapshot": "\(snapshotURL.path)"])
                 return false
             }
-            let capacity = max(Self.minimumCapacity, filter.capacity(atFalsePositiveRate: Self.falsePositiveRate))
+            let capacity = max(Self.minimumCapacity, Self.capacity(of: filter))
             state.withLock { $0 = State(filter: filter, capacity: capacity) }
             return true
         } catch {
@@ -80,6 +80,16 @@ final class FilterIndex: Sendable {
             )
             return false
         }
+    }
+
+    /// The most digests `filter` holds at the target false-positive rate.
+    static func capacity(of filter: SplitBlockBloomFilter) -> Int {
+        var low = 0, high = filter.byteCount * 8
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if filter.expectedFalsePositiveRate(forCount: middle) <= falsePositiveRate { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// Writes the snapshot atomically (a temporary file renamed over the old one).

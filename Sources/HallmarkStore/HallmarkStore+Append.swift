@@ -8,6 +8,12 @@ public struct AppendOutcome: Sendable, Equatable {
     public var appended: Int
     /// The origin's tree size afterwards.
     public var treeSize: UInt64
+
+    /// Creates an outcome.
+    public init(appended: Int, treeSize: UInt64) {
+        self.appended = appended
+        self.treeSize = treeSize
+    }
 }
 
 extension HallmarkStore {

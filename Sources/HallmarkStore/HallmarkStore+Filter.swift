@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import HallmarkCore
+import Logging
 
 extension HallmarkStore {
     /// Whether `digest` may be listed, from the Bloom filter alone: `false` is definitive, `true` must be confirmed.

@@ -47,8 +47,8 @@ public final class HallmarkStore: Sendable {
             throw HallmarkError(.fileProblem, "cannot create the data folder: \(error.localizedDescription)", location: directory.path)
         }
         let database = try openDatabase(path: path)
+        try migrate(database, path: path)
         try database.write { db in
-            try Self.migrator.migrate(db)
             try db.execute(
                 sql: "INSERT INTO meta (key, value) VALUES ('format', ?), ('self_member', ?), ('filter_seed', ?)",
                 arguments: [formatMarker, selfMember.rawValue, String(UInt64.random(in: .min ... .max))]
@@ -72,8 +72,8 @@ public final class HallmarkStore: Sendable {
         // Check the marker read-only first: opening a pool would switch someone else's SQLite file to WAL.
         try checkFormatMarker(path: path, directory: directory)
         let database = try openDatabase(path: path)
-        let (member, seed): (MemberID, UInt64) = try database.write { db in
-            try Self.migrator.migrate(db)
+        try migrate(database, path: path)
+        let (member, seed): (MemberID, UInt64) = try database.read { db in
             guard let memberText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'self_member'"),
                 let seedText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'filter_seed'"),
                 let seed = UInt64(seedText)
@@ -108,6 +108,14 @@ public final class HallmarkStore: Sendable {
             throw notAStore
         }
         guard marker == formatMarker else { throw notAStore }
+    }
+
+    private static func migrate(_ database: DatabasePool, path: String) throws {
+        do {
+            try migrator.migrate(database)
+        } catch {
+            throw HallmarkError(.storeProblem, "cannot migrate the database: \(error)", location: path)
+        }
     }
 
     private static func openDatabase(path: String) throws -> DatabasePool {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkCore
 import HallmarkNode
+import HallmarkStore
 
 /// `hallmark audit`: every entry about an identifier, with its proofs.
 struct AuditCommand: AsyncParsableCommand {

@@ -26,18 +26,18 @@ struct Hallmark: AsyncParsableCommand {
             }
         } catch let error as HallmarkError {
             Output.error(error.description)
-            exit(2)
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 Output.line(fullMessage(for: error))
-                exit(0)
+                Foundation.exit(0)
             }
             if code.rawValue == 1, error is ExitCode {
-                exit(1)
+                Foundation.exit(1)
             }
             Output.error(fullMessage(for: error))
-            exit(2)
+            Foundation.exit(2)
         }
     }
 }

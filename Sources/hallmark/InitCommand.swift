@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HallmarkCore
 import HallmarkNode
 
 /// `hallmark init`: make a data folder a new store for one member.

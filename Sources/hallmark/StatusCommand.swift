@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallmarkCore
 import HallmarkNode
+import HallmarkStore
 
 /// `hallmark status`: what the node holds.
 struct StatusCommand: AsyncParsableCommand {
