@@ -50,7 +50,7 @@ extension Submission {
             action: .assert,
             kind: identifier.kind,
             digest: .zero,
-            keyID: "",
+            keyID: identifier.kind.isSharedUnkeyed ? "" : "k0000000000000000",
             confidence: UInt8(confidence),
             reason: reason,
             expires: expires,
