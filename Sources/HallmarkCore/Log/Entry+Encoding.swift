@@ -81,7 +81,8 @@ extension Entry {
         let keyID = try shortString(&reader, "keyID", maxBytes: maxCodeBytes)
         let confidence = try reader.byte("confidence")
         let reason = try shortString(&reader, "reason", maxBytes: maxCodeBytes)
-        let expires = try reader.presence("expires") ? Timestamp(millisecondsSince1970: try reader.int64("expires")) : nil
+        let expires =
+            try reader.presence("expires") ? Timestamp(millisecondsSince1970: try reader.int64("expires")) : nil
         let noteLength = Int(try reader.uint16("note"))
         guard noteLength <= maxNoteBytes else {
             throw HallmarkError(
@@ -101,7 +102,17 @@ extension Entry {
         try reader.finish()
 
         let entry = Entry(
-            unchecked: origin, index, time, action, kind, digest, keyID, confidence, reason, expires, note,
+            unchecked: origin,
+            index,
+            time,
+            action,
+            kind,
+            digest,
+            keyID,
+            confidence,
+            reason,
+            expires,
+            note,
             disputedOrigin
         )
         if let (field, problem) = entry.firstProblem() {

@@ -66,7 +66,17 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
         disputedOrigin: MemberID? = nil
     ) throws {
         self.init(
-            unchecked: origin, index, time, action, kind, digest, keyID, confidence, reason, expires, note,
+            unchecked: origin,
+            index,
+            time,
+            action,
+            kind,
+            digest,
+            keyID,
+            confidence,
+            reason,
+            expires,
+            note,
             disputedOrigin
         )
         if let (field, problem) = firstProblem() {
