@@ -15,7 +15,9 @@ import Testing
 
     @Test func secretMustBe32Bytes() throws {
         for count in [0, 16, 31, 33] {
-            let error = try #require(throws: HallmarkError.self) { try AllianceKey(secret: [UInt8](repeating: 1, count: count)) }
+            let error = try #require(throws: HallmarkError.self) {
+                try AllianceKey(secret: [UInt8](repeating: 1, count: count))
+            }
             #expect(error.code == .invalidValue)
             #expect(error.message == "an alliance key must be 32 bytes, got \(count)")
         }

@@ -207,15 +207,33 @@ import Testing
         let (key, vectors) = try Self.testKey()
         let signature = Support.bytes(hex: vectors.checkpoints[0].signatureHex)
         Support.expectError(.invalidValue, location: "time") {
-            try Checkpoint(origin: Self.acme, treeSize: 1, rootHash: .zero, time: .init(millisecondsSince1970: -1), signature: signature)
+            try Checkpoint(
+                origin: Self.acme,
+                treeSize: 1,
+                rootHash: .zero,
+                time: .init(millisecondsSince1970: -1),
+                signature: signature
+            )
         }
         Support.expectError(.invalidValue, location: "signature") {
-            try Checkpoint(origin: Self.acme, treeSize: 1, rootHash: .zero, time: .init(millisecondsSince1970: 1), signature: [])
+            try Checkpoint(
+                origin: Self.acme,
+                treeSize: 1,
+                rootHash: .zero,
+                time: .init(millisecondsSince1970: 1),
+                signature: []
+            )
         }
         // Raw r ‖ s is not DER.
         let raw = try key.signature(for: [1, 2, 3]).rawRepresentation
         Support.expectError(.invalidValue, location: "signature") {
-            try Checkpoint(origin: Self.acme, treeSize: 1, rootHash: .zero, time: .init(millisecondsSince1970: 1), signature: Array(raw))
+            try Checkpoint(
+                origin: Self.acme,
+                treeSize: 1,
+                rootHash: .zero,
+                time: .init(millisecondsSince1970: 1),
+                signature: Array(raw)
+            )
         }
         Support.expectError(.invalidValue, location: "time") {
             try Checkpoint.sign(

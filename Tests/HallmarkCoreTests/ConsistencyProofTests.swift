@@ -35,7 +35,12 @@ import Testing
         newRoot: Hash256
     ) -> [(String, ConsistencyProof, Hash256, Hash256)] {
         var probes: [(String, ConsistencyProof, Hash256, Hash256)] = []
-        func with(_ name: String, old: Hash256 = oldRoot, new: Hash256 = newRoot, _ change: (inout ConsistencyProof) -> Void = { _ in }) {
+        func with(
+            _ name: String,
+            old: Hash256 = oldRoot,
+            new: Hash256 = newRoot,
+            _ change: (inout ConsistencyProof) -> Void = { _ in }
+        ) {
             var copy = proof
             change(&copy)
             probes.append((name, copy, old, new))

@@ -144,11 +144,14 @@ import Testing
 
     @Test func roundTripsRandomEntries() throws {
         var generator = Support.SeededGenerator(seed: 42)
-        let notes = ["", "plain", "Fälschung – 偽物 ✓", "emoji 👜🔍", "e\u{301}", "\u{A0}nbsp", String(repeating: "z", count: 280)]
+        let notes = [
+            "", "plain", "Fälschung – 偽物 ✓", "emoji 👜🔍", "e\u{301}", "\u{A0}nbsp", String(repeating: "z", count: 280),
+        ]
         let reasons = ["counterfeit", "a", "x.y_z-1", String(repeating: "q", count: 64)]
         for i in 0..<500 {
             let action = EntryAction.allCases.randomElement(using: &generator)!
-            let kind = ([.seller, .sku, .url, .imagePDQ, try IndicatorKind(wireName: "future-kind")] as [IndicatorKind])
+            let kind =
+                ([.seller, .sku, .url, .imagePDQ, try IndicatorKind(wireName: "future-kind")] as [IndicatorKind])
                 .randomElement(using: &generator)!
             let time = Timestamp(millisecondsSince1970: .random(in: Timestamp.protocolRange, using: &generator))
             let entry = try Entry(
@@ -162,7 +165,8 @@ import Testing
                 confidence: .random(in: 0...100, using: &generator),
                 reason: action == .retract && Bool.random(using: &generator)
                     ? "" : reasons.randomElement(using: &generator)!,
-                expires: time.millisecondsSince1970 < Timestamp.protocolRange.upperBound && Bool.random(using: &generator)
+                expires: time.millisecondsSince1970 < Timestamp.protocolRange.upperBound
+                    && Bool.random(using: &generator)
                     ? Timestamp(millisecondsSince1970: time.millisecondsSince1970 + 1) : nil,
                 note: notes.randomElement(using: &generator)!,
                 disputedOrigin: action == .dispute ? Self.globex : nil

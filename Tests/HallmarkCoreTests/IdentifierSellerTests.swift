@@ -75,7 +75,9 @@ import Testing
 
     @Test func asciiAndUnicodePathsAgree() throws {
         // The same text, once all-ASCII (fast path) and once with a non-ASCII space that forces the general path.
-        for (ascii, unicode) in [("  EBAY : Acme  Outlet ", "\u{3000}EBAY : Acme\u{00A0} Outlet "), ("A:B", "A:B\u{2009}")] {
+        for (ascii, unicode) in [
+            ("  EBAY : Acme  Outlet ", "\u{3000}EBAY : Acme\u{00A0} Outlet "), ("A:B", "A:B\u{2009}"),
+        ] {
             #expect(try seller(ascii) == seller(unicode))
         }
     }

@@ -89,7 +89,9 @@ import Testing
     @Test func impossibleIndexesAndSizesFail() {
         for (index, size): (UInt64, UInt64) in [(0, 0), (1, 0), (2, 1), (5, 5), (.max, .max)] {
             let proof = InclusionProof(leafIndex: index, treeSize: size, path: [])
-            let error = Support.expectError(.proofMismatch) { try proof.verify(leafHash: Self.someHash, root: Self.someHash) }
+            let error = Support.expectError(.proofMismatch) {
+                try proof.verify(leafHash: Self.someHash, root: Self.someHash)
+            }
             #expect(error?.message.contains("not below the tree size") == true)
         }
         // A single-leaf tree's root is its leaf hash, with an empty path.

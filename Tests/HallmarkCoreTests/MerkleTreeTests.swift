@@ -72,7 +72,8 @@ import Testing
             #expect(tree.size == UInt64(size))
             #expect(tree.root == Support.referenceRoot(leaves[...]))
             // Every earlier size for small trees; a sample for large ones (the oracle is O(n) per root).
-            let checked = size <= 70 ? Array(0...size) : (0..<20).map { _ in Int.random(in: 0...size, using: &generator) }
+            let checked =
+                size <= 70 ? Array(0...size) : (0..<20).map { _ in Int.random(in: 0...size, using: &generator) }
             for m in checked {
                 #expect(try tree.root(atSize: UInt64(m)) == Support.referenceRoot(leaves[..<m]), "\(m) of \(size)")
             }

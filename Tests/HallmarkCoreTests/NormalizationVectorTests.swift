@@ -69,7 +69,10 @@ import Testing
             let kind = try IndicatorKind(parsing: vector.kind)
             let bytes = try Self.bytes(input: vector.input, hex: vector.input_hex)
             let identifier = try Identifier(kind: kind, utf8: bytes)
-            #expect(identifier.normalized == vector.normalized, "\(vector.kind) \(vector.input ?? vector.input_hex ?? "")")
+            #expect(
+                identifier.normalized == vector.normalized,
+                "\(vector.kind) \(vector.input ?? vector.input_hex ?? "")"
+            )
             #expect(digester.digest(of: identifier).hex == vector.digest, "\(vector.kind) \(vector.normalized)")
             if let input = vector.input {
                 #expect(try Identifier(kind: kind, value: input) == identifier)

@@ -132,16 +132,31 @@ public struct SplitBlockBloomFilter: Sendable {
 
     // MARK: Block addressing
 
-    /// The first word of the block that `hash` selects: its upper 32 bits times the block count, over 2³².
+    /// The block that `hash` selects: its upper 32 bits times the block count, over 2³².
     @inlinable @inline(__always)
-    func blockStart(_ hash: UInt64) -> UnsafeMutablePointer<UInt32> {
-        storage.words + Int(truncatingIfNeeded: ((hash &>> 32) &* blocks) &>> 32) &* 8
+    func block(_ hash: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(storage.words + Int(truncatingIfNeeded: ((hash &>> 32) &* blocks) &>> 32) &* 8)
     }
 
-    /// The one bit that `key` sets in the word of the given salt: the top five bits of `key × salt`.
+    /// The eight bits that `hash` sets, one per word: in word `i`, bit number `(key × salt[i]) >> 27`
+    /// of the 32-bit `key` in the lower half of `hash`, with the eight salts of the Parquet specification.
+    ///
+    /// Eight lanes at once: even on baseline x86-64 the shift compiles to a handful of vector
+    /// instructions, about half the work of eight scalar variable shifts.
     @inlinable @inline(__always)
-    static func bit(_ key: UInt32, _ salt: UInt32) -> UInt32 {
-        1 &<< ((key &* salt) &>> 27)
+    static func mask(_ hash: UInt64) -> SIMD8<UInt32> {
+        let salts = SIMD8<UInt32>(
+            0x47B6_137B,
+            0x4497_4D91,
+            0x8824_AD5B,
+            0xA2B7_289D,
+            0x7054_95C7,
+            0x2DF1_424B,
+            0x9EFC_4947,
+            0x5C6B_FB31
+        )
+        let products = SIMD8(repeating: UInt32(truncatingIfNeeded: hash)) &* salts
+        return SIMD8(repeating: 1) &<< (products &>> 27)
     }
 
     // MARK: Insert
@@ -161,17 +176,8 @@ public struct SplitBlockBloomFilter: Sendable {
             storage = Storage(copying: storage)
         }
         inserts &+= 1
-        let key = UInt32(truncatingIfNeeded: hash)
-        let block = blockStart(hash)
-        // The eight salts of the Parquet specification, one per word.
-        block[0] |= Self.bit(key, 0x47B6_137B)
-        block[1] |= Self.bit(key, 0x4497_4D91)
-        block[2] |= Self.bit(key, 0x8824_AD5B)
-        block[3] |= Self.bit(key, 0xA2B7_289D)
-        block[4] |= Self.bit(key, 0x7054_95C7)
-        block[5] |= Self.bit(key, 0x2DF1_424B)
-        block[6] |= Self.bit(key, 0x9EFC_4947)
-        block[7] |= Self.bit(key, 0x5C6B_FB31)
+        let block = block(hash)
+        block.storeBytes(of: block.load(as: SIMD8<UInt32>.self) | Self.mask(hash), as: SIMD8<UInt32>.self)
     }
 
     // MARK: Lookup
@@ -185,28 +191,14 @@ public struct SplitBlockBloomFilter: Sendable {
 
     /// Whether a value that the caller has already hashed with this filter's seed may have been inserted.
     /// - Parameter hash: The value's 64-bit hash from ``hash(_:seed:)``.
-    @inlinable
-    public func mayContain(hash: UInt64) -> Bool {
-        missingBits(hash) == 0
-    }
-
-    /// The bits of `hash`'s mask that are clear in its block; zero when all eight are set.
-    ///
-    /// Branch-free, so a run of lookups never stalls on a mispredicted early exit and the
-    /// processor can keep several block loads in flight at once.
     @inlinable @inline(__always)
-    func missingBits(_ hash: UInt64) -> UInt32 {
-        let key = UInt32(truncatingIfNeeded: hash)
-        let block = blockStart(hash)
-        var missing = ~block[0] & Self.bit(key, 0x47B6_137B)
-        missing |= ~block[1] & Self.bit(key, 0x4497_4D91)
-        missing |= ~block[2] & Self.bit(key, 0x8824_AD5B)
-        missing |= ~block[3] & Self.bit(key, 0xA2B7_289D)
-        missing |= ~block[4] & Self.bit(key, 0x7054_95C7)
-        missing |= ~block[5] & Self.bit(key, 0x2DF1_424B)
-        missing |= ~block[6] & Self.bit(key, 0x9EFC_4947)
-        missing |= ~block[7] & Self.bit(key, 0x5C6B_FB31)
-        return missing
+    public func mayContain(hash: UInt64) -> Bool {
+        // Branch-free: a run of lookups never stalls on a mispredicted early exit, and the
+        // processor keeps several block loads in flight at once.
+        let missing = Self.mask(hash) & ~block(hash).load(as: SIMD8<UInt32>.self)
+        // OR the four 64-bit halves: compiles to a vector compare, where `==` on SIMD8 does not.
+        let halves = unsafeBitCast(missing, to: (UInt64, UInt64, UInt64, UInt64).self)
+        return (halves.0 | halves.1 | halves.2 | halves.3) == 0
     }
 
     /// Looks up many pre-hashed values at once, writing one answer per hash.
@@ -227,7 +219,7 @@ public struct SplitBlockBloomFilter: Sendable {
         guard let base = hashes.baseAddress, let out = results.baseAddress else { return 0 }
         var positives = 0
         for i in 0..<hashes.count {
-            let hit = missingBits(base[i]) == 0
+            let hit = mayContain(hash: base[i])
             out[i] = hit
             positives &+= hit ? 1 : 0
         }

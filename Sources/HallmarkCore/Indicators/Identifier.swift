@@ -20,7 +20,10 @@ public struct Identifier: Hashable, Sendable {
     public init(kind: IndicatorKind, value: String) throws {
         guard kind.isKnown else {
             let names = IndicatorKind.known.map(\.name).joined(separator: ", ")
-            throw HallmarkError(.unknownKind, "indicator kind '\(kind.name)' cannot be normalized here (known kinds: \(names))")
+            throw HallmarkError(
+                .unknownKind,
+                "indicator kind '\(kind.name)' cannot be normalized here (known kinds: \(names))"
+            )
         }
         let byteCount = value.utf8.count
         guard byteCount <= Self.maximumValueBytes else {

@@ -17,7 +17,9 @@ enum PDQHashNormalization {
                 case UInt8(ascii: "A")...UInt8(ascii: "F"):
                     output[position] = byte | 0x20
                 default:
-                    let character = trimmed.unicodeScalars[trimmed.unicodeScalars.index(trimmed.startIndex, offsetBy: position)]
+                    let character = trimmed.unicodeScalars[
+                        trimmed.unicodeScalars.index(trimmed.startIndex, offsetBy: position)
+                    ]
                     throw HallmarkError(
                         .invalidValue,
                         "image-pdq value has a non-hex character '\(character.escaped(asASCII: true))' at position \(position + 1)"

@@ -78,9 +78,13 @@ enum SellerNormalization {
             throw HallmarkError(.invalidValue, "seller value has an empty marketplace before ':'")
         }
         for byte in buffer[..<marketplaceEnd] {
-            let allowed = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D
+            let allowed =
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D
             guard allowed else {
-                let marketplace = String(decoding: UnsafeBufferPointer(rebasing: buffer[..<marketplaceEnd]), as: UTF8.self)
+                let marketplace = String(
+                    decoding: UnsafeBufferPointer(rebasing: buffer[..<marketplaceEnd]),
+                    as: UTF8.self
+                )
                 throw HallmarkError(
                     .invalidValue,
                     "seller marketplace '\(marketplace)' may hold only a-z, 0-9, '.' and '-'"

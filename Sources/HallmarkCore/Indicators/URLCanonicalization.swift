@@ -18,9 +18,13 @@ enum URLCanonicalization {
         }
         let scheme = String(decoding: input[..<colon].map(lowercased), as: UTF8.self)
         guard scheme == "http" || scheme == "https" else {
-            throw HallmarkError(.invalidValue, "unsupported url scheme '\(scheme)': only http and https URLs are accepted")
+            throw HallmarkError(
+                .invalidValue,
+                "unsupported url scheme '\(scheme)': only http and https URLs are accepted"
+            )
         }
-        guard input.count >= colon + 3, input[colon + 1] == UInt8(ascii: "/"), input[colon + 2] == UInt8(ascii: "/") else {
+        guard input.count >= colon + 3, input[colon + 1] == UInt8(ascii: "/"), input[colon + 2] == UInt8(ascii: "/")
+        else {
             throw malformed("expected '//' after '\(scheme):'")
         }
 
@@ -31,7 +35,8 @@ enum URLCanonicalization {
             input[afterSlashes..<end].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? end
         // Userinfo (up to the last '@') is dropped: it never selects the resource, and dropping it
         // defeats `https://brand.example@counterfeit.example/` disguises.
-        let hostStart = input[afterSlashes..<authorityEnd].lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? afterSlashes
+        let hostStart =
+            input[afterSlashes..<authorityEnd].lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? afterSlashes
         let (host, port) = try splitHostAndPort(input[hostStart..<authorityEnd])
 
         var output = [UInt8]()
@@ -51,12 +56,22 @@ enum URLCanonicalization {
         if pathEnd == authorityEnd {
             path.append(UInt8(ascii: "/"))
         } else {
-            try appendNormalizedEscapes(input[authorityEnd..<pathEnd], keepingQuestionMark: false, in: "path", to: &path)
+            try appendNormalizedEscapes(
+                input[authorityEnd..<pathEnd],
+                keepingQuestionMark: false,
+                in: "path",
+                to: &path
+            )
         }
         appendRemovingDotSegments(path, to: &output)
         if let queryStart, queryStart + 1 < end {
             output.append(UInt8(ascii: "?"))
-            try appendNormalizedEscapes(input[(queryStart + 1)..<end], keepingQuestionMark: true, in: "query", to: &output)
+            try appendNormalizedEscapes(
+                input[(queryStart + 1)..<end],
+                keepingQuestionMark: true,
+                in: "query",
+                to: &output
+            )
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -148,7 +163,8 @@ enum URLCanonicalization {
         while index < part.endIndex {
             let byte = part[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]), let low = hexValue(part[index + 2])
+                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]),
+                    let low = hexValue(part[index + 2])
                 else {
                     let escape = String(decoding: part[index..<min(index + 3, part.endIndex)], as: UTF8.self)
                     throw malformed("bad percent escape '\(escape)' in \(partName)")

@@ -78,7 +78,9 @@ extension Checkpoint {
         }
         func value(_ line: Int, _ key: String) throws -> String {
             let prefix = key + " "
-            guard lines[line].hasPrefix(prefix) else { throw malformed("line \(line + 1) does not start with '\(prefix)'") }
+            guard lines[line].hasPrefix(prefix) else {
+                throw malformed("line \(line + 1) does not start with '\(prefix)'")
+            }
             return String(lines[line].dropFirst(prefix.count))
         }
         let origin: MemberID

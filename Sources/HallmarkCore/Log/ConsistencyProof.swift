@@ -35,7 +35,10 @@ public struct ConsistencyProof: Hashable, Sendable {
         }
         if oldSize == newSize || oldSize == 0 {
             guard path.isEmpty else {
-                throw HallmarkError(.proofMismatch, "consistency proof \(sizes) must be empty, has \(path.count) hashes")
+                throw HallmarkError(
+                    .proofMismatch,
+                    "consistency proof \(sizes) must be empty, has \(path.count) hashes"
+                )
             }
             if oldSize == 0 {
                 guard oldRoot == MerkleHash.emptyRoot else {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Entry {
     /// The format version written as an encoded entry's first byte.
     public static let formatVersion: UInt8 = 1
@@ -79,7 +81,8 @@ extension Entry {
         let keyID = try shortString(&reader, "keyID", maxBytes: maxCodeBytes)
         let confidence = try reader.byte("confidence")
         let reason = try shortString(&reader, "reason", maxBytes: maxCodeBytes)
-        let expires = try reader.presence("expires") ? Timestamp(millisecondsSince1970: try reader.int64("expires")) : nil
+        let expires =
+            try reader.presence("expires") ? Timestamp(millisecondsSince1970: try reader.int64("expires")) : nil
         let noteLength = Int(try reader.uint16("note"))
         guard noteLength <= maxNoteBytes else {
             throw HallmarkError(
@@ -88,14 +91,28 @@ extension Entry {
                 location: "note"
             )
         }
-        guard let note = String(validating: try reader.bytes(noteLength, "note"), as: UTF8.self) else {
+        let noteBytes = try reader.bytes(noteLength, "note")
+        // Decoding repairs invalid UTF-8 by substituting U+FFFD, so the text keeps the input's bytes exactly when
+        // they were valid. (Cheaper than String(validating:), which goes through generic code.)
+        var note = String(decoding: noteBytes, as: UTF8.self)
+        guard note.withUTF8({ sameBytes($0, noteBytes) }) else {
             throw HallmarkError(.malformed, "note is not valid UTF-8", location: "note")
         }
         let disputedOrigin = try reader.presence("disputedOrigin") ? try memberID(&reader, "disputedOrigin") : nil
         try reader.finish()
 
         let entry = Entry(
-            unchecked: origin, index, time, action, kind, digest, keyID, confidence, reason, expires, note,
+            unchecked: origin,
+            index,
+            time,
+            action,
+            kind,
+            digest,
+            keyID,
+            confidence,
+            reason,
+            expires,
+            note,
             disputedOrigin
         )
         if let (field, problem) = entry.firstProblem() {
@@ -131,17 +148,25 @@ extension Entry {
         }
     }
 
+    private static let knownKindNames = IndicatorKind.known.map { (Array($0.name.utf8), $0) }
+
     private static func kind(_ reader: inout LogByteReader) throws -> IndicatorKind {
         let length = Int(try reader.byte("kind"))
         let bytes = try reader.bytes(length, "kind")
         // The known kinds without building a string: the common case on the sync path.
-        if let known = IndicatorKind.known.first(where: { $0.name.utf8.elementsEqual(bytes) }) {
-            return known
+        for (name, kind) in knownKindNames where name.withUnsafeBufferPointer({ sameBytes($0, bytes) }) {
+            return kind
         }
         do {
             return try IndicatorKind(wireName: String(decoding: bytes, as: UTF8.self))
         } catch let error as HallmarkError {
             throw HallmarkError(.malformed, error.message, location: "kind")
         }
+    }
+
+    private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 }

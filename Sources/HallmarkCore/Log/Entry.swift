@@ -66,7 +66,17 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
         disputedOrigin: MemberID? = nil
     ) throws {
         self.init(
-            unchecked: origin, index, time, action, kind, digest, keyID, confidence, reason, expires, note,
+            unchecked: origin,
+            index,
+            time,
+            action,
+            kind,
+            digest,
+            keyID,
+            confidence,
+            reason,
+            expires,
+            note,
             disputedOrigin
         )
         if let (field, problem) = firstProblem() {
@@ -119,14 +129,14 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
             if kind.isKnown {
                 return ("keyID", "kind '\(kind)' is a keyed digest, so the alliance key id that made it is required")
             }
-        } else if let problem = Self.codeProblem(keyID.utf8) {
+        } else if let problem = Self.codeProblem(keyID) {
             return ("keyID", "key id '\(keyID)' \(problem)")
         }
         if reason.isEmpty {
             if action != .retract {
                 return ("reason", "a reason code is required for \(action)")
             }
-        } else if let problem = Self.codeProblem(reason.utf8) {
+        } else if let problem = Self.codeProblem(reason) {
             return ("reason", "reason code '\(reason)' \(problem)")
         }
         if let expires {
@@ -137,7 +147,7 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
                 return ("expires", "expiry \(expires) is not after the entry's time \(time)")
             }
         }
-        if let problem = Self.noteProblem(note.utf8) {
+        if let problem = Self.noteProblem(note) {
             return ("note", problem)
         }
         switch (action, disputedOrigin) {
@@ -153,30 +163,43 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// What is wrong with a reason code or key id, or `nil`: 1–64 bytes of `[a-z0-9._-]`.
-    static func codeProblem(_ bytes: some Collection<UInt8>) -> String? {
-        guard (1...maxCodeBytes).contains(bytes.count) else {
-            return "must be 1 to \(maxCodeBytes) bytes, got \(bytes.count)"
+    static func codeProblem(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard (1...maxCodeBytes).contains(bytes.count) else {
+                return "must be 1 to \(maxCodeBytes) bytes, got \(bytes.count)"
+            }
+            for byte in bytes {
+                let allowed =
+                    (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2e || byte == 0x5f
+                    || byte == 0x2d
+                if !allowed { return "may hold only lower-case letters, digits, '.', '_' and '-'" }
+            }
+            return nil
         }
-        let allowed = bytes.allSatisfy {
-            ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2e || $0 == 0x5f || $0 == 0x2d
-        }
-        return allowed ? nil : "may hold only lower-case letters, digits, '.', '_' and '-'"
     }
 
-    /// What is wrong with a note's UTF-8 bytes (already known to be valid UTF-8), or `nil`.
-    static func noteProblem(_ bytes: some Collection<UInt8>) -> String? {
-        guard bytes.count <= maxNoteBytes else {
-            return "note is \(bytes.count) UTF-8 bytes; at most \(maxNoteBytes) are allowed"
-        }
-        // C0 controls and DEL are single bytes; C1 controls (U+0080–U+009F) are 0xC2 followed by 0x80–0x9F.
-        var afterC2 = false
-        for (offset, byte) in bytes.enumerated() {
-            if byte < 0x20 || byte == 0x7f || (afterC2 && byte <= 0x9f) {
-                return "note holds a control character at byte \(afterC2 ? offset - 1 : offset)"
+    /// What is wrong with a note, or `nil`.
+    static func noteProblem(_ note: String) -> String? {
+        var note = note
+        return note.withUTF8 { bytes in
+            guard bytes.count <= maxNoteBytes else {
+                return "note is \(bytes.count) UTF-8 bytes; at most \(maxNoteBytes) are allowed"
             }
-            afterC2 = byte == 0xc2
+            // C0 controls and DEL are single bytes; C1 controls (U+0080–U+009F) are 0xC2 then 0x80–0x9F.
+            var previous: UInt8 = 0
+            for offset in bytes.indices {
+                let byte = bytes[offset]
+                if byte < 0x20 || byte == 0x7f {
+                    return "note holds a control character at byte \(offset)"
+                }
+                if previous == 0xc2 && byte <= 0x9f {
+                    return "note holds a control character at byte \(offset - 1)"
+                }
+                previous = byte
+            }
+            return nil
         }
-        return nil
     }
 
     public static func == (lhs: Entry, rhs: Entry) -> Bool {

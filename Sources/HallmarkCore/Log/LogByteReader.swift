@@ -13,7 +13,11 @@ struct LogByteReader {
     }
 
     private func truncated(_ field: String) -> HallmarkError {
-        HallmarkError(.malformed, "\(what) ends inside field '\(field)' (\(buffer.count) bytes in all)", location: field)
+        HallmarkError(
+            .malformed,
+            "\(what) ends inside field '\(field)' (\(buffer.count) bytes in all)",
+            location: field
+        )
     }
 
     mutating func byte(_ field: String) throws -> UInt8 {

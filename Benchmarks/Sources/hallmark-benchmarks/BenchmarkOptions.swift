@@ -1,0 +1,64 @@
+/// The command line: `hallmark-benchmarks [--section filter|end-to-end|all] [--keys 1000000,100000000] [--probes N] [--passes N]`.
+struct BenchmarkOptions {
+    /// Which parts to run.
+    enum Section: String {
+        case filter, endToEnd = "end-to-end", all
+    }
+
+    var section = Section.all
+    /// The key counts of the filter section.
+    var keyCounts = [1_000_000]
+    /// Present and absent lookups per key count; by default the key count, at most 10 M.
+    var probeLimit = 10_000_000
+    /// Passes per key count; each figure is the best of them.
+    var passes = 3
+
+    static let usage = """
+        usage: hallmark-benchmarks [--section filter|end-to-end|all] [--keys N[,N…]] [--probes N] [--passes N]
+          --section  which measurements to run (default: all)
+          --keys     filter sizes in keys, comma-separated (default: 1000000; 100000000 takes a few minutes)
+          --probes   at most this many present and this many absent lookups per size (default: 10000000)
+          --passes   measure each size this many times and report the best figures (default: 3)
+        """
+
+    /// Parses the arguments after the program name; `nil` after printing what is wrong.
+    init?(arguments: [String]) {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else {
+                print("\(flag) needs a value\n\(Self.usage)")
+                return nil
+            }
+            switch flag {
+            case "--section":
+                guard let section = Section(rawValue: value) else {
+                    print("unknown section \(value)\n\(Self.usage)")
+                    return nil
+                }
+                self.section = section
+            case "--keys":
+                let counts = value.split(separator: ",").compactMap { Int($0.replacing("_", with: "")) }
+                guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1_000 && $0 <= 1_000_000_000 }) else {
+                    print("--keys takes counts from 1000 to 1000000000, got \(value)\n\(Self.usage)")
+                    return nil
+                }
+                keyCounts = counts
+            case "--probes":
+                guard let limit = Int(value), limit >= 1_000 else {
+                    print("--probes takes a count of at least 1000, got \(value)\n\(Self.usage)")
+                    return nil
+                }
+                probeLimit = limit
+            case "--passes":
+                guard let passes = Int(value), passes >= 1 else {
+                    print("--passes takes a count of at least 1, got \(value)\n\(Self.usage)")
+                    return nil
+                }
+                self.passes = passes
+            default:
+                print("unknown option \(flag)\n\(Self.usage)")
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import HallmarkCore
+
+// Hallmark's benchmarks: see BENCHMARKS.md. Timing is plain ContinuousClock around loops of
+// operations on keys generated outside the timed regions.
+
+guard let options = BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst())) else {
+    exit(2)
+}
+
+if options.section == .filter || options.section == .all {
+    filterSection(options: options)
+}
+if options.section == .endToEnd || options.section == .all {
+    endToEndSection(options: options)
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs Hallmark's benchmarks in a release build and prints their tables (see BENCHMARKS.md).
+#
+#   scripts/benchmark.sh                      # filter at 1 M and 100 M keys, then the end-to-end section
+#   scripts/benchmark.sh --keys 1000000       # any hallmark-benchmarks options, passed through
+#
+# Needs libbloom (Debian's libbloom-dev) for the comparison; installs it with apt-get when missing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [ ! -f /usr/include/bloom.h ]; then
+    echo "libbloom-dev is missing: installing it with apt-get" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update
+    $sudo apt-get install -y libbloom-dev
+fi
+
+swift build -c release --package-path Benchmarks --scratch-path .build-bench --product hallmark-benchmarks
+
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then
+    args=(--keys 1000000,100000000)
+fi
+
+echo "# Hallmark benchmarks"
+echo
+echo "- machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB memory"
+echo "- toolchain: $(swift --version 2>/dev/null | head -n 1)"
+echo
+.build-bench/release/hallmark-benchmarks "${args[@]}"
