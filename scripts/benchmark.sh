@@ -18,7 +18,7 @@ if [ ! -f /usr/include/bloom.h ]; then
     $sudo apt-get install -y libbloom-dev
 fi
 
-swift build -c release --package-path Benchmarks --scratch-path .build-bench --product hallmark-benchmarks
+swift build -c release --package-path Benchmarks --scratch-path .build-bench --product hallmark-benchmarks >&2
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
