@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Hallmark's benchmarks in a release build and prints their tables (see BENCHMARKS.md).
 #
-#   scripts/benchmark.sh                      # filter at 1 M and 100 M keys, then the end-to-end section
+#   scripts/benchmark.sh                      # filter at 10 k (in cache), 1 M and 100 M keys, then end-to-end
 #   scripts/benchmark.sh --keys 1000000       # any hallmark-benchmarks options, passed through
 #
 # Needs libbloom (Debian's libbloom-dev) for the comparison; installs it with apt-get when missing.
@@ -18,11 +18,11 @@ if [ ! -f /usr/include/bloom.h ]; then
     $sudo apt-get install -y libbloom-dev
 fi
 
-swift build -c release --package-path Benchmarks --scratch-path .build-bench --product hallmark-benchmarks
+swift build -c release --package-path Benchmarks --scratch-path .build-bench --product hallmark-benchmarks >&2
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
-    args=(--keys 1000000,100000000)
+    args=(--keys 10000,1000000,100000000)
 fi
 
 echo "# Hallmark benchmarks"

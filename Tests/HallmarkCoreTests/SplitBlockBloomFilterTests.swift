@@ -56,9 +56,12 @@ struct SplitBlockBloomFilterTests {
         #expect(positives > 0 && positives < probes.count)
     }
 
-    @Test("sizing: the fewest blocks that meet the target, at most 17 bits per key at 0.1 %", arguments: [
-        1_000, 10_000, 123_457, 1_000_000, 100_000_000,
-    ])
+    @Test(
+        "sizing: the fewest blocks that meet the target, at most 17 bits per key at 0.1 %",
+        arguments: [
+            1_000, 10_000, 123_457, 1_000_000, 100_000_000,
+        ]
+    )
     func sizing(count: Int) {
         let blocks = SplitBlockBloomFilter.blockCount(forExpectedCount: count, falsePositiveRate: 0.001)
         let bitsPerKey = Double(blocks * 256) / Double(count)
@@ -77,8 +80,10 @@ struct SplitBlockBloomFilterTests {
         #expect(filter.expectedFalsePositiveRate(forCount: 0) == 0)
         #expect(SplitBlockBloomFilter(expectedCount: 0, seed: 1).blockCount == 1)
         // A looser target needs fewer blocks.
-        #expect(SplitBlockBloomFilter(expectedCount: 10_000, falsePositiveRate: 0.01, seed: 1).blockCount
-            < filter.blockCount)
+        #expect(
+            SplitBlockBloomFilter(expectedCount: 10_000, falsePositiveRate: 0.01, seed: 1).blockCount
+                < filter.blockCount
+        )
     }
 
     @Test("the rate formula: 16 keys per block give about 0.13 %, one block fills up")
@@ -121,7 +126,9 @@ struct SplitBlockBloomFilterTests {
         }
         #expect(build(seed: 1) == build(seed: 1))
         #expect(build(seed: 1) != build(seed: 2))
-        let differing = keys.filter { SplitBlockBloomFilter.hash($0, seed: 1) != SplitBlockBloomFilter.hash($0, seed: 2) }
+        let differing = keys.filter {
+            SplitBlockBloomFilter.hash($0, seed: 1) != SplitBlockBloomFilter.hash($0, seed: 2)
+        }
         #expect(differing.count == keys.count)
         #expect(SplitBlockBloomFilter.hash(.zero, seed: 0) != SplitBlockBloomFilter.hash(.zero, seed: 1))
     }

@@ -88,7 +88,8 @@ struct FilterBenchmark {
         for (stream, isPresent) in [(inserted, true), (absent, false)] {
             var digestFound = 0, singleFound = 0, batchFound = 0
             forEachChunk(of: stream, count: probeCount) { keys in
-                digestFound += isPresent
+                digestFound +=
+                    isPresent
                     ? result.presentDigest.time(operations: keys.count) { Self.lookUp(filter, keys) }
                     : result.absentDigest.time(operations: keys.count) { Self.lookUp(filter, keys) }
                 let chunkHashes = UnsafeMutableBufferPointer(rebasing: hashes[0..<keys.count])
@@ -98,12 +99,18 @@ struct FilterBenchmark {
                     }
                 }
                 let input = UnsafeBufferPointer(chunkHashes)
-                singleFound += isPresent
+                singleFound +=
+                    isPresent
                     ? result.presentSingle.time(operations: keys.count) { Self.lookUp(filter, input) }
                     : result.absentSingle.time(operations: keys.count) { Self.lookUp(filter, input) }
-                batchFound += isPresent
-                    ? result.presentBatch.time(operations: keys.count) { filter.mayContain(hashes: input, into: answers) }
-                    : result.absentBatch.time(operations: keys.count) { filter.mayContain(hashes: input, into: answers) }
+                batchFound +=
+                    isPresent
+                    ? result.presentBatch.time(operations: keys.count) {
+                        filter.mayContain(hashes: input, into: answers)
+                    }
+                    : result.absentBatch.time(operations: keys.count) {
+                        filter.mayContain(hashes: input, into: answers)
+                    }
             }
             precondition(digestFound == singleFound && singleFound == batchFound, "lookup variants disagree")
             if isPresent {

@@ -19,8 +19,11 @@ struct ResultTable {
         var text = "\(rounded)"
         if let dot = text.firstIndex(of: ".") {
             let decimals = text.distance(from: dot, to: text.endIndex) - 1
-            if digits == 0 { text = String(text[..<dot]) }
-            else if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+            if digits == 0 {
+                text = String(text[..<dot])
+            } else if decimals < digits {
+                text += String(repeating: "0", count: digits - decimals)
+            }
         }
         return text
     }
@@ -28,8 +31,10 @@ struct ResultTable {
     /// `1.23 %`
     static func percent(_ rate: Double) -> String { "\(fixed(rate * 100, 4)) %" }
 
-    /// `2.1 MiB`
-    static func mebibytes(_ bytes: Int) -> String { "\(fixed(Double(bytes) / 1_048_576, 1)) MiB" }
+    /// `2.1 MiB`, or `20.6 KiB` below a mebibyte.
+    static func mebibytes(_ bytes: Int) -> String {
+        bytes < 1_048_576 ? "\(fixed(Double(bytes) / 1_024, 1)) KiB" : "\(fixed(Double(bytes) / 1_048_576, 1)) MiB"
+    }
 
     func print() {
         let header = ("measure", "Hallmark split-block", "libbloom")

@@ -37,9 +37,9 @@ extension SplitBlockBloomFilter {
             let words = UnsafeMutableRawBufferPointer(rebasing: raw[Self.snapshotHeaderSize...])
             words.copyMemory(from: UnsafeRawBufferPointer(storage.buffer))
             #if _endian(big)
-            for i in 0..<storage.wordCount {
-                words.storeBytes(of: storage.words[i].littleEndian, toByteOffset: i * 4, as: UInt32.self)
-            }
+                for i in 0..<storage.wordCount {
+                    words.storeBytes(of: storage.words[i].littleEndian, toByteOffset: i * 4, as: UInt32.self)
+                }
             #endif
             let checksum = Self.snapshotChecksum(UnsafeRawBufferPointer(raw))
             for (i, byte) in checksum.enumerated() { raw[Self.snapshotChecksumOffset + i] = byte }
@@ -65,7 +65,9 @@ extension SplitBlockBloomFilter {
     }
 
     /// Decodes a snapshot held in contiguous memory.
-    private static func load(_ bytes: UnsafeRawBufferPointer) throws -> (filter: SplitBlockBloomFilter, stateTag: Hash256) {
+    private static func load(_ bytes: UnsafeRawBufferPointer) throws -> (
+        filter: SplitBlockBloomFilter, stateTag: Hash256
+    ) {
         func malformed(_ message: String) -> HallmarkError {
             HallmarkError(.malformed, message, location: "filter snapshot")
         }
@@ -108,7 +110,7 @@ extension SplitBlockBloomFilter {
         let words = UnsafeRawBufferPointer(rebasing: bytes[snapshotHeaderSize...])
         UnsafeMutableRawBufferPointer(storage.buffer).copyMemory(from: words)
         #if _endian(big)
-        for i in 0..<storage.wordCount { storage.words[i] = UInt32(littleEndian: storage.words[i]) }
+            for i in 0..<storage.wordCount { storage.words[i] = UInt32(littleEndian: storage.words[i]) }
         #endif
         let filter = SplitBlockBloomFilter(storage: storage, seed: seed, insertedCount: Int(insertedCount))
         return (filter, stateTag)

@@ -48,7 +48,7 @@ extension SplitBlockBloomFilter {
             let hugePage = 2 << 20
             let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: hugePage)
             #if os(Linux)
-            _ = madvise(raw, byteCount & ~(hugePage - 1), MADV_HUGEPAGE)
+                _ = madvise(raw, byteCount & ~(hugePage - 1), MADV_HUGEPAGE)
             #endif
             return raw
         }

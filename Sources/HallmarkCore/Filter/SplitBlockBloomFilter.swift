@@ -111,7 +111,7 @@ public struct SplitBlockBloomFilter: Sendable {
     /// - Parameters:
     ///   - digest: The value to hash.
     ///   - seed: The filter's seed.
-    @inlinable
+    @inlinable @inline(__always)
     public static func hash(_ digest: Hash256, seed: UInt64) -> UInt64 {
         // Keys derived from the seed; constants are digits of pi and the golden ratio.
         let k0 = seed ^ 0x243F_6A88_85A3_08D3
@@ -163,14 +163,14 @@ public struct SplitBlockBloomFilter: Sendable {
 
     /// Adds a digest, hashed with this filter's seed.
     /// - Parameter digest: The value to add.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func insert(_ digest: Hash256) {
         insert(hash: Self.hash(digest, seed: seed))
     }
 
     /// Adds a value that the caller has already hashed with ``hash(_:seed:)`` and this filter's seed.
     /// - Parameter hash: The value's 64-bit hash.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func insert(hash: UInt64) {
         if !isKnownUniquelyReferenced(&storage) {
             storage = Storage(copying: storage)
@@ -184,7 +184,7 @@ public struct SplitBlockBloomFilter: Sendable {
 
     /// Whether the digest may have been inserted: `false` is certain, `true` must be confirmed.
     /// - Parameter digest: The value to look up.
-    @inlinable
+    @inlinable @inline(__always)
     public func mayContain(_ digest: Hash256) -> Bool {
         mayContain(hash: Self.hash(digest, seed: seed))
     }
