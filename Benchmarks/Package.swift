@@ -20,6 +20,8 @@ let package = Package(
             dependencies: [
                 "CBloom",
                 .product(name: "HallmarkCore", package: "Hallmark"),
+                .product(name: "HallmarkNode", package: "Hallmark"),
+                .product(name: "HallmarkStore", package: "Hallmark"),
             ],
             swiftSettings: [
                 .enableUpcomingFeature("ExistentialAny"),

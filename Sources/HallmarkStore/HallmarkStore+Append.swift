@@ -105,19 +105,20 @@ extension HallmarkStore {
                 batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
             ]
         )
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO log_heads (origin, tree_size, root_hash, frontier) VALUES (?, ?, ?, ?)
                 ON CONFLICT (origin) DO UPDATE SET
                     tree_size = excluded.tree_size, root_hash = excluded.root_hash, frontier = excluded.frontier
-                """,
+                """
+        ).execute(
             arguments: [origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data, Data(frontier.encoded())]
         )
+        let insertLocal = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"
+        )
         for local in batch.localIdentifiers {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)",
-                arguments: [local.identifier.kind.name, local.digest.data, local.identifier.normalized]
-            )
+            try insertLocal.execute(arguments: [local.identifier.kind.name, local.digest.data, local.identifier.normalized])
         }
         return (AppendOutcome(appended: batch.items.count, treeSize: endSize), listed)
     }
@@ -138,7 +139,7 @@ extension HallmarkStore {
         let time = entry.time.millisecondsSince1970
         switch entry.action {
         case .assert:
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO assertions
                         (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at, last_index)
@@ -147,7 +148,8 @@ extension HallmarkStore {
                         listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
                         expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
                         last_index = excluded.last_index
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
                     entry.note, entry.expires?.millisecondsSince1970, time, time, Int64(entry.index),
@@ -155,21 +157,23 @@ extension HallmarkStore {
             )
             return true
         case .retract:
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?
                     WHERE kind = ? AND digest = ? AND origin = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [time, Int64(entry.index), entry.kind.name, entry.digest.data, entry.origin.rawValue]
             )
             return false
         case .dispute:
             guard let disputed = entry.disputedOrigin else { return false }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO disputes (kind, digest, disputed_origin, disputer, reason, note, time, log_index)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     entry.kind.name, entry.digest.data, disputed.rawValue, entry.origin.rawValue, entry.reason,
                     entry.note, time, Int64(entry.index),

@@ -19,11 +19,12 @@ extension HallmarkStore {
     public func entries(kind: IndicatorKind, digest: Hash256) async throws -> [StoredEntry] {
         try await database.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT bytes, leaf_hash, received_from, received_at FROM entries
-                    WHERE kind = ? AND digest = ? ORDER BY origin, log_index
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT bytes, leaf_hash, received_from, received_at FROM entries
+                        WHERE kind = ? AND digest = ? ORDER BY origin, log_index
+                        """
+                ),
                 arguments: [kind.name, digest.data]
             ).map { row in
                 let bytes = [UInt8](row["bytes"] as Data)
@@ -55,11 +56,12 @@ extension HallmarkStore {
         return try await database.read { db in
             var listed: [IndicatorKind: Int] = [:]
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT kind, COUNT(DISTINCT digest) AS n FROM assertions
-                    WHERE listed = 1 AND (expires IS NULL OR expires > ?) GROUP BY kind
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT kind, COUNT(DISTINCT digest) AS n FROM assertions
+                        WHERE listed = 1 AND (expires IS NULL OR expires > ?) GROUP BY kind
+                        """
+                ),
                 arguments: [time.millisecondsSince1970]
             )
             for row in rows { listed[try IndicatorKind(wireName: row["kind"])] = row["n"] }
@@ -74,21 +76,23 @@ extension HallmarkStore {
 
     static func assertions(kind: IndicatorKind, digest: Hash256, in db: Database) throws -> [AssertionRecord] {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.*, e.received_from FROM assertions a
-                JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
-                WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT a.*, e.received_from FROM assertions a
+                    JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
+                    WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
+                    """
+            ),
             arguments: [kind.name, digest.data]
         )
         guard !rows.isEmpty else { return [] }
         let disputeRows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT disputed_origin, disputer, reason, note, time FROM disputes
-                WHERE kind = ? AND digest = ? ORDER BY disputer
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT disputed_origin, disputer, reason, note, time FROM disputes
+                    WHERE kind = ? AND digest = ? ORDER BY disputer
+                    """
+            ),
             arguments: [kind.name, digest.data]
         )
         var disputes: [String: [DisputeRecord]] = [:]

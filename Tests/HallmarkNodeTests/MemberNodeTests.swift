@@ -91,3 +91,53 @@ struct MemberNodeTests {
         #expect(try await brandA.node.status().store.entryCount == 2)
     }
 }
+
+@Suite("MemberNode.receive")
+struct MemberNodeReceiveTests {
+    @Test("a batch with a forged signature, another origin's certificate or a foreign CA stores nothing")
+    func rejectsUnverifiedBatches() async throws {
+        let brandB = try await NodeFixture.make("brand-b")
+        let brandA = try await NodeFixture.make("brand-a")
+        defer {
+            brandB.remove()
+            brandA.remove()
+        }
+        let origin = brandB.node.identity.member
+        try await brandB.node.submit([Submission(identifier: try Identifier(kind: .sku, value: "X-1"))])
+        let checkpoint = try #require(try await brandB.node.store.latestCheckpoint(of: origin))
+        let bytes = try await brandB.node.store.entryBytes(origin: origin, index: 0)
+        let item = LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes)
+        let brandBPEM = try #require(try await brandB.node.store.memberCertificatePEM(origin))
+        let marketPEM = try String(
+            contentsOf: NodeFixture.dev.appendingPathComponent("market-c/member.pem"),
+            encoding: .utf8
+        )
+
+        // Signed by another key: the checkpoint of brand-b re-signed by brand-a's key.
+        let forged = try Checkpoint.sign(
+            origin: origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, time: checkpoint.time,
+            using: brandA.node.identity.signingKey
+        )
+        await #expect(throws: HallmarkError.self) {
+            try await brandA.node.receive(
+                LogBatch(origin: origin, items: [item], checkpoint: forged, receivedFrom: origin),
+                originCertificatePEM: brandBPEM
+            )
+        }
+        // The right signature, but presented with another member's certificate.
+        await #expect(throws: HallmarkError.self) {
+            try await brandA.node.receive(
+                LogBatch(origin: origin, items: [item], checkpoint: checkpoint, receivedFrom: origin),
+                originCertificatePEM: marketPEM
+            )
+        }
+        #expect(try await brandA.node.status().store.entryCount == 0)
+        #expect(try await brandA.node.store.memberCertificatePEM(origin) == nil)
+
+        try await brandA.node.receive(
+            LogBatch(origin: origin, items: [item], checkpoint: checkpoint, receivedFrom: origin),
+            originCertificatePEM: brandBPEM
+        )
+        #expect(try await brandA.node.status().store.entryCount == 1)
+    }
+}

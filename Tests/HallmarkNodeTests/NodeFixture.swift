@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkNode
 import HallmarkStore
 import Logging
+import Testing
 
 /// A member node from the development alliance in a temporary data folder.
 struct NodeFixture {
@@ -50,11 +51,10 @@ struct NodeFixture {
             let bytes = try await source.store.entryBytes(origin: origin, index: index)
             items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
         }
-        if let pem = try await source.store.memberCertificatePEM(origin) {
-            try await node.store.recordMember(origin, certificatePEM: pem, fingerprint: "")
-        }
-        try await node.store.append(
-            LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: source.identity.member)
+        let pem = try #require(try await source.store.memberCertificatePEM(origin))
+        try await node.receive(
+            LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: source.identity.member),
+            originCertificatePEM: pem
         )
     }
 }

@@ -36,8 +36,7 @@ struct ResultTable {
         bytes < 1_048_576 ? "\(fixed(Double(bytes) / 1_024, 1)) KiB" : "\(fixed(Double(bytes) / 1_048_576, 1)) MiB"
     }
 
-    func print() {
-        let header = ("measure", "Hallmark split-block", "libbloom")
+    func print(headers header: (String, String, String) = ("measure", "Hallmark split-block", "libbloom")) {
         let all = [header] + rows
         let widths = (
             all.map(\.0.count).max()!, all.map(\.1.count).max()!, all.map(\.2.count).max()!

@@ -12,5 +12,5 @@ if options.section == .filter || options.section == .all {
     filterSection(options: options)
 }
 if options.section == .endToEnd || options.section == .all {
-    endToEndSection(options: options)
+    await endToEndSection(options: options)
 }

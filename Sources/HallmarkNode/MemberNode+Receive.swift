@@ -1,0 +1,42 @@
+import HallmarkCore
+import HallmarkPKI
+import HallmarkStore
+import Logging
+import SwiftASN1
+import X509
+
+extension MemberNode {
+    /// Verifies and commits a batch of another member's log, as received from `sender` (the origin
+    /// itself or a relay).
+    ///
+    /// The origin's certificate must be issued by the alliance CA and name the batch's origin, and the
+    /// batch's checkpoint must verify with its key; the store then checks contiguity and the Merkle root.
+    /// Nothing is stored unless everything verifies.
+    /// - Parameters:
+    ///   - batch: Entries of the origin's log with the origin's signed checkpoint that ends them.
+    ///   - originCertificatePEM: The origin's member certificate.
+    /// - Throws: ``HallmarkError`` naming what does not verify.
+    @discardableResult
+    public func receive(_ batch: LogBatch, originCertificatePEM: String) async throws -> AppendOutcome {
+        let origin = batch.origin
+        guard origin != identity.member else {
+            throw HallmarkError(.notPermitted, "a batch of this member's own log cannot be received from elsewhere")
+        }
+        let publicKey = try await identity.verifiedSigningKey(certificatePEM: originCertificatePEM, of: origin)
+        try batch.checkpoint.verifySignature(using: publicKey)
+        let outcome = try await store.append(batch)
+        // Recorded only after the batch verified, so a forged batch never replaces a member's certificate.
+        let fingerprint = try Certificate(pemEncoded: originCertificatePEM).sha256Fingerprint().hex
+        try await store.recordMember(origin, certificatePEM: originCertificatePEM, fingerprint: fingerprint)
+        if outcome.appended > 0 {
+            logger.info(
+                "received log entries",
+                metadata: [
+                    "log.origin": "\(origin)", "log.appended": "\(outcome.appended)", "log.size": "\(outcome.treeSize)",
+                    "peer": "\(batch.receivedFrom)",
+                ]
+            )
+        }
+        return outcome
+    }
+}
