@@ -101,7 +101,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkCLITests",
-            dependencies: ["hallmark"],
+            dependencies: [
+                "hallmark", "HallmarkNode", "HallmarkStore", "HallmarkCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
     ]

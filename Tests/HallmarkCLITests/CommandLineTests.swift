@@ -1,4 +1,7 @@
 import Foundation
+import GRDB
+import HallmarkCore
+import HallmarkNode
 import Testing
 
 /// The `hallmark` command line end to end: real processes, a real store in a temporary folder.
@@ -87,6 +90,71 @@ struct CommandLineTests {
         #expect(batch.status == 0)
         #expect(batch.stdout.contains("LISTED  sku 'lvm40001'"))
         #expect(batch.stdout.contains("not listed  seller 'shopmart:nobody'"))
+    }
+
+    @Test("dispute another member's assertion; check and audit show both origins")
+    func dispute() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        let seller = try Identifier(kind: .seller, value: "bazaar:Authorized Reseller 7")
+        try await cli.receiveLog(of: "brand-b", asserting: [Submission(identifier: seller, confidence: 65)])
+
+        let listed = try cli.run(["check", "--data", cli.data, "seller", "BAZAAR:authorized reseller 7"])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.contains("by brand-b: confidence 65"))
+
+        let own = try cli.run(["retract", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
+        #expect(own.status == 2)
+        #expect(own.stderr.contains("only an indicator's origin can retract it"))
+        let unknownOrigin = try cli.run([
+            "dispute", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--origin", "market-c",
+            "--reason", "authorized-reseller",
+        ])
+        #expect(unknownOrigin.status == 2)
+        #expect(unknownOrigin.stderr.contains("market-c has no assertion"))
+
+        try cli.succeed([
+            "dispute", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--origin", "brand-b",
+            "--reason", "authorized-reseller", "--note", "contract 2026-17",
+        ])
+        let disputed = try cli.run(["check", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
+        #expect(disputed.status == 0)
+        #expect(disputed.stdout.contains("disputed by brand-a"))
+        #expect(disputed.stdout.contains("authorized-reseller"))
+
+        let audit = try cli.run(["audit", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--json"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        #expect(report["verified"] as? Bool == true)
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["origin"] as? String } == ["brand-a", "brand-b"])
+        #expect(entries.map { $0["action"] as? String } == ["dispute", "assert"])
+        #expect(entries.allSatisfy { $0["inclusion_verified"] as? Bool == true && $0["signature_verified"] as? Bool == true })
+    }
+
+    @Test("audit names an entry whose stored bytes were altered")
+    func auditDetectsTampering() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        try cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-1", "--note", "aaaa"])
+        try cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-2"])
+        // Change one letter of entry 0's note behind the store's back, as someone with the database file could.
+        let database = try DatabaseQueue(path: cli.data + "/hallmark.sqlite")
+        try await database.write { db in
+            let bytes = try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM entries WHERE log_index = 0"))
+            var changed = [UInt8](bytes)
+            let position = try #require(changed.lastIndex(of: UInt8(ascii: "a")))
+            changed[position] = UInt8(ascii: "b")
+            try db.execute(sql: "UPDATE entries SET bytes = ? WHERE log_index = 0", arguments: [Data(changed)])
+        }
+        try database.close()
+        let audit = try cli.run(["audit", "--data", cli.data, "sku", "tamper-1"])
+        #expect(audit.status == 2)
+        #expect(audit.stdout.contains("inclusion proof: FAILED"))
+        #expect(audit.stderr.contains("do not verify"))
+        #expect(try cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
     }
 
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")

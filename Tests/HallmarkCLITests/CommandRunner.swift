@@ -1,4 +1,8 @@
 import Foundation
+import HallmarkCore
+import HallmarkNode
+import HallmarkStore
+import Logging
 import Testing
 
 /// Runs the built `hallmark` executable in a temporary folder, as a person would from a shell.
@@ -98,6 +102,36 @@ struct CommandRunner {
     func status() throws -> [String: Any] {
         let result = try succeed(["status", "--data", data, "--json"])
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Puts into this test's store the log of another development member that asserted `submissions`,
+    /// verified as a received batch (what federation will do over the network).
+    func receiveLog(of member: String, asserting submissions: [Submission]) async throws {
+        let logger = Logger(label: "test")
+        let dev = Self.devCertificates
+        let peerFolder = folder.appendingPathComponent("peer-\(member)")
+        let peer = try await MemberNode.initialize(
+            dataDirectory: peerFolder,
+            memberCertificate: dev.appendingPathComponent("\(member)/member.pem"),
+            memberKey: dev.appendingPathComponent("\(member)/member-key.pem"),
+            allianceCA: dev.appendingPathComponent("ca.pem"),
+            allianceKey: dev.appendingPathComponent("alliance.key"),
+            logger: logger
+        )
+        try await peer.submit(submissions)
+        let origin = peer.identity.member
+        let checkpoint = try #require(try await peer.store.latestCheckpoint(of: origin))
+        var items: [LogBatch.Item] = []
+        for index in 0..<checkpoint.treeSize {
+            let bytes = try await peer.store.entryBytes(origin: origin, index: index)
+            items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
+        }
+        let node = try await MemberNode.open(dataDirectory: URL(fileURLWithPath: data), logger: logger)
+        try await node.receive(
+            LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: origin),
+            originCertificatePEM: peer.identity.certificatePEM
+        )
+        try await node.close()
     }
 
     func remove() {
