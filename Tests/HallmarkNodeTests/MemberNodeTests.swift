@@ -40,11 +40,11 @@ struct MemberNodeTests {
         let fixture = try await NodeFixture.make("brand-a")
         defer { fixture.remove() }
         let sku = try Identifier(kind: .sku, value: "short-lived")
-        let soon = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + 300)
-        try await fixture.node.submit([Submission(identifier: sku, expires: soon)])
+        let now = Timestamp.now().millisecondsSince1970
+        let inAnHour = Timestamp(millisecondsSince1970: now + 3_600_000)
+        try await fixture.node.submit([Submission(identifier: sku, expires: inAnHour)])
         #expect(try await fixture.node.check(sku).isListed)
-        try await Task.sleep(for: .milliseconds(400))
-        let verdict = try await fixture.node.check(sku)
+        let verdict = try await fixture.node.check(sku, at: Timestamp(millisecondsSince1970: now + 7_200_000))
         #expect(!verdict.isListed)
         #expect(verdict.filterFalsePositive)
     }
