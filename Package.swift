@@ -79,6 +79,15 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Shared by the test targets: the development alliance, nodes made from it, relaying logs between them.
+        .target(
+            name: "HallmarkTestSupport",
+            dependencies: [
+                "HallmarkCore", "HallmarkNode", "HallmarkStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HallmarkTestSupport",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "HallmarkCoreTests",
             dependencies: ["HallmarkCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -96,13 +105,13 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkNodeTests",
-            dependencies: ["HallmarkNode", "HallmarkStore", "HallmarkPKI", "HallmarkCore"],
+            dependencies: ["HallmarkNode", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkNode", "HallmarkStore", "HallmarkCore",
+                "hallmark", "HallmarkNode", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -143,3 +143,33 @@ extension HallmarkStore {
         }
     }
 }
+
+extension HallmarkStore {
+    /// The entries of `origin`'s log from index `start` to its latest checkpoint, with that checkpoint,
+    /// exactly as stored: what a relay hands on. `nil` when the store holds nothing beyond `start`.
+    /// - Parameter receivedFrom: The member recorded as the hop when the batch is appended elsewhere.
+    public func batch(of origin: MemberID, from start: UInt64, receivedFrom: MemberID) async throws -> LogBatch? {
+        try await database.read { db in
+            guard
+                let checkpointBytes = try Data.fetchOne(
+                    db,
+                    sql: "SELECT bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size DESC LIMIT 1",
+                    arguments: [origin.rawValue]
+                )
+            else { return nil }
+            let checkpoint = try Checkpoint(decoding: checkpointBytes)
+            guard checkpoint.treeSize > start else { return nil }
+            let cursor = try Data.fetchCursor(
+                db,
+                sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
+                arguments: [origin.rawValue, Int64(start), Int64(checkpoint.treeSize)]
+            )
+            var items: [LogBatch.Item] = []
+            while let data = try cursor.next() {
+                let bytes = [UInt8](data)
+                items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
+            }
+            return LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: receivedFrom)
+        }
+    }
+}

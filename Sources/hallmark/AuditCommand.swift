@@ -13,17 +13,13 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The kind: seller, sku, url or image-pdq.")
-    var kind: String
-
-    @Argument(help: "The identifier.")
-    var value: String
+    @OptionGroup var indicator: IdentifierArguments
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        let identifier = try indicator.identifier()
         let report = try await store.withNode { try await $0.audit(identifier) }
         if json {
             try Output.json(ReportDocument.AuditBody(report))

@@ -11,11 +11,7 @@ struct DisputeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The kind: seller, sku, url or image-pdq.")
-    var kind: String
-
-    @Argument(help: "The identifier.")
-    var value: String
+    @OptionGroup var indicator: IdentifierArguments
 
     @Option(help: "The member whose assertion is disputed.")
     var origin: String
@@ -27,7 +23,7 @@ struct DisputeCommand: AsyncParsableCommand {
     var note: String = ""
 
     func run() async throws {
-        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        let identifier = try indicator.identifier()
         let disputed = try MemberID(origin)
         let outcome = try await store.withNode {
             try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)

@@ -11,17 +11,13 @@ struct RetractCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The kind: seller, sku, url or image-pdq.")
-    var kind: String
-
-    @Argument(help: "The identifier.")
-    var value: String
+    @OptionGroup var indicator: IdentifierArguments
 
     @Option(help: "A short note on why (shared with the alliance).")
     var note: String = ""
 
     func run() async throws {
-        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        let identifier = try indicator.identifier()
         let outcome = try await store.withNode { try await $0.retract([identifier], note: note) }
         Output.line("retracted \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
     }

@@ -11,11 +11,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The kind: seller, sku, url or image-pdq.")
-    var kind: String
-
-    @Argument(help: "The identifier (it never leaves this node; only its digest is shared).")
-    var value: String
+    @OptionGroup var indicator: IdentifierArguments
 
     @Option(help: "Confidence from 0 to 100.")
     var confidence: Int = Submission.defaultConfidence
@@ -30,7 +26,7 @@ struct SubmitCommand: AsyncParsableCommand {
     var note: String = ""
 
     func run() async throws {
-        let identifier = try Identifier(kind: IndicatorKind(parsing: kind), value: value)
+        let identifier = try indicator.identifier()
         var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
         if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
         let outcome = try await store.withNode { try await $0.submit([submission]) }

@@ -2,6 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkNode
 import HallmarkStore
+import HallmarkTestSupport
 import Logging
 import Testing
 
@@ -13,17 +14,8 @@ struct CommandRunner {
         var stderr: String
     }
 
-    /// The package's root folder, found from this file's path.
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
-
     /// The development alliance.
-    static let devCertificates = packageRoot.appendingPathComponent("Certificates/dev")
+    static let devCertificates = DevelopmentAlliance.folder
 
     /// The `hallmark` executable beside the test bundle in the build folder.
     static let executable: URL = {
@@ -40,7 +32,7 @@ struct CommandRunner {
     let folder: URL
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hallmark-cli-\(UUID().uuidString)")
+        folder = DevelopmentAlliance.temporaryFolder("hallmark-cli")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
@@ -105,32 +97,12 @@ struct CommandRunner {
     }
 
     /// Puts into this test's store the log of another development member that asserted `submissions`,
-    /// verified as a received batch (what federation will do over the network).
+    /// verified as a received batch.
     func receiveLog(of member: String, asserting submissions: [Submission]) async throws {
-        let logger = Logger(label: "test")
-        let dev = Self.devCertificates
-        let peerFolder = folder.appendingPathComponent("peer-\(member)")
-        let peer = try await MemberNode.initialize(
-            dataDirectory: peerFolder,
-            memberCertificate: dev.appendingPathComponent("\(member)/member.pem"),
-            memberKey: dev.appendingPathComponent("\(member)/member-key.pem"),
-            allianceCA: dev.appendingPathComponent("ca.pem"),
-            allianceKey: dev.appendingPathComponent("alliance.key"),
-            logger: logger
-        )
+        let peer = try await DevelopmentAlliance.makeNode(member, in: folder.appendingPathComponent("peer-\(member)"))
         try await peer.submit(submissions)
-        let origin = peer.identity.member
-        let checkpoint = try #require(try await peer.store.latestCheckpoint(of: origin))
-        var items: [LogBatch.Item] = []
-        for index in 0..<checkpoint.treeSize {
-            let bytes = try await peer.store.entryBytes(origin: origin, index: index)
-            items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
-        }
-        let node = try await MemberNode.open(dataDirectory: URL(fileURLWithPath: data), logger: logger)
-        try await node.receive(
-            LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: origin),
-            originCertificatePEM: peer.identity.certificatePEM
-        )
+        let node = try await MemberNode.open(dataDirectory: URL(fileURLWithPath: data), logger: Logger(label: "test"))
+        try await DevelopmentAlliance.relay(logOf: peer.identity.member, from: peer, to: node)
         try await node.close()
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkNode
 import HallmarkStore
+import HallmarkTestSupport
 import Testing
 
 @Suite("MemberNode")
@@ -109,7 +110,7 @@ struct MemberNodeReceiveTests {
         let item = LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes)
         let brandBPEM = try #require(try await brandB.node.store.memberCertificatePEM(origin))
         let marketPEM = try String(
-            contentsOf: NodeFixture.dev.appendingPathComponent("market-c/member.pem"),
+            contentsOf: DevelopmentAlliance.certificate("market-c"),
             encoding: .utf8
         )
 
