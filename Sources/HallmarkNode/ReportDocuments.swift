@@ -8,14 +8,23 @@ import HallmarkStore
 public enum ReportDocument {
     /// One origin's standing assertion.
     public struct Origin: Codable, Sendable, Equatable {
+        /// The member id.
         public var member: String
+        /// Confidence, 0–100.
         public var confidence: Int
+        /// Reason code.
         public var reason: String
+        /// The note, possibly empty.
         public var note: String
+        /// When the origin first asserted it.
         public var firstSeen: String
+        /// When the origin last asserted it.
         public var lastSeen: String
+        /// When it lapses; absent when never.
         public var expires: String?
+        /// The member this node received it from (the origin itself when direct).
         public var receivedFrom: String
+        /// Other members' disputes of this assertion.
         public var disputes: [Dispute]
 
         /// The JSON form of an assertion.
@@ -34,9 +43,13 @@ public enum ReportDocument {
 
     /// A dispute of an assertion.
     public struct Dispute: Codable, Sendable, Equatable {
+        /// The member id.
         public var member: String
+        /// Reason code.
         public var reason: String
+        /// The note, possibly empty.
         public var note: String
+        /// When it was made.
         public var time: String
 
         /// The JSON form of a dispute.
@@ -50,10 +63,15 @@ public enum ReportDocument {
 
     /// A verdict.
     public struct VerdictBody: Codable, Sendable, Equatable {
+        /// The indicator kind.
         public var kind: String
+        /// The normalized identifier, when it was given raw.
         public var value: String?
+        /// The digest looked up, hex.
         public var digest: String
+        /// `listed` or `not_listed`.
         public var status: String
+        /// Every origin whose assertion stands.
         public var origins: [Origin]
 
         /// The JSON form of a verdict.
@@ -68,23 +86,41 @@ public enum ReportDocument {
 
     /// One audited entry.
     public struct AuditEntry: Codable, Sendable, Equatable {
+        /// The member whose log holds the entry.
         public var origin: String
+        /// The entry's index in that log.
         public var index: UInt64
+        /// When it was made.
         public var time: String
+        /// `assert`, `retract` or `dispute`.
         public var action: String
+        /// Confidence, 0–100.
         public var confidence: Int
+        /// Reason code.
         public var reason: String
+        /// The note, possibly empty.
         public var note: String
+        /// When it lapses; absent when never.
         public var expires: String?
+        /// For a dispute: the member whose assertion it contests.
         public var disputedOrigin: String?
+        /// RFC 9162 leaf hash of the entry's bytes, hex.
         public var leafHash: String
+        /// The entry's exact bytes, hex.
         public var entryBytes: String
+        /// The member this node received it from (the origin itself when direct).
         public var receivedFrom: String
+        /// The tree size of the checkpoint it was proved against.
         public var checkpointTreeSize: UInt64?
+        /// That checkpoint's root hash, hex.
         public var checkpointRoot: String?
+        /// When that checkpoint was signed.
         public var checkpointTime: String?
+        /// Whether the inclusion proof verifies.
         public var inclusionVerified: Bool
+        /// Whether the checkpoint's signature verifies with the origin's alliance-issued certificate.
         public var signatureVerified: Bool
+        /// Why a proof failed, if one did.
         public var problems: [String]
 
         /// The JSON form of an audited entry.
@@ -113,10 +149,15 @@ public enum ReportDocument {
 
     /// An audit report.
     public struct AuditBody: Codable, Sendable, Equatable {
+        /// The indicator kind.
         public var kind: String
+        /// The normalized identifier, when it was given raw.
         public var value: String
+        /// The digest looked up, hex.
         public var digest: String
+        /// Whether every entry verifies.
         public var verified: Bool
+        /// The entries about the identifier, by origin and index.
         public var entries: [AuditEntry]
 
         /// The JSON form of an audit report.
@@ -131,23 +172,37 @@ public enum ReportDocument {
 
     /// One log held.
     public struct Log: Codable, Sendable, Equatable {
+        /// The member whose log holds the entry.
         public var origin: String
+        /// Entries held of the log.
         public var treeSize: UInt64
+        /// The log's root hash, hex.
         public var rootHash: String
     }
 
     /// Node status.
     public struct StatusBody: Codable, Sendable, Equatable {
+        /// The member id.
         public var member: String
+        /// The data folder.
         public var dataDirectory: String
+        /// The alliance key id digests are made with.
         public var allianceKeyID: String
+        /// The size of this member's own log.
         public var ownLogSize: UInt64
+        /// Entries held, all origins.
         public var entries: Int
+        /// Indicators listed and not expired, by kind.
         public var listed: [String: Int]
+        /// Every log held.
         public var logs: [Log]
+        /// Memory taken by the Bloom filter.
         public var filterBytes: Int
+        /// Digests the filter was sized for.
         public var filterCapacity: Int
+        /// Digests inserted into the filter.
         public var filterInserted: Int
+        /// The filter's expected false-positive rate now.
         public var filterExpectedFalsePositiveRate: Double
 
         /// The JSON form of the node's status.
