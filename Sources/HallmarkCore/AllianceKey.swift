@@ -57,7 +57,11 @@ public struct AllianceKey: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if !sawHeader {
                 guard line == Self.fileHeader else {
-                    throw HallmarkError(.malformed, "not an alliance key file (expected '\(Self.fileHeader)')", location: location)
+                    throw HallmarkError(
+                        .malformed,
+                        "not an alliance key file (expected '\(Self.fileHeader)')",
+                        location: location
+                    )
                 }
                 sawHeader = true
                 continue

@@ -28,7 +28,9 @@ public enum ExpiryParser {
     }
 
     private static func durationMilliseconds(_ text: String) -> Int64? {
-        guard let unit = text.last, let amount = Int64(text.dropLast()), amount > 0, amount <= 100_000 else { return nil }
+        guard let unit = text.last, let amount = Int64(text.dropLast()), amount > 0, amount <= 100_000 else {
+            return nil
+        }
         let minute: Int64 = 60_000
         switch unit {
         case "m": return amount * minute

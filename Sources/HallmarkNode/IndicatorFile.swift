@@ -79,7 +79,11 @@ public enum IndicatorFile {
             defer { start = end + 1 }
             if lineNumber % 4096 == 0 { progress?(end, bytes.count) }
             guard line.count <= maximumLineLength else {
-                throw HallmarkError(.invalidValue, "line is \(line.count) bytes, the limit is \(maximumLineLength)", location: location)
+                throw HallmarkError(
+                    .invalidValue,
+                    "line is \(line.count) bytes, the limit is \(maximumLineLength)",
+                    location: location
+                )
             }
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             do {
@@ -108,11 +112,17 @@ public enum IndicatorFile {
     private static func csvHeader(_ fields: [[UInt8]]) throws -> [String] {
         let names = fields.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace().lowercased() }
         guard names.count >= 2, names[0] == "kind", names[1] == "value" else {
-            throw HallmarkError(.invalidValue, "the header must start with 'kind,value' (optional columns: confidence, reason, expires, note)")
+            throw HallmarkError(
+                .invalidValue,
+                "the header must start with 'kind,value' (optional columns: confidence, reason, expires, note)"
+            )
         }
         for (position, name) in names.enumerated() {
             guard columns.contains(name) else {
-                throw HallmarkError(.invalidValue, "unknown column '\(name)' in the header (known: \(columns.joined(separator: ", ")))")
+                throw HallmarkError(
+                    .invalidValue,
+                    "unknown column '\(name)' in the header (known: \(columns.joined(separator: ", ")))"
+                )
             }
             guard !names[..<position].contains(name) else {
                 throw HallmarkError(.invalidValue, "column '\(name)' appears twice in the header")

@@ -33,7 +33,9 @@ extension MemberNode {
         func audit(_ stored: StoredEntry) -> AuditedEntry {
             guard let checkpoint else {
                 return AuditedEntry(
-                    stored: stored, checkpoint: nil, inclusionProblem: "no checkpoint of \(stored.entry.origin) held",
+                    stored: stored,
+                    checkpoint: nil,
+                    inclusionProblem: "no checkpoint of \(stored.entry.origin) held",
                     signatureProblem: signatureProblem
                 )
             }
@@ -50,7 +52,9 @@ extension MemberNode {
                 }
             }
             return AuditedEntry(
-                stored: stored, checkpoint: checkpoint, inclusionProblem: inclusionProblem,
+                stored: stored,
+                checkpoint: checkpoint,
+                inclusionProblem: inclusionProblem,
                 signatureProblem: signatureProblem
             )
         }

@@ -27,7 +27,11 @@ extension MemberNode {
         let maybe = store.mayBeListed(lookups.map(\.digest))
         var verdicts = zip(lookups, maybe).map { lookup, _ in
             Verdict(
-                identifier: nil, kind: lookup.kind, digest: lookup.digest, status: .notListed, origins: [],
+                identifier: nil,
+                kind: lookup.kind,
+                digest: lookup.digest,
+                status: .notListed,
+                origins: [],
                 filterFalsePositive: false
             )
         }

@@ -32,7 +32,9 @@ extension MemberNode {
     @discardableResult
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
         for (position, submission) in submissions.enumerated() {
-            do { try submission.validate() } catch let error as HallmarkError { throw error.at("submission \(position + 1)") }
+            do { try submission.validate() } catch let error as HallmarkError {
+                throw error.at("submission \(position + 1)")
+            }
         }
         let digests = submissions.map { digest(of: $0.identifier) }
         return try await appendOwn { view, now in
@@ -52,8 +54,13 @@ extension MemberNode {
                 planned[digest] = submission
                 drafts.append(
                     Draft(
-                        action: .assert, identifier: identifier, digest: digest, confidence: submission.confidence,
-                        reason: submission.reason, expires: submission.expires, note: submission.note
+                        action: .assert,
+                        identifier: identifier,
+                        digest: digest,
+                        confidence: submission.confidence,
+                        reason: submission.reason,
+                        expires: submission.expires,
+                        note: submission.note
                     )
                 )
             }
@@ -78,7 +85,14 @@ extension MemberNode {
                     )
                 }
                 drafts.append(
-                    Draft(action: .retract, identifier: identifier, digest: digest, confidence: 0, reason: "", note: note)
+                    Draft(
+                        action: .retract,
+                        identifier: identifier,
+                        digest: digest,
+                        confidence: 0,
+                        reason: "",
+                        note: note
+                    )
                 )
             }
             return (drafts, 0)
@@ -108,7 +122,12 @@ extension MemberNode {
                 )
             }
             let draft = Draft(
-                action: .dispute, identifier: identifier, digest: digest, confidence: 0, reason: reason, note: note,
+                action: .dispute,
+                identifier: identifier,
+                digest: digest,
+                confidence: 0,
+                reason: reason,
+                note: note,
                 disputedOrigin: origin
             )
             return ([draft], 0)

@@ -212,8 +212,12 @@ public enum ReportDocument {
             allianceKeyID = status.allianceKeyID
             ownLogSize = status.ownLogSize
             entries = status.store.entryCount
-            listed = Dictionary(uniqueKeysWithValues: IndicatorKind.known.map { ($0.name, status.store.listedByKind[$0] ?? 0) })
-            logs = status.store.logs.map { Log(origin: $0.origin.rawValue, treeSize: $0.treeSize, rootHash: $0.rootHash.hex) }
+            listed = Dictionary(
+                uniqueKeysWithValues: IndicatorKind.known.map { ($0.name, status.store.listedByKind[$0] ?? 0) }
+            )
+            logs = status.store.logs.map {
+                Log(origin: $0.origin.rawValue, treeSize: $0.treeSize, rootHash: $0.rootHash.hex)
+            }
             filterBytes = status.store.filter.byteCount
             filterCapacity = status.store.filter.capacity
             filterInserted = status.store.filter.insertedCount

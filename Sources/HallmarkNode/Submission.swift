@@ -41,7 +41,11 @@ extension Submission {
     /// - Throws: ``HallmarkError`` `invalid-value` naming the field.
     public func validate() throws {
         guard (0...100).contains(confidence) else {
-            throw HallmarkError(.invalidValue, "confidence must be from 0 to 100, got \(confidence)", location: "confidence")
+            throw HallmarkError(
+                .invalidValue,
+                "confidence must be from 0 to 100, got \(confidence)",
+                location: "confidence"
+            )
         }
         _ = try Entry(
             origin: Self.validationOrigin,

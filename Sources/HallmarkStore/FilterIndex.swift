@@ -28,7 +28,11 @@ final class FilterIndex: Sendable {
         self.seed = seed
         self.logger = logger
         let capacity = Self.minimumCapacity
-        let filter = SplitBlockBloomFilter(expectedCount: capacity, falsePositiveRate: Self.falsePositiveRate, seed: seed)
+        let filter = SplitBlockBloomFilter(
+            expectedCount: capacity,
+            falsePositiveRate: Self.falsePositiveRate,
+            seed: seed
+        )
         self.state = Mutex(State(filter: filter, capacity: capacity))
     }
 
@@ -55,7 +59,11 @@ final class FilterIndex: Sendable {
     /// Replaces the filter with one built from `digests`, sized with room to grow.
     func rebuild(from digests: [Hash256]) {
         let capacity = max(Self.minimumCapacity, digests.count * 2)
-        var filter = SplitBlockBloomFilter(expectedCount: capacity, falsePositiveRate: Self.falsePositiveRate, seed: seed)
+        var filter = SplitBlockBloomFilter(
+            expectedCount: capacity,
+            falsePositiveRate: Self.falsePositiveRate,
+            seed: seed
+        )
         for digest in digests { filter.insert(digest) }
         state.withLock { $0 = State(filter: filter, capacity: capacity) }
     }
@@ -67,7 +75,10 @@ final class FilterIndex: Sendable {
         do {
             let (filter, tag) = try SplitBlockBloomFilter.load(snapshot: bytes)
             guard tag == expectedStateTag, filter.seed == seed else {
-                logger.info("filter snapshot is stale; rebuilding", metadata: ["filter.snapshot": "\(snapshotURL.path)"])
+                logger.info(
+                    "filter snapshot is stale; rebuilding",
+                    metadata: ["filter.snapshot": "\(snapshotURL.path)"]
+                )
                 return false
             }
             let capacity = max(Self.minimumCapacity, Self.capacity(of: filter))
@@ -87,7 +98,11 @@ final class FilterIndex: Sendable {
         var low = 0, high = filter.byteCount * 8
         while low < high {
             let middle = (low + high + 1) / 2
-            if filter.expectedFalsePositiveRate(forCount: middle) <= falsePositiveRate { low = middle } else { high = middle - 1 }
+            if filter.expectedFalsePositiveRate(forCount: middle) <= falsePositiveRate {
+                low = middle
+            } else {
+                high = middle - 1
+            }
         }
         return low
     }
@@ -98,7 +113,11 @@ final class FilterIndex: Sendable {
         do {
             try Data(bytes).write(to: snapshotURL, options: .atomic)
         } catch {
-            throw HallmarkError(.fileProblem, "cannot write the filter snapshot: \(error.localizedDescription)", location: snapshotURL.path)
+            throw HallmarkError(
+                .fileProblem,
+                "cannot write the filter snapshot: \(error.localizedDescription)",
+                location: snapshotURL.path
+            )
         }
     }
 

@@ -118,7 +118,9 @@ extension HallmarkStore {
             sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"
         )
         for local in batch.localIdentifiers {
-            try insertLocal.execute(arguments: [local.identifier.kind.name, local.digest.data, local.identifier.normalized])
+            try insertLocal.execute(arguments: [
+                local.identifier.kind.name, local.digest.data, local.identifier.normalized,
+            ])
         }
         return (AppendOutcome(appended: batch.items.count, treeSize: endSize), listed)
     }

@@ -59,7 +59,11 @@ extension HallmarkStore {
     /// The certificate (PEM) recorded for `member`, if any.
     public func memberCertificatePEM(_ member: MemberID) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT certificate_pem FROM members WHERE id = ?", arguments: [member.rawValue])
+            try String.fetchOne(
+                db,
+                sql: "SELECT certificate_pem FROM members WHERE id = ?",
+                arguments: [member.rawValue]
+            )
         }
     }
 
@@ -102,7 +106,10 @@ extension HallmarkStore {
         )
         while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
         guard hashes.count == Int(count) else {
-            throw HallmarkError(.storeProblem, "the store holds \(hashes.count) entries of \(origin), expected \(count)")
+            throw HallmarkError(
+                .storeProblem,
+                "the store holds \(hashes.count) entries of \(origin), expected \(count)"
+            )
         }
         return hashes
     }
@@ -161,7 +168,8 @@ extension HallmarkStore {
             guard checkpoint.treeSize > start else { return nil }
             let cursor = try Data.fetchCursor(
                 db,
-                sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
+                sql:
+                    "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
                 arguments: [origin.rawValue, Int64(start), Int64(checkpoint.treeSize)]
             )
             var items: [LogBatch.Item] = []

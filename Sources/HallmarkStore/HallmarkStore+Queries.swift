@@ -9,7 +9,8 @@ extension HallmarkStore {
     }
 
     /// ``assertions(kind:digest:)`` for many indicators in one read transaction.
-    public func assertions(for indicators: [(kind: IndicatorKind, digest: Hash256)]) async throws -> [[AssertionRecord]] {
+    public func assertions(for indicators: [(kind: IndicatorKind, digest: Hash256)]) async throws -> [[AssertionRecord]]
+    {
         try await database.read { db in
             try indicators.map { try Self.assertions(kind: $0.kind, digest: $0.digest, in: db) }
         }

@@ -44,7 +44,11 @@ public final class HallmarkStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw HallmarkError(.fileProblem, "cannot create the data folder: \(error.localizedDescription)", location: directory.path)
+            throw HallmarkError(
+                .fileProblem,
+                "cannot create the data folder: \(error.localizedDescription)",
+                location: directory.path
+            )
         }
         let database = try openDatabase(path: path)
         try migrate(database, path: path)
@@ -87,13 +91,23 @@ public final class HallmarkStore: Sendable {
             seed: seed,
             logger: logger
         )
-        let store = HallmarkStore(directory: directory, database: database, selfMember: member, filter: filter, logger: logger)
+        let store = HallmarkStore(
+            directory: directory,
+            database: database,
+            selfMember: member,
+            filter: filter,
+            logger: logger
+        )
         try store.loadFilter()
         return store
     }
 
     private static func checkFormatMarker(path: String, directory: URL) throws {
-        let notAStore = HallmarkError(.storeProblem, "\(databaseFileName) is not a Hallmark store", location: directory.path)
+        let notAStore = HallmarkError(
+            .storeProblem,
+            "\(databaseFileName) is not a Hallmark store",
+            location: directory.path
+        )
         var configuration = Configuration()
         configuration.readonly = true
         let marker: String?

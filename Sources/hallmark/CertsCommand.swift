@@ -54,7 +54,12 @@ struct CertsCommand: AsyncParsableCommand {
         @Option(help: "The member's name, as it appears in its certificate.")
         var name: String
 
-        @Option(help: ArgumentHelp("A DNS name or IP address the member's node is reached at (repeatable).", valueName: "HOST"))
+        @Option(
+            help: ArgumentHelp(
+                "A DNS name or IP address the member's node is reached at (repeatable).",
+                valueName: "HOST"
+            )
+        )
         var host: [String] = []
 
         @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "DIR"))

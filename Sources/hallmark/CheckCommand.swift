@@ -39,7 +39,8 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let identifiers = try file.map { try readIdentifiers(path: $0) }
+        let identifiers =
+            try file.map { try readIdentifiers(path: $0) }
             ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
         let verdicts = try await store.withNode { try await $0.check(identifiers) }
         if json {
@@ -61,7 +62,9 @@ struct CheckCommand: AsyncParsableCommand {
         let fixedKind = try kind.map { try IndicatorKind(parsing: $0) }
         let name = URL(fileURLWithPath: path).lastPathComponent
         var identifiers: [Identifier] = []
-        for (number, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let location = "\(name):\(number + 1)"
             guard let line = String(validating: rawLine, as: UTF8.self) else {
                 throw HallmarkError(.invalidValue, "line is not valid UTF-8", location: location)

@@ -28,6 +28,8 @@ struct DisputeCommand: AsyncParsableCommand {
         let outcome = try await store.withNode {
             try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)
         }
-        Output.line("disputed \(disputed)'s assertion of \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
+        Output.line(
+            "disputed \(disputed)'s assertion of \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))"
+        )
     }
 }

@@ -9,7 +9,8 @@ import HallmarkCore
 struct Hallmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallmark",
-        abstract: "A member node of an anti-counterfeiting alliance: share hashed indicators, check identifiers, audit provenance.",
+        abstract:
+            "A member node of an anti-counterfeiting alliance: share hashed indicators, check identifiers, audit provenance.",
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditCommand.self, StatusCommand.self,

@@ -7,7 +7,8 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Assert the indicators of a CSV (kind,value[,confidence,reason,expires,note]) or JSON Lines file.",
-        discussion: "The file is validated whole first: a bad line rejects it, with its line number, and nothing is imported."
+        discussion:
+            "The file is validated whole first: a bad line rejects it, with its line number, and nothing is imported."
     )
 
     @OptionGroup var store: StoreOptions

@@ -34,6 +34,8 @@ struct InitCommand: AsyncParsableCommand {
             logger: CommandLogger.logger
         )
         try await node.close()
-        Output.line("initialized \(store.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))")
+        Output.line(
+            "initialized \(store.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))"
+        )
     }
 }

@@ -30,7 +30,9 @@ struct StatusCommand: AsyncParsableCommand {
         Output.line("entries held  \(status.store.entryCount) from \(status.store.logs.count) origin(s)")
         Output.line("listed")
         for kind in IndicatorKind.known {
-            Output.line("  \(kind.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(status.store.listedByKind[kind] ?? 0)")
+            Output.line(
+                "  \(kind.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(status.store.listedByKind[kind] ?? 0)"
+            )
         }
         Output.line(
             "filter        \(filter.byteCount) bytes, sized for \(filter.capacity) digests, \(filter.insertedCount) inserted, expected false-positive rate \(String(format: "%.4f%%", filter.expectedFalsePositiveRate * 100))"

@@ -30,7 +30,8 @@ struct StoreOptions: ParsableArguments {
 enum CommandLogger {
     static let logger: Logger = {
         var logger = Logger(label: "hallmark") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger
     }()
 }

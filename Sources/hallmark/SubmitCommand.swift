@@ -19,7 +19,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Reason code ([a-z0-9._-]).")
     var reason: String = Submission.defaultReason
 
-    @Option(help: ArgumentHelp("When the assertion lapses: 90m, 12h, 30d, 2w, 1y, or a UTC date.", valueName: "DURATION"))
+    @Option(
+        help: ArgumentHelp("When the assertion lapses: 90m, 12h, 30d, 2w, 1y, or a UTC date.", valueName: "DURATION")
+    )
     var expires: String?
 
     @Option(help: "A short note shared with the alliance (at most 280 bytes).")

@@ -53,7 +53,9 @@ struct CommandLineTests {
         #expect(try cli.status()["own_log_size"] as? Int == 10_000)
 
         // Submit, retract: only the retraction's effect remains.
-        try cli.succeed(["submit", "--data", cli.data, "seller", "shopmart:late fake", "--confidence", "60", "--expires", "7d"])
+        try cli.succeed([
+            "submit", "--data", cli.data, "seller", "shopmart:late fake", "--confidence", "60", "--expires", "7d",
+        ])
         #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 0)
         try cli.succeed(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
         #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
@@ -130,7 +132,11 @@ struct CommandLineTests {
         let entries = try #require(report["entries"] as? [[String: Any]])
         #expect(entries.map { $0["origin"] as? String } == ["brand-a", "brand-b"])
         #expect(entries.map { $0["action"] as? String } == ["dispute", "assert"])
-        #expect(entries.allSatisfy { $0["inclusion_verified"] as? Bool == true && $0["signature_verified"] as? Bool == true })
+        #expect(
+            entries.allSatisfy {
+                $0["inclusion_verified"] as? Bool == true && $0["signature_verified"] as? Bool == true
+            }
+        )
     }
 
     @Test("audit names an entry whose stored bytes were altered")
@@ -183,7 +189,9 @@ struct CommandLineTests {
         try cli.succeed(["submit", "--data", cli.data, "sku", "keep-me"])
         let before = try cli.status()
 
-        func rejects(_ arguments: [String], saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func rejects(_ arguments: [String], saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation)
+            throws
+        {
             let result = try cli.run(arguments)
             #expect(result.status == 2, "\(arguments)", sourceLocation: sourceLocation)
             let lines = result.stderr.split(separator: "\n")
@@ -237,19 +245,30 @@ struct CommandLineTests {
                 "--member-key", key, "--alliance-ca", ca, "--alliance-key", "\(dev)/alliance.key",
             ]
         }
-        try rejects(initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-b/member-key.pem"), saying: "match")
+        try rejects(
+            initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-b/member-key.pem"),
+            saying: "match"
+        )
         let rogue = cli.folder.appendingPathComponent("rogue").path
         try cli.succeed(["certs", "init-alliance", "--name", "Rogue", "--out", rogue])
         try cli.succeed([
             "certs", "issue-member", "--alliance", rogue, "--member", "brand-a", "--name", "Impostor",
             "--host", "localhost", "--out", rogue + "/brand-a",
         ])
-        try rejects(initialize(cert: rogue + "/brand-a/member.pem", key: rogue + "/brand-a/member-key.pem"), saying: "member.pem")
-        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("other/hallmark.sqlite").path))
+        try rejects(
+            initialize(cert: rogue + "/brand-a/member.pem", key: rogue + "/brand-a/member-key.pem"),
+            saying: "member.pem"
+        )
+        #expect(
+            !FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("other/hallmark.sqlite").path)
+        )
         // Re-initializing an existing store is refused.
-        try rejects(initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-a/member-key.pem").map {
-            $0 == cli.folder.appendingPathComponent("other").path ? cli.data : $0
-        }, saying: "already exists")
+        try rejects(
+            initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-a/member-key.pem").map {
+                $0 == cli.folder.appendingPathComponent("other").path ? cli.data : $0
+            },
+            saying: "already exists"
+        )
 
         // Nothing stored changed.
         let after = try cli.status()

@@ -22,7 +22,9 @@ struct CommandRunner {
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
         // The test binary may sit inside a bundle folder (…/debug/HallmarkPackageTests.xctest).
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("hallmark").path), folder.path != "/" {
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("hallmark").path),
+            folder.path != "/"
+        {
             folder.deleteLastPathComponent()
         }
         return folder.appendingPathComponent("hallmark")
@@ -69,7 +71,11 @@ struct CommandRunner {
     @discardableResult
     func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
         let result = try run(arguments)
-        #expect(result.status == 0, "hallmark \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0,
+            "hallmark \(arguments.joined(separator: " ")): \(result.stderr)",
+            sourceLocation: sourceLocation
+        )
         return result
     }
 

@@ -31,7 +31,9 @@ struct MemberNodeTests {
         defer { fixture.remove() }
         let sku = try Identifier(kind: .sku, value: "LV-M40990")
         let same = try Identifier(kind: .sku, value: "lv m40990")
-        #expect(try await fixture.node.submit([Submission(identifier: sku), Submission(identifier: same)]).appended == 1)
+        #expect(
+            try await fixture.node.submit([Submission(identifier: sku), Submission(identifier: same)]).appended == 1
+        )
         #expect(try await fixture.node.submit([Submission(identifier: same)]).unchanged == 1)
         #expect(try await fixture.node.submit([Submission(identifier: same, confidence: 50)]).appended == 1)
     }
@@ -83,7 +85,9 @@ struct MemberNodeTests {
         #expect(disputed.origins.first?.disputes.first?.reason == "authorized-reseller")
 
         let report = try await brandA.node.audit(seller)
-        #expect(report.entries.map { "\($0.stored.entry.origin)#\($0.stored.entry.index)" } == ["brand-a#0", "brand-b#0"])
+        #expect(
+            report.entries.map { "\($0.stored.entry.origin)#\($0.stored.entry.index)" } == ["brand-a#0", "brand-b#0"]
+        )
         #expect(report.entries.last?.stored.receivedFrom.rawValue == "brand-b")
         #expect(report.allVerified)
 
@@ -116,7 +120,10 @@ struct MemberNodeReceiveTests {
 
         // Signed by another key: the checkpoint of brand-b re-signed by brand-a's key.
         let forged = try Checkpoint.sign(
-            origin: origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, time: checkpoint.time,
+            origin: origin,
+            treeSize: checkpoint.treeSize,
+            rootHash: checkpoint.rootHash,
+            time: checkpoint.time,
             using: brandA.node.identity.signingKey
         )
         await #expect(throws: HallmarkError.self) {

@@ -18,9 +18,16 @@ struct LogBuilder {
         -> LogBatch.Item
     {
         let entry = try Entry(
-            origin: origin, index: frontier.size, time: Timestamp(millisecondsSince1970: time), action: action,
-            kind: .sku, digest: digest, keyID: "ktest", confidence: action == .assert ? 90 : 0,
-            reason: action == .retract ? "" : "counterfeit", disputedOrigin: disputing
+            origin: origin,
+            index: frontier.size,
+            time: Timestamp(millisecondsSince1970: time),
+            action: action,
+            kind: .sku,
+            digest: digest,
+            keyID: "ktest",
+            confidence: action == .assert ? 90 : 0,
+            reason: action == .retract ? "" : "counterfeit",
+            disputedOrigin: disputing
         )
         let item = LogBatch.Item(encoding: entry)
         frontier.append(MerkleHash.leaf(item.bytes))
@@ -31,11 +38,17 @@ struct LogBuilder {
     /// The batch of everything added since `start`, under a checkpoint of the current size.
     func batch(from start: Int = 0, receivedFrom: MemberID? = nil) throws -> LogBatch {
         let checkpoint = try Checkpoint.sign(
-            origin: origin, treeSize: frontier.size, rootHash: frontier.root,
-            time: Timestamp(millisecondsSince1970: 2_000), using: key
+            origin: origin,
+            treeSize: frontier.size,
+            rootHash: frontier.root,
+            time: Timestamp(millisecondsSince1970: 2_000),
+            using: key
         )
         return LogBatch(
-            origin: origin, items: Array(items[start...]), checkpoint: checkpoint, receivedFrom: receivedFrom ?? origin
+            origin: origin,
+            items: Array(items[start...]),
+            checkpoint: checkpoint,
+            receivedFrom: receivedFrom ?? origin
         )
     }
 }
