@@ -42,23 +42,24 @@ extension HallmarkStore {
         }
         let head = try logHead(of: origin, in: db)
         let startSize = head?.treeSize ?? 0
-        let endSize = batch.checkpoint.treeSize
+        let checkpointSize = batch.checkpoint.treeSize
 
-        if endSize <= startSize {
+        if checkpointSize <= startSize {
             // Already held (a repeat is harmless), or a checkpoint that contradicts the log held.
-            guard try rootHash(of: origin, atSize: endSize, in: db) == batch.checkpoint.rootHash else {
+            guard try rootHash(of: origin, atSize: checkpointSize, in: db) == batch.checkpoint.rootHash else {
                 throw HallmarkError(
                     .proofMismatch,
-                    "checkpoint of \(origin) at size \(endSize) is inconsistent with the log already held (size \(startSize))"
+                    "checkpoint of \(origin) at size \(checkpointSize) is inconsistent with the log already held (size \(startSize))"
                 )
             }
             return (AppendOutcome(appended: 0, treeSize: startSize), [])
         }
 
-        guard endSize - startSize == UInt64(batch.items.count) else {
+        let endSize = startSize + UInt64(batch.items.count)
+        guard !batch.items.isEmpty, endSize <= checkpointSize else {
             throw HallmarkError(
                 .malformed,
-                "batch of \(origin) holds \(batch.items.count) entries, but the checkpoint extends the log from \(startSize) to \(endSize)"
+                "batch of \(origin) holds \(batch.items.count) entries from \(startSize), which does not lead toward its checkpoint at size \(checkpointSize)"
             )
         }
         var frontier = head?.frontier ?? MerkleFrontier()
@@ -76,10 +77,14 @@ extension HallmarkStore {
             leafHashes.append(leaf)
             frontier.append(leaf)
         }
-        guard frontier.root == batch.checkpoint.rootHash else {
+        // A chunk that stops short of its checkpoint proves itself with the subtrees that tile the rest.
+        guard
+            try frontier.root(extendedTo: checkpointSize, withSubtrees: batch.rightSubtrees)
+                == batch.checkpoint.rootHash
+        else {
             throw HallmarkError(
                 .proofMismatch,
-                "entries \(startSize)..<\(endSize) of \(origin) do not hash to the checkpoint's root"
+                "entries \(startSize)..<\(endSize) of \(origin) do not hash to the root of its checkpoint at size \(checkpointSize)"
             )
         }
 
@@ -98,13 +103,16 @@ extension HallmarkStore {
             ])
             if try fold(entry, in: db) { listed.append(entry.digest) }
         }
-        try db.execute(
-            sql: "INSERT INTO checkpoints (origin, tree_size, root_hash, time, bytes) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data,
-                batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
-            ]
-        )
+        // The checkpoint is held once every entry it covers is.
+        if endSize == checkpointSize {
+            try db.execute(
+                sql: "INSERT INTO checkpoints (origin, tree_size, root_hash, time, bytes) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data,
+                    batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
+                ]
+            )
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO log_heads (origin, tree_size, root_hash, frontier) VALUES (?, ?, ?, ?)
@@ -112,7 +120,7 @@ extension HallmarkStore {
                     tree_size = excluded.tree_size, root_hash = excluded.root_hash, frontier = excluded.frontier
                 """
         ).execute(
-            arguments: [origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data, Data(frontier.encoded())]
+            arguments: [origin.rawValue, Int64(endSize), frontier.root.data, Data(frontier.encoded())]
         )
         let insertLocal = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"

@@ -42,8 +42,11 @@ public struct LogBatch: Sendable {
     public var origin: MemberID
     /// The entries, in log order, starting at the origin's current tree size in this store.
     public var items: [Item]
-    /// The origin's signed checkpoint whose tree size is the end of this batch.
+    /// The origin's signed checkpoint at or beyond the end of this batch.
     public var checkpoint: Checkpoint
+    /// When the batch ends before ``checkpoint``: the hashes of the subtrees tiling the rest of the log up to it
+    /// (``MerkleFrontier/subtreeSizes(from:to:)``), so that the batch verifies against the signed root alone.
+    public var rightSubtrees: [Hash256]
     /// The member this batch was received from (the origin itself for local submissions).
     public var receivedFrom: MemberID
     /// Raw identifiers this member submitted, kept for its own reference and never shared.
@@ -55,8 +58,10 @@ public struct LogBatch: Sendable {
         items: [Item],
         checkpoint: Checkpoint,
         receivedFrom: MemberID,
+        rightSubtrees: [Hash256] = [],
         localIdentifiers: [LocalIdentifier] = []
     ) {
+        self.rightSubtrees = rightSubtrees
         self.origin = origin
         self.items = items
         self.checkpoint = checkpoint

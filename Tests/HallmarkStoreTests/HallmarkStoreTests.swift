@@ -116,6 +116,35 @@ struct HallmarkStoreTests {
         #expect(try await store.statistics().entryCount == 2)
     }
 
+    @Test("a log arrives in chunks, each proved against the final checkpoint by the subtrees to its right")
+    func chunkedAppend() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        for n in 0..<11 { _ = try log.add(.assert, digest(UInt64(n))) }
+        let whole = try log.batch()
+        let tree = MerkleTree(leafHashes: whole.items.map { MerkleHash.leaf($0.bytes) })
+        func chunk(_ range: Range<Int>, subtrees: [Hash256]? = nil) throws -> LogBatch {
+            var batch = whole
+            batch.items = Array(whole.items[range])
+            batch.rightSubtrees = try subtrees ?? tree.subtreeHashes(from: UInt64(range.upperBound), to: 11)
+            return batch
+        }
+        // A chunk without the proof of the rest, or with a wrong one, is refused.
+        await #expect(throws: HallmarkError.self) { try await store.append(try chunk(0..<4, subtrees: [])) }
+        var wrong = try tree.subtreeHashes(from: 4, to: 11)
+        wrong[0].w0 ^= 1
+        await #expect(throws: HallmarkError.self) { try await store.append(try chunk(0..<4, subtrees: wrong)) }
+        #expect(try await store.logHead(of: log.origin) == nil)
+
+        #expect(try await store.append(try chunk(0..<4)) == AppendOutcome(appended: 4, treeSize: 4))
+        #expect(try await store.latestCheckpoint(of: log.origin) == nil)
+        #expect(try await store.append(try chunk(4..<9)) == AppendOutcome(appended: 5, treeSize: 9))
+        #expect(try await store.append(try chunk(9..<11)) == AppendOutcome(appended: 2, treeSize: 11))
+        #expect(try await store.latestCheckpoint(of: log.origin) == whole.checkpoint)
+        #expect(try await store.logHead(of: log.origin)?.rootHash == whole.checkpoint.rootHash)
+    }
+
     @Test("the folded state does not depend on the order logs arrive in")
     func foldIsOrderIndependent() async throws {
         var a = try LogBuilder("brand-a")

@@ -146,7 +146,7 @@ public struct MerkleTree: Sendable {
 
     /// MTH(D[start:start+count]) for the ranges proofs and roots use: `start` a multiple of the largest power
     /// of two not above `count`, and the range within the tree. O(log n).
-    private func subtreeHash(start: UInt64, count: UInt64) -> Hash256 {
+    func subtreeHash(start: UInt64, count: UInt64) -> Hash256 {
         if count == 0 { return MerkleHash.emptyRoot }
         if count & (count - 1) == 0 {
             let level = count.trailingZeroBitCount
