@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "HallmarkCore", targets: ["HallmarkCore"]),
         .library(name: "HallmarkPKI", targets: ["HallmarkPKI"]),
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
-        .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
+        .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -52,9 +52,9 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // A member's node: identity, store and filter wired together; submit, import, check, audit.
+        // A member's operations: identity, submit, import, retract, dispute, check, audit, receive a peer's log.
         .target(
-            name: "HallmarkNode",
+            name: "HallmarkMember",
             dependencies: [
                 "HallmarkCore",
                 "HallmarkPKI",
@@ -72,7 +72,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkPKI",
-                "HallmarkNode",
+                "HallmarkMember",
                 "HallmarkStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "HallmarkTestSupport",
             dependencies: [
-                "HallmarkCore", "HallmarkNode", "HallmarkStore", .product(name: "Logging", package: "swift-log"),
+                "HallmarkCore", "HallmarkMember", "HallmarkStore", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/HallmarkTestSupport",
             swiftSettings: upcoming
@@ -104,14 +104,14 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "HallmarkNodeTests",
-            dependencies: ["HallmarkNode", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
+            name: "HallmarkMemberTests",
+            dependencies: ["HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkNode", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "hallmark", "HallmarkMember", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 import HallmarkStore
 
 /// `hallmark audit`: every entry about an identifier, with its proofs.

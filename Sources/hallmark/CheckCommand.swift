@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 import HallmarkStore
 
 /// `hallmark check`: is an identifier known-bad, and who says so? Exit 0 when listed, 1 when not, 2 on error.

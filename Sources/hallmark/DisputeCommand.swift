@@ -1,6 +1,6 @@
 import ArgumentParser
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 
 /// `hallmark dispute`: report another member's assertion as a false positive.
 struct DisputeCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 
 /// `hallmark import`: assert every indicator of a CSV or JSON Lines file under one checkpoint.
 struct ImportCommand: AsyncParsableCommand {

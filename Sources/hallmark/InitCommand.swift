@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 
 /// `hallmark init`: make a data folder a new store for one member.
 struct InitCommand: AsyncParsableCommand {

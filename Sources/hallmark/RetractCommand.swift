@@ -1,6 +1,6 @@
 import ArgumentParser
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 
 /// `hallmark retract`: withdraw this member's own assertion.
 struct RetractCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 import HallmarkStore
 
 /// `hallmark status`: what the node holds.

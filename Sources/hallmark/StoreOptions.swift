@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HallmarkNode
+import HallmarkMember
 import Logging
 
 /// `--data DIR`, shared by every command that touches a store.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 
 /// `hallmark submit`: assert one indicator.
 struct SubmitCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 import Testing
 
 /// The `hallmark` command line end to end: real processes, a real store in a temporary folder.

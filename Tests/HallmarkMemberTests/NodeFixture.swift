@@ -1,6 +1,6 @@
 import Foundation
 import HallmarkCore
-import HallmarkNode
+import HallmarkMember
 import HallmarkStore
 import HallmarkTestSupport
 import Logging
