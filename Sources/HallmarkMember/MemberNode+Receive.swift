@@ -29,6 +29,7 @@ extension MemberNode {
         let fingerprint = try Certificate(pemEncoded: originCertificatePEM).sha256Fingerprint().hex
         try await store.recordMember(origin, certificatePEM: originCertificatePEM, fingerprint: fingerprint)
         if outcome.appended > 0 {
+            headUpdates.publish(origin)
             logger.info(
                 "received log entries",
                 metadata: [

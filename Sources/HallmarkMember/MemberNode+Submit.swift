@@ -200,6 +200,7 @@ extension MemberNode {
             return (batch, unchanged)
         }
         if outcome.appended > 0 {
+            headUpdates.publish(member)
             logger.info(
                 "appended to own log",
                 metadata: ["log.appended": "\(outcome.appended)", "log.size": "\(outcome.treeSize)"]

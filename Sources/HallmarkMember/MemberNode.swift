@@ -15,6 +15,7 @@ public final class MemberNode: Sendable {
     public let store: HallmarkStore
     let digester: IndicatorDigester
     let logger: Logger
+    let headUpdates = HeadUpdates()
 
     init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
         self.identity = identity
@@ -73,6 +74,12 @@ public final class MemberNode: Sendable {
     /// Saves the filter snapshot so the next start is fast.
     public func close() async throws {
         try await store.saveFilterSnapshot()
+    }
+
+    /// Origins whose log grows in this node from now on (its own through submissions, others' through
+    /// ``receive(_:originCertificatePEM:)``), one element per committed batch, until the caller stops iterating.
+    public func logGrowth() -> AsyncStream<MemberID> {
+        headUpdates.stream()
     }
 
     /// The digest under which `identifier` is shared: keyed for most kinds, the hash itself for `image-pdq`.

@@ -58,10 +58,16 @@ extension Certificate {
     /// SHA-256 over the certificate's DER encoding: the value `openssl x509 -fingerprint -sha256` shows.
     /// - Throws: ``HallmarkError`` `malformed` when the certificate cannot be encoded (never for a decoded one).
     public func sha256Fingerprint() throws -> Hash256 {
+        Hash256(SHA256.hash(data: try derBytes()))
+    }
+
+    /// The certificate's DER encoding, as it travels in the federation protocol.
+    /// - Throws: ``HallmarkError`` `malformed` when the certificate cannot be encoded (never for a decoded one).
+    public func derBytes() throws -> [UInt8] {
         do {
             var serializer = DER.Serializer()
             try serializer.serialize(self)
-            return Hash256(SHA256.hash(data: serializer.serializedBytes))
+            return serializer.serializedBytes
         } catch {
             throw HallmarkError(.malformed, "certificate '\(subject)' cannot be encoded: \(error)")
         }

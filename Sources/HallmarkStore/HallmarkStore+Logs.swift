@@ -181,3 +181,74 @@ extension HallmarkStore {
         }
     }
 }
+
+extension HallmarkStore {
+    /// The exact bytes of entries `range` of `origin`'s log, in order.
+    /// - Throws: ``HallmarkError`` `not-found` when the store does not hold all of them.
+    public func entryBytes(origin: MemberID, range: Range<UInt64>) async throws -> [[UInt8]] {
+        try await database.read { db in
+            var result: [[UInt8]] = []
+            result.reserveCapacity(range.count)
+            let cursor = try Data.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
+                ),
+                arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
+            )
+            while let data = try cursor.next() { result.append([UInt8](data)) }
+            guard result.count == range.count else {
+                throw HallmarkError(.notFound, "the store holds \(result.count) of entries \(range) of \(origin)")
+            }
+            return result
+        }
+    }
+
+    /// The leaf hashes of entries `range` of `origin`'s log, in order.
+    public func leafHashes(of origin: MemberID, range: Range<UInt64>) async throws -> [Hash256] {
+        try await database.read { db in
+            var hashes: [Hash256] = []
+            hashes.reserveCapacity(range.count)
+            let cursor = try Data.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
+                ),
+                arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
+            )
+            while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
+            guard hashes.count == range.count else {
+                throw HallmarkError(.notFound, "the store holds \(hashes.count) of entries \(range) of \(origin)")
+            }
+            return hashes
+        }
+    }
+
+    /// The signed checkpoint of `origin` at exactly `treeSize`, if the store holds one.
+    public func checkpoint(of origin: MemberID, treeSize: UInt64) async throws -> Checkpoint? {
+        try await database.read { db in
+            let bytes = try Data.fetchOne(
+                db,
+                sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size = ?",
+                arguments: [origin.rawValue, Int64(treeSize)]
+            )
+            return try bytes.map { try Checkpoint(decoding: $0) }
+        }
+    }
+
+    /// The latest signed checkpoint of every origin held, with the origin's certificate (PEM) when recorded.
+    public func latestCheckpoints() async throws -> [(checkpoint: Checkpoint, certificatePEM: String?)] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.bytes, m.certificate_pem FROM checkpoints c
+                    JOIN (SELECT origin, MAX(tree_size) AS size FROM checkpoints GROUP BY origin) latest
+                        ON latest.origin = c.origin AND latest.size = c.tree_size
+                    LEFT JOIN members m ON m.id = c.origin
+                    ORDER BY c.origin
+                    """
+            ).map { row in
+                (try Checkpoint(decoding: row["bytes"] as Data), row["certificate_pem"] as String?)
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// The limits of federation protocol v1 (Protocol/PROTOCOL.md), enforced on both sides.
+public enum FederationLimits {
+    /// The protocol version this node speaks.
+    public static let protocolVersion: UInt32 = 1
+    /// The largest message, either way.
+    public static let maximumMessageBytes = 4 << 20
+    /// Entries per chunk when the caller does not say.
+    public static let defaultEntriesPerChunk = 1024
+    /// The most entries a chunk may hold.
+    public static let maximumEntriesPerChunk = 8192
+    /// The largest certificate a head may carry.
+    public static let maximumCertificateBytes = 16 << 10
+    /// The most right-subtree hashes a chunk may carry (one per bit of a 64-bit tree size, twice over).
+    public static let maximumRightSubtrees = 128
+}

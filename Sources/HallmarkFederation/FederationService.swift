@@ -1,0 +1,134 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import HallmarkCore
+import HallmarkMember
+import HallmarkPKI
+import HallmarkProtocol
+import HallmarkStore
+import Logging
+import SwiftASN1
+import X509
+
+/// The `hallmark.v1.Federation` service: serves every log this node holds to authenticated members.
+///
+/// The transport has already verified the caller's certificate against the alliance CA; the service reads
+/// the member id from it for logging and refuses a caller without one.
+public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
+    let member: MemberNode
+    let trees: LogTreeCache
+    let logger: Logger
+
+    /// Serves `member`'s store.
+    public init(member: MemberNode, logger: Logger) {
+        self.member = member
+        self.trees = LogTreeCache(store: member.store)
+        self.logger = logger
+    }
+
+    public func getHeads(
+        request: Hallmark_V1_GetHeadsRequest,
+        context: ServerContext
+    ) async throws -> Hallmark_V1_GetHeadsResponse {
+        let peer = try caller(context)
+        try checkVersion(request.protocolVersion)
+        var response = Hallmark_V1_GetHeadsResponse()
+        response.protocolVersion = FederationLimits.protocolVersion
+        response.member = member.identity.member.rawValue
+        response.heads = try await member.store.latestCheckpoints().compactMap { checkpoint, pem in
+            guard let pem else { return nil }
+            return try Self.head(checkpoint, certificatePEM: pem)
+        }
+        logger.debug("served heads", metadata: ["peer": "\(peer)", "heads": "\(response.heads.count)"])
+        return response
+    }
+
+    public func fetchLog(
+        request: Hallmark_V1_FetchLogRequest,
+        response: RPCWriter<Hallmark_V1_LogChunk>,
+        context: ServerContext
+    ) async throws {
+        let peer = try caller(context)
+        let origin: MemberID
+        do {
+            origin = try MemberID(request.origin)
+        } catch let error as HallmarkError {
+            throw RPCError(code: .invalidArgument, message: "origin: \(error.message)")
+        }
+        let requested = Int(request.maxEntriesPerChunk)
+        guard requested <= FederationLimits.maximumEntriesPerChunk else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "max_entries_per_chunk \(requested) is over the limit of \(FederationLimits.maximumEntriesPerChunk)"
+            )
+        }
+        guard request.start <= request.treeSize else {
+            throw RPCError(code: .invalidArgument, message: "start \(request.start) is beyond tree_size \(request.treeSize)")
+        }
+        guard let checkpoint = try await member.store.checkpoint(of: origin, treeSize: request.treeSize) else {
+            throw RPCError(code: .notFound, message: "no checkpoint of \(origin) at tree size \(request.treeSize) held here")
+        }
+        let checkpointBytes = Data(checkpoint.encoded())
+        let tree = try await trees.tree(of: origin, size: request.treeSize)
+        let perChunk = UInt64(requested == 0 ? FederationLimits.defaultEntriesPerChunk : requested)
+        var start = request.start
+        while start < request.treeSize {
+            let end = min(start + perChunk, request.treeSize)
+            var chunk = Hallmark_V1_LogChunk()
+            chunk.firstIndex = start
+            chunk.entries = try await member.store.entryBytes(origin: origin, range: start..<end).map { Data($0) }
+            chunk.rightSubtrees = try tree.subtreeHashes(from: end, to: request.treeSize).map { Data($0.bytes) }
+            chunk.checkpoint = checkpointBytes
+            try await response.write(chunk)
+            start = end
+        }
+        logger.debug(
+            "served log range",
+            metadata: ["peer": "\(peer)", "log.origin": "\(origin)", "log.range": "\(request.start)..<\(request.treeSize)"]
+        )
+    }
+
+    public func watchHeads(
+        request: Hallmark_V1_WatchHeadsRequest,
+        response: RPCWriter<Hallmark_V1_OriginHead>,
+        context: ServerContext
+    ) async throws {
+        let peer = try caller(context)
+        try checkVersion(request.protocolVersion)
+        logger.debug("peer watches heads", metadata: ["peer": "\(peer)"])
+        for await origin in member.logGrowth() {
+            guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
+                let pem = try await member.store.memberCertificatePEM(origin)
+            else { continue }
+            try await response.write(try Self.head(checkpoint, certificatePEM: pem))
+        }
+    }
+
+    /// The member calling, from its verified certificate.
+    private func caller(_ context: ServerContext) throws -> MemberID {
+        guard let certificate = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate,
+            let id = try? certificate.memberID()
+        else {
+            logger.warning("refused a call without a member certificate", metadata: ["rpc.peer": "\(context.remotePeer)"])
+            throw RPCError(code: .unauthenticated, message: "a member certificate issued by the alliance CA is required")
+        }
+        return id
+    }
+
+    private func checkVersion(_ version: UInt32) throws {
+        guard version >= 1 else {
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "protocol_version \(version) is not supported; this node speaks \(FederationLimits.protocolVersion)"
+            )
+        }
+    }
+
+    static func head(_ checkpoint: Checkpoint, certificatePEM: String) throws -> Hallmark_V1_OriginHead {
+        var head = Hallmark_V1_OriginHead()
+        head.origin = checkpoint.origin.rawValue
+        head.checkpoint = Data(checkpoint.encoded())
+        head.certificateDer = Data(try Certificate(pemEncoded: certificatePEM).derBytes())
+        return head
+    }
+}
