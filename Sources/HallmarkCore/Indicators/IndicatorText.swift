@@ -44,6 +44,28 @@ enum IndicatorText {
         }
     }
 
+    /// Default_Ignorable_Code_Point as of Unicode 14.0 (DerivedCoreProperties.txt; unchanged in 15.0).
+    ///
+    /// These render as nothing (zero-width space and joiners, soft hyphen, word joiner, BOM, bidi controls,
+    /// variation selectors, Hangul fillers, tags…), so a value stuffed with them looks like the original
+    /// while its bytes differ: folding removes them, as Unicode's NFKC_Casefold does. The unassigned
+    /// code points of these ranges are rejected by ``checkRepertoire(_:kind:)`` before that.
+    static func isDefaultIgnorable(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00AD, 0x034F, 0x061C, 0x115F...0x1160, 0x17B4...0x17B5, 0x180B...0x180F, 0x200B...0x200F,
+            0x202A...0x202E, 0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF0...0xFFF8,
+            0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0000...0xE0FFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether `text` holds something other than White_Space and default-ignorable code points.
+    static func hasVisibleContent(_ text: Substring) -> Bool {
+        text.unicodeScalars.contains { !isWhiteSpace($0.value) && !isDefaultIgnorable($0.value) }
+    }
+
     /// Whether every byte is ASCII, so that NFKC is the identity and case folding is ASCII lower-casing.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -84,10 +106,14 @@ enum IndicatorText {
         }
     }
 
-    /// NFKC, then full case folding, then NFKC again: the pipeline of `seller`, `sku` and non-ASCII hosts.
+    /// Default-ignorable code points removed, then NFKC, full case folding and NFKC again: the pipeline of
+    /// `seller`, `sku` and non-ASCII hosts.
+    ///
+    /// Removing them first is enough: no other code point folds to a default-ignorable one.
     static func fold(_ text: Substring) -> String {
         var folded = [UInt32]()
-        for value in NFKC.normalize(text.unicodeScalars.lazy.map(\.value)) {
+        let visible = text.unicodeScalars.lazy.map(\.value).filter { !isDefaultIgnorable($0) }
+        for value in NFKC.normalize(visible) {
             CaseFolding.append(foldingOf: value, to: &folded)
         }
         var scalars = String.UnicodeScalarView()

@@ -48,11 +48,17 @@ enum SKUNormalization {
         return normalized
     }
 
-    /// The general path through Foundation's NFKC and Hallmark's case-folding table.
+    /// The general path: invisible characters removed, then Hallmark's NFKC and case-folding tables.
     private static func normalizeUnicode(_ value: String) throws -> String {
         let trimmed = IndicatorText.trimmed(value)
         guard !trimmed.isEmpty else { throw HallmarkError(.invalidValue, "empty sku value") }
         try IndicatorText.checkRepertoire(trimmed, kind: .sku)
+        guard IndicatorText.hasVisibleContent(trimmed) else {
+            throw HallmarkError(
+                .invalidValue,
+                "sku value is empty once invisible (default-ignorable) characters are removed"
+            )
+        }
         var kept = String.UnicodeScalarView()
         for scalar in IndicatorText.fold(trimmed).unicodeScalars {
             let value = scalar.value

@@ -42,11 +42,17 @@ enum SellerNormalization {
         }
     }
 
-    /// The general path through Foundation's NFKC and Hallmark's case-folding table.
+    /// The general path: invisible characters removed, then Hallmark's NFKC and case-folding tables.
     private static func normalizeUnicode(_ value: String) throws -> String {
         let trimmed = IndicatorText.trimmed(value)
         guard !trimmed.isEmpty else { throw HallmarkError(.invalidValue, "empty seller value") }
         try IndicatorText.checkRepertoire(trimmed, kind: .seller)
+        guard IndicatorText.hasVisibleContent(trimmed) else {
+            throw HallmarkError(
+                .invalidValue,
+                "seller value is empty once invisible (default-ignorable) characters are removed"
+            )
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(trimmed.utf8.count + 8)
         var pendingSpace = false

@@ -54,7 +54,8 @@ extension URLCanonicalization {
         }
     }
 
-    /// A non-ASCII host mapped as `seller` text is (NFKC, case folding, NFKC), with `。` as a label separator.
+    /// A non-ASCII host folded as `seller` text is (invisible characters removed, NFKC, case folding, NFKC), with
+    /// `。` as a label separator.
     private static func mapUnicodeHost(_ host: String) throws -> [UInt8] {
         let text = Substring(host)
         try IndicatorText.checkRepertoire(text, kind: .url)
