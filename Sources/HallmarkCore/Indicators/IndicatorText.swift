@@ -83,6 +83,38 @@ enum IndicatorText {
         return text[first...last]
     }
 
+    /// Valid UTF-8 `bytes` without surrounding White_Space.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, let length = whiteSpaceLength(bytes, at: start) { start += length }
+        while end > start {
+            var last = end - 1
+            while last > start && bytes[last] & 0xC0 == 0x80 { last -= 1 }
+            guard whiteSpaceLength(bytes, at: last) != nil else { break }
+            end = last
+        }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The length in bytes of the code point that starts at `offset` in valid UTF-8, if it is White_Space.
+    @inline(__always)
+    private static func whiteSpaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int? {
+        let lead = bytes[offset]
+        if lead < 0x80 { return isASCIIWhiteSpace(lead) ? 1 : nil }
+        // Every non-ASCII White_Space code point is below U+10000: two or three bytes.
+        if lead >= 0xC0 && lead < 0xE0 {
+            let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
+            return isWhiteSpace(value) ? 2 : nil
+        }
+        if lead >= 0xE0 && lead < 0xF0 {
+            let value =
+                UInt32(lead & 0x0F) << 12 | UInt32(bytes[offset + 1] & 0x3F) << 6 | UInt32(bytes[offset + 2] & 0x3F)
+            return isWhiteSpace(value) ? 3 : nil
+        }
+        return nil
+    }
+
     /// Rejects control characters other than white space, and code points that are unassigned (Cn) in Unicode 14.0,
     /// noncharacters included.
     /// - Throws: ``HallmarkError`` `invalid-value` naming the kind and the code point.
