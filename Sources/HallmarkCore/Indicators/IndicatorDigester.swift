@@ -11,6 +11,12 @@ import Foundation
 /// `key ⊕ ipad` and the kind's prefix, the outer one `key ⊕ opad`. Each digest copies them, so it costs
 /// two short SHA-256 finalizations; this is measurably faster than copying a prepared `HMAC<SHA256>`,
 /// whose generic `update(data:)` path dominates on the hot path.
+///
+/// Most of a digest's cost is swift-crypto's per-call work (a context allocation per copied state,
+/// exclusivity checks, zeroing), not the two compressions, which BoringSSL runs on the CPU's SHA
+/// instructions. A SHA-256 compression written in Swift was measured too, at about 280 ns per block against
+/// about 60 ns there: twice that costs more than the whole swift-crypto digest (about 400 ns), so it was
+/// not adopted.
 public struct IndicatorDigester: Sendable {
     /// The id of the alliance key, recorded beside each keyed digest.
     public let keyID: String
