@@ -7,8 +7,8 @@ extension AllianceTrust {
     ///
     /// For a connection, `time` is now: a revoked member is refused. For a checkpoint, `time` is when it was signed:
     /// a checkpoint signed before the revocation passes (mark it with ``RevocationList/revocation(of:)``), one signed
-    /// at or after it is rejected. A node that cannot tell when a checkpoint was really signed should use the
-    /// earlier of its signed time and the time the node first received it, so that a revoked key cannot backdate.
+    /// at or after it is rejected. A checkpoint's own time is what the key says: a stolen key can backdate, so only
+    /// a checkpoint the node already held before the revocation is known to predate it (`Protocol/revocation.md`).
     /// - Parameters:
     ///   - certificate: The member certificate.
     ///   - time: The time at which it must be valid and not yet revoked.
