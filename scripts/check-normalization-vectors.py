@@ -34,6 +34,15 @@ WHITE_SPACE = frozenset(
 )
 SKU_SEPARATORS = frozenset(ord(c) for c in "-._/\\")
 
+# Unicode 14.0 Default_Ignorable_Code_Point (DerivedCoreProperties.txt; unchanged in 15.0). Python's
+# unicodedata lacks the property, so the ranges are spelled out here, exactly as in IndicatorText.swift.
+DEFAULT_IGNORABLE_RANGES = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+]
+
 
 class Invalid(Exception):
     pass
@@ -64,7 +73,17 @@ def check_repertoire(kind, s):
             raise Invalid(f"{kind} value contains U+{ord(ch):04X}, which is not assigned in Unicode 14.0")
 
 
+def is_default_ignorable(ch):
+    c = ord(ch)
+    return any(low <= c <= high for low, high in DEFAULT_IGNORABLE_RANGES)
+
+
+def has_visible_content(s):
+    return any(not is_white(ch) and not is_default_ignorable(ch) for ch in s)
+
+
 def fold(s):
+    s = "".join(ch for ch in s if not is_default_ignorable(ch))
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", s).casefold())
 
 
@@ -93,6 +112,8 @@ def prepare(kind, value):
 def normalize_seller(value):
     value = prepare("seller", value)
     check_repertoire("seller", value)
+    if not has_visible_content(value):
+        raise Invalid("seller value is empty once invisible (default-ignorable) characters are removed")
     value = collapse_white(fold(value))
     if ":" not in value:
         if not value:
@@ -112,6 +133,8 @@ def normalize_seller(value):
 def normalize_sku(value):
     value = prepare("sku", value)
     check_repertoire("sku", value)
+    if not has_visible_content(value):
+        raise Invalid("sku value is empty once invisible (default-ignorable) characters are removed")
     value = "".join(
         ch
         for ch in fold(value)

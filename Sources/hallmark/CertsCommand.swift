@@ -8,7 +8,7 @@ struct CertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
         abstract: "Create an alliance CA and issue member certificates.",
-        subcommands: [InitAlliance.self, IssueMember.self]
+        subcommands: [InitAlliance.self, IssueMember.self, CertsRevokeCommand.self]
     )
 
     struct InitAlliance: AsyncParsableCommand {

@@ -33,6 +33,26 @@ import Testing
         #expect(try url("https://e.com/a//b/../") == "https://e.com/a//")
         #expect(try url("https://e.com/%2E%2e/x") == "https://e.com/x")
         #expect(try url("https://e.com/a/...") == "https://e.com/a/...")
+        // Segments are removed in place: a kept segment may move back over removed ones.
+        #expect(try url("https://e.com/./././abc/./de/../f") == "https://e.com/abc/f")
+        #expect(try url("https://e.com/a/b/c/../../../../x/.") == "https://e.com/x/")
+        #expect(try url("https://e.com/.a/..b/.../a.") == "https://e.com/.a/..b/.../a.")
+        #expect(try url("https://e.com/a/.?q=/../x") == "https://e.com/a/?q=/../x")
+    }
+
+    @Test func surroundingWhiteSpaceOfEveryWidthIsTrimmed() throws {
+        for space in [
+            "\u{20}", "\t", "\n", "\u{85}", "\u{A0}", "\u{1680}", "\u{2007}", "\u{2028}", "\u{205F}", "\u{3000}",
+        ] {
+            #expect(
+                try url("\(space)\(space)https://e.com/a\(space)") == "https://e.com/a",
+                "\(space.unicodeScalars.first!)"
+            )
+        }
+        // Trimming walks back over whole code points: a letter before the space is kept (and escaped).
+        #expect(try url("https://e.com/a\u{E9}\u{3000}") == "https://e.com/a%C3%A9")
+        #expect(try url("https://e.com/\u{4E2D}\u{85}") == "https://e.com/%E4%B8%AD")
+        #expect(try url("https://e.com/\u{1F600}\u{A0}") == "https://e.com/%F0%9F%98%80")
     }
 
     @Test func percentEncoding() throws {

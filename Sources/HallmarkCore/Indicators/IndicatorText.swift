@@ -44,6 +44,28 @@ enum IndicatorText {
         }
     }
 
+    /// Default_Ignorable_Code_Point as of Unicode 14.0 (DerivedCoreProperties.txt; unchanged in 15.0).
+    ///
+    /// These render as nothing (zero-width space and joiners, soft hyphen, word joiner, BOM, bidi controls,
+    /// variation selectors, Hangul fillers, tags…), so a value stuffed with them looks like the original
+    /// while its bytes differ: folding removes them, as Unicode's NFKC_Casefold does. The unassigned
+    /// code points of these ranges are rejected by ``checkRepertoire(_:kind:)`` before that.
+    static func isDefaultIgnorable(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00AD, 0x034F, 0x061C, 0x115F...0x1160, 0x17B4...0x17B5, 0x180B...0x180F, 0x200B...0x200F,
+            0x202A...0x202E, 0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF0...0xFFF8,
+            0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0000...0xE0FFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether `text` holds something other than White_Space and default-ignorable code points.
+    static func hasVisibleContent(_ text: Substring) -> Bool {
+        text.unicodeScalars.contains { !isWhiteSpace($0.value) && !isDefaultIgnorable($0.value) }
+    }
+
     /// Whether every byte is ASCII, so that NFKC is the identity and case folding is ASCII lower-casing.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -59,6 +81,38 @@ enum IndicatorText {
             let last = scalars.lastIndex(where: { !isWhiteSpace($0.value) })
         else { return "" }
         return text[first...last]
+    }
+
+    /// Valid UTF-8 `bytes` without surrounding White_Space.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, let length = whiteSpaceLength(bytes, at: start) { start += length }
+        while end > start {
+            var last = end - 1
+            while last > start && bytes[last] & 0xC0 == 0x80 { last -= 1 }
+            guard whiteSpaceLength(bytes, at: last) != nil else { break }
+            end = last
+        }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The length in bytes of the code point that starts at `offset` in valid UTF-8, if it is White_Space.
+    @inline(__always)
+    private static func whiteSpaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int? {
+        let lead = bytes[offset]
+        if lead < 0x80 { return isASCIIWhiteSpace(lead) ? 1 : nil }
+        // Every non-ASCII White_Space code point is below U+10000: two or three bytes.
+        if lead >= 0xC0 && lead < 0xE0 {
+            let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
+            return isWhiteSpace(value) ? 2 : nil
+        }
+        if lead >= 0xE0 && lead < 0xF0 {
+            let value =
+                UInt32(lead & 0x0F) << 12 | UInt32(bytes[offset + 1] & 0x3F) << 6 | UInt32(bytes[offset + 2] & 0x3F)
+            return isWhiteSpace(value) ? 3 : nil
+        }
+        return nil
     }
 
     /// Rejects control characters other than white space, and code points that are unassigned (Cn) in Unicode 14.0,
@@ -84,10 +138,14 @@ enum IndicatorText {
         }
     }
 
-    /// NFKC, then full case folding, then NFKC again: the pipeline of `seller`, `sku` and non-ASCII hosts.
+    /// Default-ignorable code points removed, then NFKC, full case folding and NFKC again: the pipeline of
+    /// `seller`, `sku` and non-ASCII hosts.
+    ///
+    /// Removing them first is enough: no other code point folds to a default-ignorable one.
     static func fold(_ text: Substring) -> String {
         var folded = [UInt32]()
-        for value in NFKC.normalize(text.unicodeScalars.lazy.map(\.value)) {
+        let visible = text.unicodeScalars.lazy.map(\.value).filter { !isDefaultIgnorable($0) }
+        for value in NFKC.normalize(visible) {
             CaseFolding.append(foldingOf: value, to: &folded)
         }
         var scalars = String.UnicodeScalarView()

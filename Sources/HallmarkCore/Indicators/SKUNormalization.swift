@@ -23,36 +23,48 @@ enum SKUNormalization {
 
     /// The fast path: for ASCII, NFKC is the identity and case folding is lower-casing A–Z.
     private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
-        var sawContent = false
-        let normalized = try String(unsafeUninitializedCapacity: bytes.count) { output in
-            var count = 0
-            for byte in bytes {
-                if isDroppedASCII(byte) {
-                    sawContent = sawContent || !IndicatorText.isASCIIWhiteSpace(byte)
-                    continue
-                }
-                sawContent = true
-                if byte < 0x20 || byte == 0x7F {
-                    throw HallmarkError(
-                        .invalidValue,
-                        "sku value contains control character \(IndicatorText.codePoint(UInt32(byte)))"
-                    )
-                }
-                output[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                count += 1
-            }
-            return count
-        }
-        guard sawContent else { throw HallmarkError(.invalidValue, "empty sku value") }
-        guard !normalized.isEmpty else { throw emptyAfterSeparators }
-        return normalized
+        try String(unsafeUninitializedCapacity: bytes.count) { try normalizeASCII(bytes, into: $0) }
     }
 
-    /// The general path through Foundation's NFKC and Hallmark's case-folding table.
+    /// Normalizes an all-ASCII value into `output`, which has room for `bytes.count` bytes; returns the length.
+    /// - Throws: ``HallmarkError`` `invalid-value` naming the problem.
+    static func normalizeASCII(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) throws -> Int {
+        var sawContent = false
+        var count = 0
+        for byte in bytes {
+            if isDroppedASCII(byte) {
+                sawContent = sawContent || !IndicatorText.isASCIIWhiteSpace(byte)
+                continue
+            }
+            sawContent = true
+            if byte < 0x20 || byte == 0x7F {
+                throw HallmarkError(
+                    .invalidValue,
+                    "sku value contains control character \(IndicatorText.codePoint(UInt32(byte)))"
+                )
+            }
+            output[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            count += 1
+        }
+        guard sawContent else { throw HallmarkError(.invalidValue, "empty sku value") }
+        guard count > 0 else { throw emptyAfterSeparators }
+        return count
+    }
+
+    /// The general path: invisible characters removed, then Hallmark's NFKC and case-folding tables.
     private static func normalizeUnicode(_ value: String) throws -> String {
         let trimmed = IndicatorText.trimmed(value)
         guard !trimmed.isEmpty else { throw HallmarkError(.invalidValue, "empty sku value") }
         try IndicatorText.checkRepertoire(trimmed, kind: .sku)
+        guard IndicatorText.hasVisibleContent(trimmed) else {
+            throw HallmarkError(
+                .invalidValue,
+                "sku value is empty once invisible (default-ignorable) characters are removed"
+            )
+        }
         var kept = String.UnicodeScalarView()
         for scalar in IndicatorText.fold(trimmed).unicodeScalars {
             let value = scalar.value

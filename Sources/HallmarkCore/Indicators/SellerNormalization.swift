@@ -15,20 +15,19 @@ enum SellerNormalization {
 
     /// The fast path: for ASCII, NFKC is the identity and case folding is lower-casing A–Z.
     private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
-        try String(unsafeUninitializedCapacity: bytes.count) { output in
-            var count = 0
-            var pendingSpace = false
-            for byte in bytes {
-                if IndicatorText.isASCIIWhiteSpace(byte) {
-                    pendingSpace = count > 0
-                    continue
-                }
-                if byte < 0x20 || byte == 0x7F {
-                    throw HallmarkError(
-                        .invalidValue,
-                        "seller value contains control character \(IndicatorText.codePoint(UInt32(byte)))"
-                    )
-                }
+        try String(unsafeUninitializedCapacity: bytes.count) { try normalizeASCII(bytes, into: $0) }
+    }
+
+    /// Normalizes an all-ASCII value into `output`, which has room for `bytes.count` bytes; returns the length.
+    /// - Throws: ``HallmarkError`` `invalid-value` naming the problem.
+    static func normalizeASCII(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) throws -> Int {
+        var count = 0
+        var pendingSpace = false
+        for byte in bytes {
+            if byte > 0x20 && byte != 0x7F {
                 if pendingSpace {
                     output[count] = 0x20
                     count += 1
@@ -36,17 +35,30 @@ enum SellerNormalization {
                 }
                 output[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
                 count += 1
+            } else if IndicatorText.isASCIIWhiteSpace(byte) {
+                pendingSpace = count > 0
+            } else {
+                throw HallmarkError(
+                    .invalidValue,
+                    "seller value contains control character \(IndicatorText.codePoint(UInt32(byte)))"
+                )
             }
-            guard count > 0 else { throw HallmarkError(.invalidValue, "empty seller value") }
-            return try applyMarketplaceScope(output, count: count)
         }
+        guard count > 0 else { throw HallmarkError(.invalidValue, "empty seller value") }
+        return try applyMarketplaceScope(output, count: count)
     }
 
-    /// The general path through Foundation's NFKC and Hallmark's case-folding table.
+    /// The general path: invisible characters removed, then Hallmark's NFKC and case-folding tables.
     private static func normalizeUnicode(_ value: String) throws -> String {
         let trimmed = IndicatorText.trimmed(value)
         guard !trimmed.isEmpty else { throw HallmarkError(.invalidValue, "empty seller value") }
         try IndicatorText.checkRepertoire(trimmed, kind: .seller)
+        guard IndicatorText.hasVisibleContent(trimmed) else {
+            throw HallmarkError(
+                .invalidValue,
+                "seller value is empty once invisible (default-ignorable) characters are removed"
+            )
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(trimmed.utf8.count + 8)
         var pendingSpace = false

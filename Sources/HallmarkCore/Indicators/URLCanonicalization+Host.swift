@@ -1,36 +1,44 @@
 extension URLCanonicalization {
     /// Appends the canonical host: a bracketed IPv6 address in RFC 5952 form, a dotted-quad IPv4
     /// address, or a lower-case registered name whose non-ASCII labels are Punycode-encoded (`xn--`).
-    static func appendCanonicalHost(_ host: ArraySlice<UInt8>, to output: inout [UInt8]) throws {
+    static func appendCanonicalHost(_ host: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) throws {
         guard !host.isEmpty else { throw malformed("missing host") }
         if host.first == UInt8(ascii: "[") {
             output.append(UInt8(ascii: "["))
-            try appendIPv6(host.dropFirst().dropLast(), to: &output)
+            try appendIPv6(Array(host.dropFirst().dropLast())[...], to: &output)
             output.append(UInt8(ascii: "]"))
             return
         }
-        var name: [UInt8]
-        if host.allSatisfy({ $0 < 0x80 }) {
-            name = host.map(lowercased)
+        if IndicatorText.isASCII(host) {
+            try appendHostName(host, to: &output)
         } else {
-            name = try mapUnicodeHost(String(decoding: host, as: UTF8.self))
+            let name = try mapUnicodeHost(String(decoding: host, as: UTF8.self))
+            try name.withUnsafeBufferPointer { try appendHostName($0, to: &output) }
         }
-        if name.last == UInt8(ascii: ".") { name.removeLast() }
-        guard !name.isEmpty else { throw malformed("missing host") }
+    }
+
+    /// Appends a registered name (or IPv4 address) label by label, lower-cased, non-ASCII labels as `xn--` Punycode.
+    private static func appendHostName(_ host: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) throws {
+        let count = host.last == UInt8(ascii: ".") ? host.count - 1 : host.count
+        guard count > 0 else { throw malformed("missing host") }
+        let name = UnsafeBufferPointer(rebasing: host[..<count])
 
         let start = output.count
         var lastLabelStart = start
-        for label in name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+        var labelStart = 0
+        while true {
+            let labelEnd = name[labelStart...].firstIndex(of: UInt8(ascii: ".")) ?? count
+            let label = UnsafeBufferPointer(rebasing: name[labelStart..<labelEnd])
             guard !label.isEmpty else {
-                throw malformed("host '\(String(decoding: name, as: UTF8.self))' has an empty label")
+                throw malformed("host '\(shown(name))' has an empty label")
             }
             if output.count > start { output.append(UInt8(ascii: ".")) }
             lastLabelStart = output.count
-            if label.allSatisfy({ $0 < 0x80 }) {
-                for byte in label {
-                    guard isUnreserved(byte) else { throw invalidHostCharacter(byte, in: name) }
+            if IndicatorText.isASCII(label) {
+                if let invalid = label.first(where: { !isUnreserved($0) }) {
+                    throw invalidHostCharacter(lowercased(invalid), in: name)
                 }
-                output.append(contentsOf: label)
+                output.append(contentsOf: label.lazy.map(lowercased))
             } else {
                 var scalars = [UInt32]()
                 for scalar in String(decoding: label, as: UTF8.self).unicodeScalars {
@@ -43,6 +51,8 @@ extension URLCanonicalization {
                 output.append(contentsOf: "xn--".utf8)
                 Punycode.encode(scalars, to: &output)
             }
+            if labelEnd == count { break }
+            labelStart = labelEnd + 1
         }
         // A host ending in a number is an IPv4 address to browsers, whatever else it looks like:
         // accept only the plain dotted-quad form so that one address has one spelling.
@@ -54,7 +64,13 @@ extension URLCanonicalization {
         }
     }
 
-    /// A non-ASCII host mapped as `seller` text is (NFKC, case folding, NFKC), with `。` as a label separator.
+    /// A host name for messages, lower-cased as it is canonicalized.
+    private static func shown(_ name: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: name.map(lowercased), as: UTF8.self)
+    }
+
+    /// A non-ASCII host folded as `seller` text is (invisible characters removed, NFKC, case folding, NFKC), with
+    /// `。` as a label separator.
     private static func mapUnicodeHost(_ host: String) throws -> [UInt8] {
         let text = Substring(host)
         try IndicatorText.checkRepertoire(text, kind: .url)
@@ -69,9 +85,12 @@ extension URLCanonicalization {
         return bytes
     }
 
-    private static func invalidHostCharacter(_ value: some BinaryInteger, in host: [UInt8]) -> HallmarkError {
+    private static func invalidHostCharacter(
+        _ value: some BinaryInteger,
+        in host: UnsafeBufferPointer<UInt8>
+    ) -> HallmarkError {
         let character = Unicode.Scalar(UInt32(value)).map { "'\($0.escaped(asASCII: true))'" } ?? "?"
-        return malformed("invalid character \(character) in host '\(String(decoding: host, as: UTF8.self))'")
+        return malformed("invalid character \(character) in host '\(shown(host))'")
     }
 
     /// Checks that a host ending in a number is four decimal parts 0–255 without leading zeros.

@@ -7,25 +7,39 @@ enum URLCanonicalization {
     /// The canonical form of a URL value.
     /// - Throws: ``HallmarkError`` `invalid-value`: `malformed url: …` naming the problem, or an unsupported scheme.
     static func canonicalize(_ value: String) throws -> String {
-        let trimmed = IndicatorText.trimmed(value)
-        guard !trimmed.isEmpty else { throw HallmarkError(.invalidValue, "empty url value") }
-        let input = Array(trimmed.utf8)
+        var value = value
+        return try value.withUTF8 { try canonicalize(utf8: $0) }
+    }
+
+    /// The canonical form of a URL value given as valid UTF-8.
+    ///
+    /// Works on the bytes in place and builds the result in one growing buffer: no per-part copies.
+    static func canonicalize(utf8 value: UnsafeBufferPointer<UInt8>) throws -> String {
+        let input = IndicatorText.trimmed(value)
+        guard !input.isEmpty else { throw HallmarkError(.invalidValue, "empty url value") }
         try rejectControlCharacters(input)
 
         // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
-        guard let colon = input.firstIndex(of: UInt8(ascii: ":")), colon > 0, isSchemeSyntax(input[..<colon]) else {
+        guard let colon = input.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+            isSchemeSyntax(UnsafeBufferPointer(rebasing: input[..<colon]))
+        else {
             throw malformed("missing scheme (expected http:// or https://)")
         }
-        let scheme = String(decoding: input[..<colon].map(lowercased), as: UTF8.self)
-        guard scheme == "http" || scheme == "https" else {
+        let scheme = UnsafeBufferPointer(rebasing: input[..<colon])
+        let isHTTPS: Bool
+        if equalsIgnoringCase(scheme, "http") {
+            isHTTPS = false
+        } else if equalsIgnoringCase(scheme, "https") {
+            isHTTPS = true
+        } else {
             throw HallmarkError(
                 .invalidValue,
-                "unsupported url scheme '\(scheme)': only http and https URLs are accepted"
+                "unsupported url scheme '\(String(decoding: scheme.map(lowercased), as: UTF8.self))': only http and https URLs are accepted"
             )
         }
         guard input.count >= colon + 3, input[colon + 1] == UInt8(ascii: "/"), input[colon + 2] == UInt8(ascii: "/")
         else {
-            throw malformed("expected '//' after '\(scheme):'")
+            throw malformed("expected '//' after '\(isHTTPS ? "https" : "http"):'")
         }
 
         // Everything from '#' on is the fragment, which never reaches the server: dropped.
@@ -37,43 +51,50 @@ enum URLCanonicalization {
         // defeats `https://brand.example@counterfeit.example/` disguises.
         let hostStart =
             input[afterSlashes..<authorityEnd].lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? afterSlashes
-        let (host, port) = try splitHostAndPort(input[hostStart..<authorityEnd])
+        let (hostEnd, port) = try splitHostAndPort(UnsafeBufferPointer(rebasing: input[hostStart..<authorityEnd]))
 
         var output = [UInt8]()
         output.reserveCapacity(input.count + 16)
-        output.append(contentsOf: scheme.utf8)
-        output.append(contentsOf: "://".utf8)
-        try appendCanonicalHost(host, to: &output)
-        if let port, !(scheme == "http" && port == 80), !(scheme == "https" && port == 443) {
+        output.append(contentsOf: isHTTPS ? "https://".utf8 : "http://".utf8)
+        try appendCanonicalHost(UnsafeBufferPointer(rebasing: input[hostStart..<(hostStart + hostEnd)]), to: &output)
+        if let port, port != (isHTTPS ? 443 : 80) {
             output.append(UInt8(ascii: ":"))
             output.append(contentsOf: String(port).utf8)
         }
 
         let queryStart = input[authorityEnd..<end].firstIndex(of: UInt8(ascii: "?"))
         let pathEnd = queryStart ?? end
-        var path = [UInt8]()
-        path.reserveCapacity(pathEnd - authorityEnd + 1)
+        let pathStart = output.count
         if pathEnd == authorityEnd {
-            path.append(UInt8(ascii: "/"))
+            output.append(UInt8(ascii: "/"))
         } else {
             try appendNormalizedEscapes(
-                input[authorityEnd..<pathEnd],
+                UnsafeBufferPointer(rebasing: input[authorityEnd..<pathEnd]),
                 keepingQuestionMark: false,
                 in: "path",
-                to: &path
+                to: &output
             )
+            removeDotSegments(&output, pathStart: pathStart)
         }
-        appendRemovingDotSegments(path, to: &output)
         if let queryStart, queryStart + 1 < end {
             output.append(UInt8(ascii: "?"))
             try appendNormalizedEscapes(
-                input[(queryStart + 1)..<end],
+                UnsafeBufferPointer(rebasing: input[(queryStart + 1)..<end]),
                 keepingQuestionMark: true,
                 in: "query",
                 to: &output
             )
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether `bytes`, with A–Z lower-cased, are `lowercase` (an ASCII literal).
+    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        for (offset, byte) in bytes.enumerated() where lowercased(byte) != lowercase.utf8Start[offset] {
+            return false
+        }
+        return true
     }
 
     /// An error whose message starts with `malformed url:`.
@@ -87,8 +108,10 @@ enum URLCanonicalization {
     }
 
     /// Rejects C0 and C1 control characters and DEL anywhere in the URL, including tab and line breaks.
-    private static func rejectControlCharacters(_ input: [UInt8]) throws {
-        for (offset, byte) in input.enumerated() {
+    private static func rejectControlCharacters(_ input: UnsafeBufferPointer<UInt8>) throws {
+        for offset in 0..<input.count {
+            let byte = input[offset]
+            guard byte < 0x20 || byte == 0x7F || byte == 0xC2 else { continue }
             var control: UInt32?
             if byte < 0x20 || byte == 0x7F {
                 control = UInt32(byte)
@@ -101,7 +124,7 @@ enum URLCanonicalization {
         }
     }
 
-    private static func isSchemeSyntax(_ bytes: ArraySlice<UInt8>) -> Bool {
+    private static func isSchemeSyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, isASCIILetter(first) else { return false }
         return bytes.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
     }
@@ -118,24 +141,23 @@ enum URLCanonicalization {
         isASCIILetter(byte) || isASCIIDigit(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
     }
 
-    /// Splits `host[:port]`; the port is `nil` when absent or empty.
-    private static func splitHostAndPort(_ authority: ArraySlice<UInt8>) throws -> (ArraySlice<UInt8>, Int?) {
-        var hostEnd = authority.endIndex
+    /// Splits `host[:port]`: the length of the host, and the port, `nil` when absent or empty.
+    private static func splitHostAndPort(_ authority: UnsafeBufferPointer<UInt8>) throws -> (Int, Int?) {
+        var hostEnd = authority.count
         if authority.first == UInt8(ascii: "[") {
             guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else {
                 throw malformed("IPv6 address is missing its closing ']'")
             }
             hostEnd = close + 1
-            guard hostEnd == authority.endIndex || authority[hostEnd] == UInt8(ascii: ":") else {
+            guard hostEnd == authority.count || authority[hostEnd] == UInt8(ascii: ":") else {
                 throw malformed("unexpected characters after the IPv6 address")
             }
         } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
             hostEnd = colon
         }
-        let host = authority[authority.startIndex..<hostEnd]
-        guard hostEnd < authority.endIndex else { return (host, nil) }
+        guard hostEnd < authority.count else { return (hostEnd, nil) }
         let digits = authority[(hostEnd + 1)...]
-        guard !digits.isEmpty else { return (host, nil) }
+        guard !digits.isEmpty else { return (hostEnd, nil) }
         var port = 0
         for byte in digits {
             guard isASCIIDigit(byte) else {
@@ -146,27 +168,43 @@ enum URLCanonicalization {
                 throw malformed("port '\(String(decoding: digits, as: UTF8.self))' is larger than 65535")
             }
         }
-        return (host, port)
+        return (hostEnd, port)
     }
 
     /// Appends a path or query with percent-encoding normalized (RFC 3986 §6.2.2.1–2).
     ///
     /// Escapes of unreserved characters are decoded, other escapes get upper-case hex digits, and
-    /// every byte outside unreserved, sub-delims, `:`, `@`, `/` (and `?` in a query) is escaped.
+    /// every byte outside unreserved, sub-delims (`!$&'()*+,;=`), `:`, `@`, `/` (and `?` in a query) is escaped.
     private static func appendNormalizedEscapes(
-        _ part: ArraySlice<UInt8>,
+        _ part: UnsafeBufferPointer<UInt8>,
         keepingQuestionMark: Bool,
         in partName: String,
         to output: inout [UInt8]
     ) throws {
-        var index = part.startIndex
-        while index < part.endIndex {
+        // Bit masks of the ASCII bytes kept as they are, for bytes 0–63 and 64–127.
+        let (low, high): (UInt64, UInt64) =
+            keepingQuestionMark
+            ? (0xAFFF_FFD2_0000_0000, 0x47FF_FFFE_87FF_FFFF) : (0x2FFF_FFD2_0000_0000, 0x47FF_FFFE_87FF_FFFF)
+        var index = 0
+        while index < part.count {
+            // A run of bytes kept as they are is copied at once.
+            var runEnd = index
+            while runEnd < part.count {
+                let byte = part[runEnd]
+                let mask = byte < 64 ? low >> byte : (byte < 128 ? high >> (byte - 64) : 0)
+                guard mask & 1 == 1 else { break }
+                runEnd += 1
+            }
+            if runEnd > index {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: part[index..<runEnd]))
+                index = runEnd
+                continue
+            }
             let byte = part[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]),
-                    let low = hexValue(part[index + 2])
+                guard index + 2 < part.count, let high = hexValue(part[index + 1]), let low = hexValue(part[index + 2])
                 else {
-                    let escape = String(decoding: part[index..<min(index + 3, part.endIndex)], as: UTF8.self)
+                    let escape = String(decoding: part[index..<min(index + 3, part.count)], as: UTF8.self)
                     throw malformed("bad percent escape '\(escape)' in \(partName)")
                 }
                 let decoded = high << 4 | low
@@ -176,25 +214,10 @@ enum URLCanonicalization {
                     appendEscape(decoded, to: &output)
                 }
                 index += 3
-                continue
-            }
-            if isUnreserved(byte) || isSubDelimiter(byte) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "@")
-                || byte == UInt8(ascii: "/") || (keepingQuestionMark && byte == UInt8(ascii: "?"))
-            {
-                output.append(byte)
             } else {
                 appendEscape(byte, to: &output)
+                index += 1
             }
-            index += 1
-        }
-    }
-
-    /// RFC 3986 sub-delims: `!$&'()*+,;=`.
-    @inline(__always)
-    private static func isSubDelimiter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x21, 0x24, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x3B, 0x3D: return true
-        default: return false
         }
     }
 
@@ -216,28 +239,46 @@ enum URLCanonicalization {
         output.append(digits.utf8Start[Int(byte & 0x0F)])
     }
 
-    /// Appends `path` (which starts with `/`) with its `.` and `..` segments removed, as RFC 3986 §5.2.4 does.
-    private static func appendRemovingDotSegments(_ path: [UInt8], to output: inout [UInt8]) {
-        let base = output.count
-        var segmentStarts = [Int]()
-        var start = path.startIndex + 1
-        while true {
-            let end = path[start...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
-            let isLast = end == path.endIndex
-            let segment = path[start..<end]
-            if segment.elementsEqual(CollectionOfOne(UInt8(ascii: "."))) {
-                if isLast { output.append(UInt8(ascii: "/")) }
-            } else if segment.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
-                if let last = segmentStarts.popLast() { output.removeSubrange(last...) }
-                if isLast { output.append(UInt8(ascii: "/")) }
-            } else {
-                segmentStarts.append(output.count)
-                output.append(UInt8(ascii: "/"))
-                output.append(contentsOf: segment)
+    /// Removes the `.` and `..` segments of the path that starts (with `/`) at `pathStart` and runs to the end of
+    /// `output`, in place, as RFC 3986 §5.2.4 does.
+    private static func removeDotSegments(_ output: inout [UInt8], pathStart: Int) {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let kept = output.withUnsafeMutableBufferPointer { buffer -> Int in
+            // Most paths have no dot segment, and every dot segment starts with "/.".
+            var probe = pathStart
+            while probe + 1 < buffer.count && !(buffer[probe] == slash && buffer[probe + 1] == dot) { probe += 1 }
+            guard probe + 1 < buffer.count else { return buffer.count }
+            // The segments kept are written back over the path: `write` never passes `read`.
+            var write = pathStart
+            var read = pathStart + 1
+            while true {
+                let end = buffer[read...].firstIndex(of: slash) ?? buffer.count
+                let isLast = end == buffer.count
+                let length = end - read
+                if length == 1 && buffer[read] == dot {
+                    // "." is skipped.
+                } else if length == 2 && buffer[read] == dot && buffer[read + 1] == dot {
+                    // ".." drops the last segment kept, if any: back to its '/'.
+                    if write > pathStart {
+                        write -= 1
+                        while buffer[write] != slash { write -= 1 }
+                    }
+                } else {
+                    buffer[write] = slash
+                    write += 1
+                    for offset in 0..<length { buffer[write + offset] = buffer[read + offset] }
+                    write += length
+                    if isLast { return write }
+                }
+                if isLast {
+                    // A path ending in "." or ".." ends with '/'.
+                    buffer[write] = slash
+                    return write + 1
+                }
+                read = end + 1
             }
-            if isLast { break }
-            start = end + 1
         }
-        if output.count == base { output.append(UInt8(ascii: "/")) }
+        output.removeLast(output.count - kept)
     }
 }
