@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HallmarkPKI", targets: ["HallmarkPKI"]),
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
+        .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure model: kinds, normalization, digests, entries, Merkle log, checkpoints, Bloom filter. No I/O.
@@ -91,6 +94,8 @@ let package = Package(
                 "HallmarkProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +142,14 @@ let package = Package(
         .testTarget(
             name: "HallmarkMemberTests",
             dependencies: ["HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HallmarkFederationTests",
+            dependencies: [
+                "HallmarkFederation", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkTestSupport",
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -59,14 +59,21 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         guard requested <= FederationLimits.maximumEntriesPerChunk else {
             throw RPCError(
                 code: .invalidArgument,
-                message: "max_entries_per_chunk \(requested) is over the limit of \(FederationLimits.maximumEntriesPerChunk)"
+                message:
+                    "max_entries_per_chunk \(requested) is over the limit of \(FederationLimits.maximumEntriesPerChunk)"
             )
         }
         guard request.start <= request.treeSize else {
-            throw RPCError(code: .invalidArgument, message: "start \(request.start) is beyond tree_size \(request.treeSize)")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "start \(request.start) is beyond tree_size \(request.treeSize)"
+            )
         }
         guard let checkpoint = try await member.store.checkpoint(of: origin, treeSize: request.treeSize) else {
-            throw RPCError(code: .notFound, message: "no checkpoint of \(origin) at tree size \(request.treeSize) held here")
+            throw RPCError(
+                code: .notFound,
+                message: "no checkpoint of \(origin) at tree size \(request.treeSize) held here"
+            )
         }
         let checkpointBytes = Data(checkpoint.encoded())
         let tree = try await trees.tree(of: origin, size: request.treeSize)
@@ -84,7 +91,9 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         }
         logger.debug(
             "served log range",
-            metadata: ["peer": "\(peer)", "log.origin": "\(origin)", "log.range": "\(request.start)..<\(request.treeSize)"]
+            metadata: [
+                "peer": "\(peer)", "log.origin": "\(origin)", "log.range": "\(request.start)..<\(request.treeSize)",
+            ]
         )
     }
 
@@ -109,8 +118,14 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         guard let certificate = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate,
             let id = try? certificate.memberID()
         else {
-            logger.warning("refused a call without a member certificate", metadata: ["rpc.peer": "\(context.remotePeer)"])
-            throw RPCError(code: .unauthenticated, message: "a member certificate issued by the alliance CA is required")
+            logger.warning(
+                "refused a call without a member certificate",
+                metadata: ["rpc.peer": "\(context.remotePeer)"]
+            )
+            throw RPCError(
+                code: .unauthenticated,
+                message: "a member certificate issued by the alliance CA is required"
+            )
         }
         return id
     }
@@ -119,7 +134,8 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         guard version >= 1 else {
             throw RPCError(
                 code: .failedPrecondition,
-                message: "protocol_version \(version) is not supported; this node speaks \(FederationLimits.protocolVersion)"
+                message:
+                    "protocol_version \(version) is not supported; this node speaks \(FederationLimits.protocolVersion)"
             )
         }
     }

@@ -1,0 +1,77 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import HallmarkCore
+import HallmarkMember
+import HallmarkPKI
+import Logging
+import SwiftASN1
+import X509
+
+/// The peer listener: the federation service over gRPC with mutual TLS, members only.
+public final class FederationServer: Sendable {
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let transport: HTTP2ServerTransport.Posix
+
+    /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
+    /// - Parameter revocations: The alliance's current revocation list, read at each handshake.
+    public init(
+        member: MemberNode,
+        host: String,
+        port: Int,
+        revocations: @escaping @Sendable () -> RevocationList? = { nil },
+        logger: Logger
+    ) throws {
+        let identity = member.identity
+        let verification = PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
+        let callback = try verification.callback(expecting: nil)
+        let credentials = try FederationCredentials(identity)
+        transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: host, port: port),
+            transportSecurity: .mTLS(
+                certificateChain: [.bytes(credentials.certificatePEM, format: .pem)],
+                privateKey: .bytes(credentials.keyPEM, format: .pem)
+            ) { tls in
+                tls.trustRoots = .certificates([.bytes(credentials.caPEM, format: .pem)])
+                tls.clientCertificateVerification = .noHostnameVerification
+                tls.customVerificationCallback = callback
+            },
+            config: .defaults { config in
+                config.rpc.maxRequestPayloadSize = FederationLimits.maximumMessageBytes
+            }
+        )
+        server = GRPCServer(transport: transport, services: [FederationService(member: member, logger: logger)])
+    }
+
+    /// Serves until ``shutDown()`` or cancellation.
+    public func serve() async throws {
+        try await server.serve()
+    }
+
+    /// The port bound, once listening.
+    public var port: Int {
+        get async throws {
+            guard let address = try await transport.listeningAddress.ipv4 else {
+                throw HallmarkError(.fileProblem, "the federation listener has no IPv4 address")
+            }
+            return address.port
+        }
+    }
+
+    /// Stops accepting calls and finishes those in flight.
+    public func shutDown() {
+        server.beginGracefulShutdown()
+    }
+}
+
+/// PEM bytes of a node's certificate, key and alliance CA, for TLS.
+struct FederationCredentials: Sendable {
+    let certificatePEM: [UInt8]
+    let keyPEM: [UInt8]
+    let caPEM: [UInt8]
+
+    init(_ identity: NodeIdentity) throws {
+        certificatePEM = Array(identity.certificatePEM.utf8)
+        keyPEM = Array(identity.credentials.privateKeyPEM.utf8)
+        caPEM = Array(try identity.trust.certificate.serializeAsPEM().pemString.utf8)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import HallmarkCore
+import HallmarkMember
+import HallmarkPKI
+import HallmarkProtocol
+import Logging
+
+/// A client connection to one peer's federation service, authenticated both ways.
+struct PeerConnection: Sendable {
+    let address: PeerAddress
+    let client: Hallmark_V1_Federation.Client<HTTP2ClientTransport.Posix>
+
+    /// Connects to `address` for the duration of `body`, then closes the connection.
+    static func with<Result: Sendable>(
+        _ address: PeerAddress,
+        identity: NodeIdentity,
+        revocations: @escaping @Sendable () -> RevocationList?,
+        logger: Logger,
+        _ body: (PeerConnection) async throws -> Result
+    ) async throws -> Result {
+        let credentials = try FederationCredentials(identity)
+        let callback = try PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
+            .callback(expecting: address.member)
+        let transport = try HTTP2ClientTransport.Posix(
+            // An IP address must not go into SNI, so name IPv4 peers as addresses, not as DNS names.
+            target: address.isIPv4
+                ? .ipv4(address: address.host, port: address.port) as any ResolvableTarget
+                : .dns(host: address.host, port: address.port) as any ResolvableTarget,
+            transportSecurity: .mTLS(
+                certificateChain: [.bytes(credentials.certificatePEM, format: .pem)],
+                privateKey: .bytes(credentials.keyPEM, format: .pem)
+            ) { tls in
+                tls.trustRoots = .certificates([.bytes(credentials.caPEM, format: .pem)])
+                tls.serverCertificateVerification = .noHostnameVerification
+                tls.customVerificationCallback = callback
+            },
+            config: .defaults { config in
+                config.http2.maxFrameSize = 1 << 20
+            }
+        )
+        return try await withGRPCClient(transport: transport) { grpc in
+            try await body(PeerConnection(address: address, client: Hallmark_V1_Federation.Client(wrapping: grpc)))
+        }
+    }
+
+    /// The peer's version vector.
+    func heads() async throws -> Hallmark_V1_GetHeadsResponse {
+        var request = Hallmark_V1_GetHeadsRequest()
+        request.protocolVersion = FederationLimits.protocolVersion
+        return try await client.getHeads(request, options: Self.options)
+    }
+
+    /// Streams `origin`'s entries `[start, treeSize)` to `onChunk`, chunk by chunk.
+    func fetch(
+        origin: MemberID,
+        start: UInt64,
+        treeSize: UInt64,
+        onChunk: @escaping @Sendable (Hallmark_V1_LogChunk) async throws -> Void
+    ) async throws {
+        var request = Hallmark_V1_FetchLogRequest()
+        request.origin = origin.rawValue
+        request.start = start
+        request.treeSize = treeSize
+        request.maxEntriesPerChunk = UInt32(FederationLimits.defaultEntriesPerChunk)
+        try await client.fetchLog(request, options: Self.options) { response in
+            for try await chunk in response.messages { try await onChunk(chunk) }
+        }
+    }
+
+    /// Calls `onHead` with each checkpoint the peer commits from now on, until the call ends.
+    func watch(onHead: @escaping @Sendable (Hallmark_V1_OriginHead) async throws -> Void) async throws {
+        var request = Hallmark_V1_WatchHeadsRequest()
+        request.protocolVersion = FederationLimits.protocolVersion
+        try await client.watchHeads(request) { response in
+            for try await head in response.messages { try await onHead(head) }
+        }
+    }
+
+    private static var options: CallOptions {
+        var options = CallOptions.defaults
+        options.maxResponseMessageBytes = FederationLimits.maximumMessageBytes
+        options.timeout = .seconds(120)
+        return options
+    }
+}
