@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
+        .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure model: kinds, normalization, digests, entries, Merkle log, checkpoints, Bloom filter. No I/O.
@@ -96,8 +98,23 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The node: configuration, its services run together with graceful shutdown, the demo.
+        .target(
+            name: "HallmarkNode",
+            dependencies: [
+                "HallmarkCore",
+                "HallmarkMember",
+                "HallmarkStore",
+                "HallmarkFederation",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -110,6 +127,8 @@ let package = Package(
                 "HallmarkPKI",
                 "HallmarkMember",
                 "HallmarkStore",
+                "HallmarkFederation",
+                "HallmarkNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,6 +11,7 @@ import X509
 public final class FederationServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
+    private let closing = ClosingSignal()
 
     /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
     /// - Parameter revocations: The alliance's current revocation list, read at each handshake.
@@ -39,7 +40,7 @@ public final class FederationServer: Sendable {
                 config.rpc.maxRequestPayloadSize = FederationLimits.maximumMessageBytes
             }
         )
-        server = GRPCServer(transport: transport, services: [FederationService(member: member, logger: logger)])
+        server = GRPCServer(transport: transport, services: [FederationService(member: member, closing: closing, logger: logger)])
     }
 
     /// Serves until ``shutDown()`` or cancellation.
@@ -59,6 +60,7 @@ public final class FederationServer: Sendable {
 
     /// Stops accepting calls and finishes those in flight.
     public func shutDown() {
+        closing.close()
         server.beginGracefulShutdown()
     }
 }

@@ -17,12 +17,14 @@ import X509
 public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     let member: MemberNode
     let trees: LogTreeCache
+    let closing: ClosingSignal
     let logger: Logger
 
     /// Serves `member`'s store.
-    public init(member: MemberNode, logger: Logger) {
+    init(member: MemberNode, closing: ClosingSignal, logger: Logger) {
         self.member = member
         self.trees = LogTreeCache(store: member.store)
+        self.closing = closing
         self.logger = logger
     }
 
@@ -105,11 +107,19 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         let peer = try caller(context)
         try checkVersion(request.protocolVersion)
         logger.debug("peer watches heads", metadata: ["peer": "\(peer)"])
-        for await origin in member.logGrowth() {
-            guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
-                let pem = try await member.store.memberCertificatePEM(origin)
-            else { continue }
-            try await response.write(try Self.head(checkpoint, certificatePEM: pem))
+        // Until the peer hangs up or this listener shuts down.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await origin in member.logGrowth() {
+                    guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
+                        let pem = try await member.store.memberCertificatePEM(origin)
+                    else { continue }
+                    try await response.write(try Self.head(checkpoint, certificatePEM: pem))
+                }
+            }
+            group.addTask { await closing.wait() }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

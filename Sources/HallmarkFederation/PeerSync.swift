@@ -1,0 +1,127 @@
+import Foundation
+import HallmarkCore
+import HallmarkMember
+import HallmarkPKI
+import HallmarkProtocol
+import Logging
+import ServiceLifecycle
+
+/// Keeps this node in sync with one peer for as long as the node runs: a full anti-entropy round on
+/// connect and then periodically, plus the peer's watch stream so that new checkpoints arrive within a
+/// second; an unreachable peer is retried with capped exponential backoff and jitter.
+public struct PeerSync: Service {
+    let engine: SyncEngine
+    let peer: PeerAddress
+    let interval: Duration
+    let lock: PullLock
+    let logger: Logger
+
+    /// A sync loop with `peer`; loops sharing `lock` never commit at the same time.
+    public init(
+        engine: SyncEngine,
+        peer: PeerAddress,
+        interval: Duration = .seconds(30),
+        lock: PullLock,
+        logger: Logger
+    ) {
+        self.engine = engine
+        self.peer = peer
+        self.interval = interval
+        self.lock = lock
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(peer)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var failures = 0
+        let clock = ContinuousClock()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let attempt = clock.now
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await PeerConnection.with(
+                        peer,
+                        identity: engine.member.identity,
+                        revocations: engine.revocations,
+                        logger: logger
+                    ) { connection in
+                        try await follow(connection)
+                    }
+                }
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                // A connection that held for a while was a success: start the backoff afresh.
+                failures = clock.now - attempt > .seconds(30) ? 1 : failures + 1
+                let delay = Self.backoff(failures: failures)
+                logger.warning(
+                    "peer unreachable or refused; retrying",
+                    metadata: ["error": "\(error)", "retry.seconds": "\(delay)"]
+                )
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
+    }
+
+    /// Syncs fully, then follows the peer's new checkpoints and syncs again every ``interval``.
+    private func follow(_ connection: PeerConnection) async throws {
+        // Watch first, so that nothing committed during the first round is missed.
+        let (heads, continuation) = AsyncStream<Hallmark_V1_OriginHead>.makeStream(
+            bufferingPolicy: .bufferingNewest(1024)
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { continuation.finish() }
+                try await connection.watch { continuation.yield($0) }
+            }
+            group.addTask {
+                try await round(connection)
+                while true {
+                    try await Task.sleep(for: interval)
+                    try await round(connection)
+                }
+            }
+            group.addTask {
+                for await head in heads {
+                    let report = await lock.run {
+                        var report = SyncReport(peer: peer)
+                        await engine.pull(head, from: connection, into: &report)
+                        return report
+                    }
+                    log(report)
+                }
+                throw HallmarkError(.notFound, "the peer ended its watch stream")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func round(_ connection: PeerConnection) async throws {
+        let report = try await lock.run { try await engine.pullAll(from: connection) }
+        log(report)
+    }
+
+    private func log(_ report: SyncReport) {
+        if report.totalFetched > 0 || !report.rejected.isEmpty {
+            logger.info("synced", metadata: ["sync.report": "\(report)"])
+        }
+    }
+
+    /// Seconds to wait after `failures` consecutive failures: doubling from 1 s, capped at 60 s, with ±20 % jitter.
+    static func backoff(failures: Int) -> Double {
+        let base = min(60, pow(2, Double(min(failures, 16) - 1)))
+        return base * Double.random(in: 0.8...1.2)
+    }
+}
+
+extension FederationServer: Service {
+    /// Serves until the service group shuts down gracefully.
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await serve()
+        } onGracefulShutdown: {
+            self.shutDown()
+        }
+    }
+}

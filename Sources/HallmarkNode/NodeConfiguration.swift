@@ -1,0 +1,81 @@
+import Foundation
+import HallmarkCore
+import HallmarkFederation
+
+/// How a node runs: where it listens and which peers it syncs with.
+///
+/// Read from a JSON file (every key optional), then overridden by command-line flags:
+/// ```json
+/// {
+///   "listen": "0.0.0.0:7400",
+///   "api": "127.0.0.1:7480",
+///   "peers": ["brand-b@hallmark.brand-b.example:7400"],
+///   "sync_interval_seconds": 30
+/// }
+/// ```
+public struct NodeConfiguration: Sendable, Equatable {
+    /// The federation listener (default `127.0.0.1:7400`).
+    public var listen = ListenAddress(host: "127.0.0.1", port: 7400)
+    /// The local HTTP API's address, once the API exists (default `127.0.0.1:7480`).
+    public var api = ListenAddress(host: "127.0.0.1", port: 7480)
+    /// The peers to sync with, each with the member expected in its certificate.
+    public var peers: [PeerAddress] = []
+    /// Seconds between full anti-entropy rounds with each peer (default 30).
+    public var syncIntervalSeconds = 30
+
+    /// The defaults.
+    public init() {}
+
+    /// Reads a configuration file.
+    /// - Throws: ``HallmarkError`` naming the file and the key that is wrong.
+    public init(file: URL) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw HallmarkError(.fileProblem, "cannot read the configuration file", location: file.path)
+        }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw HallmarkError(.malformed, "expected a JSON object", location: file.path)
+            }
+            object = parsed
+        } catch let error as HallmarkError {
+            throw error
+        } catch {
+            throw HallmarkError(.malformed, "not valid JSON", location: file.path)
+        }
+        self.init()
+        let known = ["listen", "api", "peers", "sync_interval_seconds"]
+        for key in object.keys where !known.contains(key) {
+            throw HallmarkError(
+                .malformed,
+                "unknown key '\(key)' (known: \(known.joined(separator: ", ")))",
+                location: file.path
+            )
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = object[key] else { return nil }
+            guard let text = value as? String else {
+                throw HallmarkError(.malformed, "\(key): expected a string", location: file.path)
+            }
+            return text
+        }
+        do {
+            if let listen = try string("listen") { self.listen = try ListenAddress(parsing: listen) }
+            if let api = try string("api") { self.api = try ListenAddress(parsing: api) }
+            if let peers = object["peers"] {
+                guard let list = peers as? [String] else {
+                    throw HallmarkError(.malformed, "peers: expected a list of \"MEMBER@HOST:PORT\" strings")
+                }
+                self.peers = try list.map { try PeerAddress(parsing: $0) }
+            }
+            if let interval = object["sync_interval_seconds"] {
+                guard let seconds = interval as? Int, (1...86_400).contains(seconds) else {
+                    throw HallmarkError(.malformed, "sync_interval_seconds: expected a whole number from 1 to 86400")
+                }
+                self.syncIntervalSeconds = seconds
+            }
+        } catch let error as HallmarkError {
+            throw error.location == nil ? error.at(file.path) : error
+        }
+    }
+}

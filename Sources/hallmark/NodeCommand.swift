@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import HallmarkCore
+import HallmarkFederation
+import HallmarkNode
+import Logging
+
+/// `hallmark node`: run a member node until SIGINT or SIGTERM.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a member node: the federation listener (mutual TLS) and a sync loop per peer.",
+        discussion: """
+            Settings come from --config (JSON; see the README), overridden by the flags. Stops gracefully on
+            SIGINT or SIGTERM. Logs go to standard error; HALLMARK_LOG_LEVEL=debug shows more.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("A JSON configuration file.", valueName: "FILE"))
+    var config: String?
+
+    @Option(
+        help: ArgumentHelp("The federation listener, IPv4 HOST:PORT (default 127.0.0.1:7400).", valueName: "HOST:PORT")
+    )
+    var listen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The local HTTP API's address (reserved: the API is not served yet).",
+            valueName: "HOST:PORT"
+        )
+    )
+    var api: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A peer to sync with (repeatable); replaces the file's peers.",
+            valueName: "MEMBER@HOST:PORT"
+        )
+    )
+    var peer: [String] = []
+
+    func run() async throws {
+        var configuration =
+            try config.map { try NodeConfiguration(file: URL(fileURLWithPath: $0)) } ?? NodeConfiguration()
+        if let listen { configuration.listen = try ListenAddress(parsing: listen) }
+        if let api { configuration.api = try ListenAddress(parsing: api) }
+        if !peer.isEmpty { configuration.peers = try peer.map { try PeerAddress(parsing: $0) } }
+        var logger = CommandLogger.logger
+        if ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"] == nil { logger.logLevel = .info }
+        try await NodeRunner.run(dataDirectory: store.directory, configuration: configuration, logger: logger)
+    }
+}
