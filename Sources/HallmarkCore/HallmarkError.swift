@@ -31,6 +31,8 @@ public struct HallmarkError: Error, CustomStringConvertible, Sendable, Equatable
         public static let storeProblem = Code("store-problem")
         /// An operation that is not allowed, such as retracting another member's assertion.
         public static let notPermitted = Code("not-permitted")
+        /// A peer that cannot be reached, refuses this node, or fails mid-call.
+        public static let peerProblem = Code("peer-problem")
         /// Something looked up that does not exist.
         public static let notFound = Code("not-found")
     }

@@ -40,8 +40,13 @@ struct PeerConnection: Sendable {
                 config.http2.maxFrameSize = 1 << 20
             }
         )
-        return try await withGRPCClient(transport: transport) { grpc in
-            try await body(PeerConnection(address: address, client: Hallmark_V1_Federation.Client(wrapping: grpc)))
+        do {
+            return try await withGRPCClient(transport: transport) { grpc in
+                try await body(PeerConnection(address: address, client: Hallmark_V1_Federation.Client(wrapping: grpc)))
+            }
+        } catch let error as RPCError {
+            // Name the peer: the transport's message alone does not say which one failed.
+            throw HallmarkError(.peerProblem, "peer \(address): \(error.code): \(error.message)")
         }
     }
 

@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// A `hallmark node` process, with its standard error collected as it comes.
+final class NodeProcess: Sendable {
+    let process: Process
+    private let output = LogBuffer()
+
+    init(_ arguments: [String], in folder: URL) throws {
+        process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.append(String(decoding: data, as: UTF8.self))
+        }
+        try process.run()
+    }
+
+    var log: String { output.text }
+
+    /// Waits for a line of the log that contains `fragment`, and returns it.
+    func waitForLine(containing fragment: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(fragment) }) { return String(line) }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no log line with '\(fragment)'; log so far:\n\(log)")
+        throw CancellationError()
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// Text appended from one thread and read from another.
+final class LogBuffer: Sendable {
+    private let storage = Mutex("")
+
+    func append(_ text: String) { storage.withLock { $0 += text } }
+
+    var text: String { storage.withLock { $0 } }
+}
+
+/// `hallmark node`, `sync` and `demo` as processes, over real sockets and mutual TLS.
+@Suite("hallmark node, sync and demo")
+struct NodeCommandTests {
+    @Test("a node serves its log; another member syncs from it; SIGTERM stops it gracefully")
+    func nodeAndSync() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        try cli.succeed(["submit", "--data", cli.data, "seller", "shopmart:served fake", "--confidence", "77"])
+        let node = try NodeProcess(["node", "--data", cli.data, "--listen", "127.0.0.1:0"], in: cli.folder)
+        let line = try await node.waitForLine(containing: "node listening")
+        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("federation.port=") }?.dropFirst(16))
+
+        let other = cli.folder.appendingPathComponent("brand-b").path
+        let dev = CommandRunner.devCertificates.path
+        try cli.succeed([
+            "init", "--data", other, "--member-cert", "\(dev)/brand-b/member.pem",
+            "--member-key", "\(dev)/brand-b/member-key.pem", "--alliance-ca", "\(dev)/ca.pem",
+            "--alliance-key", "\(dev)/alliance.key",
+        ])
+        let sync = try cli.succeed(["sync", "--data", other, "--peer", "brand-a@127.0.0.1:\(port)"])
+        #expect(sync.stdout.contains("fetched 1 entries"))
+        let check = try cli.run(["check", "--data", other, "seller", "ShopMart:Served Fake"])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("by brand-a: confidence 77"))
+        #expect(check.stdout.contains("direct"))
+
+        // The wrong member at that address: refused, exit 2, nothing stored.
+        let wrong = try cli.run(["sync", "--data", other, "--peer", "market-c@127.0.0.1:\(port)"])
+        #expect(wrong.status == 2)
+        let lastLine = wrong.stderr.split(separator: "\n").last ?? ""
+        #expect(lastLine.hasPrefix("error: "))
+        #expect(lastLine.contains("market-c@127.0.0.1:\(port)"))
+        #expect(wrong.stderr.contains("expected member market-c at this address, the peer is brand-a"))
+
+        #expect(node.stop() == 0)
+        #expect(node.log.contains("node stopped"))
+    }
+
+    @Test("bad node settings are refused with a clear error")
+    func badSettings() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        let bad = try cli.run(["node", "--data", cli.data, "--peer", "brand-b@nowhere"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("MEMBER@HOST:PORT"))
+        let config = try cli.write("node.json", Data(#"{"listen": "127.0.0.1:7400", "peerz": []}"#.utf8))
+        let unknown = try cli.run(["node", "--data", cli.data, "--config", config])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown key 'peerz'"))
+        #expect(unknown.stderr.contains("node.json"))
+    }
+
+    @Test("the demo shows an indicator travel the line and a retraction follow")
+    func demo() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let result = try cli.run(["demo", "--certificates", CommandRunner.devCertificates.path, "--indicators", "200"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("market-c lists it, received through brand-b"))
+        #expect(result.stdout.contains("LISTED by brand-a"))
+        #expect(result.stdout.contains("inclusion proof verified, signature verified; received from brand-b"))
+        #expect(result.stdout.contains("market-c no longer lists it"))
+        #expect(result.stdout.contains("Demo complete"))
+    }
+}
