@@ -24,10 +24,13 @@ extension MemberNode {
         }
         let publicKey = try await identity.verifiedSigningKey(certificatePEM: originCertificatePEM, of: origin)
         try batch.checkpoint.verifySignature(using: publicKey)
+        // Recorded with the entries, in their transaction, and only once the batch verifies: an entry is never
+        // held without the certificate that proves it, and a forged batch never replaces a certificate.
+        var batch = batch
+        batch.originCertificate = (
+            originCertificatePEM, try Certificate(pemEncoded: originCertificatePEM).sha256Fingerprint().hex
+        )
         let outcome = try await store.append(batch)
-        // Recorded only after the batch verified, so a forged batch never replaces a member's certificate.
-        let fingerprint = try Certificate(pemEncoded: originCertificatePEM).sha256Fingerprint().hex
-        try await store.recordMember(origin, certificatePEM: originCertificatePEM, fingerprint: fingerprint)
         if outcome.appended > 0 {
             headUpdates.publish(origin)
             logger.info(

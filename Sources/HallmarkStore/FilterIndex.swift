@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HallmarkCore
 import Logging
@@ -16,6 +17,15 @@ final class FilterIndex: Sendable {
     struct State {
         var filter: SplitBlockBloomFilter
         var capacity: Int
+        /// The log heads whose listed digests the filter holds; `nil` once another process has written to
+        /// the store behind this one's back, when only a rebuild can say what the filter covers.
+        var coverage: [MemberID: Coverage]?
+    }
+
+    /// How much of one origin's log the filter reflects.
+    struct Coverage: Equatable {
+        var treeSize: UInt64
+        var rootHash: Hash256
     }
 
     let snapshotURL: URL
@@ -33,7 +43,7 @@ final class FilterIndex: Sendable {
             falsePositiveRate: Self.falsePositiveRate,
             seed: seed
         )
-        self.state = Mutex(State(filter: filter, capacity: capacity))
+        self.state = Mutex(State(filter: filter, capacity: capacity, coverage: [:]))
     }
 
     /// Whether `digest` may be listed; `false` is definitive.
@@ -46,18 +56,24 @@ final class FilterIndex: Sendable {
         state.withLock { state in digests.map { state.filter.mayContain($0) } }
     }
 
-    /// Adds digests; returns `true` when the filter now holds more than it was sized for and should be rebuilt.
+    /// Adds the digests a batch listed, which took `origin`'s log from `startSize` to `head`; returns `true` when
+    /// the filter now holds more than it was sized for and should be rebuilt.
     @discardableResult
-    func insert(_ digests: [Hash256]) -> Bool {
-        guard !digests.isEmpty else { return false }
-        return state.withLock { state in
+    func insert(_ digests: [Hash256], origin: MemberID, startSize: UInt64, head: Coverage) -> Bool {
+        state.withLock { state in
             for digest in digests { state.filter.insert(digest) }
+            if state.coverage?[origin]?.treeSize ?? 0 == startSize {
+                state.coverage?[origin] = head
+            } else {
+                // Entries this process never saw were appended before this batch.
+                state.coverage = nil
+            }
             return state.filter.insertedCount > state.capacity
         }
     }
 
-    /// Replaces the filter with one built from `digests`, sized with room to grow.
-    func rebuild(from digests: [Hash256]) {
+    /// Replaces the filter with one built from `digests`, the listed digests at `heads`, sized with room to grow.
+    func rebuild(from digests: [Hash256], heads: [LogHead]) {
         let capacity = max(Self.minimumCapacity, digests.count * 2)
         var filter = SplitBlockBloomFilter(
             expectedCount: capacity,
@@ -65,12 +81,30 @@ final class FilterIndex: Sendable {
             seed: seed
         )
         for digest in digests { filter.insert(digest) }
-        state.withLock { $0 = State(filter: filter, capacity: capacity) }
+        state.withLock { $0 = State(filter: filter, capacity: capacity, coverage: Self.coverage(heads)) }
     }
 
-    /// Loads the snapshot if it exists, is intact, uses this store's seed and was taken at `stateTag`.
+    static func coverage(_ heads: [LogHead]) -> [MemberID: Coverage] {
+        Dictionary(
+            uniqueKeysWithValues: heads.map { ($0.origin, Coverage(treeSize: $0.treeSize, rootHash: $0.rootHash)) }
+        )
+    }
+
+    /// Identifies a state of the store: a hash over every log head (the state is a pure function of the logs).
+    static func stateTag(_ coverage: [MemberID: Coverage]) -> Hash256 {
+        var hasher = SHA256()
+        hasher.update(data: Array("hallmark/v1/filter-state".utf8))
+        for (origin, head) in coverage.sorted(by: { $0.key < $1.key }) {
+            hasher.update(data: Array("\n\(origin.rawValue) \(head.treeSize) \(head.rootHash.hex)".utf8))
+        }
+        return Hash256(hasher.finalize())
+    }
+
+    /// Loads the snapshot if it exists, is intact, uses this store's seed and was taken at `heads`.
     /// - Returns: whether the snapshot was loaded; `false` means the caller must rebuild.
-    func loadSnapshot(expectedStateTag: Hash256) -> Bool {
+    func loadSnapshot(heads: [LogHead]) -> Bool {
+        let coverage = Self.coverage(heads)
+        let expectedStateTag = Self.stateTag(coverage)
         guard let bytes = FileManager.default.contents(atPath: snapshotURL.path) else { return false }
         do {
             let (filter, tag) = try SplitBlockBloomFilter.load(snapshot: bytes)
@@ -82,7 +116,7 @@ final class FilterIndex: Sendable {
                 return false
             }
             let capacity = max(Self.minimumCapacity, Self.capacity(of: filter))
-            state.withLock { $0 = State(filter: filter, capacity: capacity) }
+            state.withLock { $0 = State(filter: filter, capacity: capacity, coverage: coverage) }
             return true
         } catch {
             logger.warning(
@@ -107,9 +141,17 @@ final class FilterIndex: Sendable {
         return low
     }
 
-    /// Writes the snapshot atomically (a temporary file renamed over the old one).
-    func saveSnapshot(stateTag: Hash256) throws {
-        let bytes = state.withLock { $0.filter.snapshot(stateTag: stateTag) }
+    /// Writes the snapshot atomically (a temporary file renamed over the old one), tagged with the state the
+    /// filter reflects. When that is unknown (another process wrote to the store), nothing is written: the old
+    /// snapshot's tag no longer matches the store, so the next start rebuilds.
+    func saveSnapshot() throws {
+        let bytes: [UInt8]? = state.withLock { state in
+            state.coverage.map { state.filter.snapshot(stateTag: Self.stateTag($0)) }
+        }
+        guard let bytes else {
+            logger.info("filter snapshot not saved: another process wrote to the store; the next start rebuilds it")
+            return
+        }
         do {
             try Data(bytes).write(to: snapshotURL, options: .atomic)
         } catch {

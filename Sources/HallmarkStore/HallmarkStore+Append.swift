@@ -25,14 +25,23 @@ extension HallmarkStore {
     @discardableResult
     public func append(_ batch: LogBatch) async throws -> AppendOutcome {
         let now = Timestamp.now().millisecondsSince1970
-        let outcome: (AppendOutcome, [Hash256]) = try await database.write { db in
+        let committed = try await database.write { db in
             try Self.append(batch, receivedAt: now, in: db)
         }
-        try await insertIntoFilter(outcome.1)
-        return outcome.0
+        try await insertIntoFilter(committed)
+        return committed.outcome
     }
 
-    static func append(_ batch: LogBatch, receivedAt: Int64, in db: Database) throws -> (AppendOutcome, [Hash256]) {
+    /// What a committed append changed, for the filter.
+    struct Committed: Sendable {
+        var outcome: AppendOutcome
+        var origin: MemberID
+        var startSize: UInt64
+        var root: Hash256
+        var listed: [Hash256]
+    }
+
+    static func append(_ batch: LogBatch, receivedAt: Int64, in db: Database) throws -> Committed {
         let origin = batch.origin
         guard batch.checkpoint.origin == origin else {
             throw HallmarkError(
@@ -52,7 +61,13 @@ extension HallmarkStore {
                     "checkpoint of \(origin) at size \(checkpointSize) is inconsistent with the log already held (size \(startSize))"
                 )
             }
-            return (AppendOutcome(appended: 0, treeSize: startSize), [])
+            return Committed(
+                outcome: AppendOutcome(appended: 0, treeSize: startSize),
+                origin: origin,
+                startSize: startSize,
+                root: head?.rootHash ?? MerkleHash.emptyRoot,
+                listed: []
+            )
         }
 
         let endSize = startSize + UInt64(batch.items.count)
@@ -88,6 +103,9 @@ extension HallmarkStore {
             )
         }
 
+        if let certificate = batch.originCertificate {
+            try recordMember(origin, certificatePEM: certificate.pem, fingerprint: certificate.fingerprint, in: db)
+        }
         let insertEntry = try db.cachedStatement(
             sql: """
                 INSERT INTO entries (origin, log_index, bytes, leaf_hash, time, action, kind, digest, received_from, received_at)
@@ -130,11 +148,19 @@ extension HallmarkStore {
                 local.identifier.kind.name, local.digest.data, local.identifier.normalized,
             ])
         }
-        return (AppendOutcome(appended: batch.items.count, treeSize: endSize), listed)
+        return Committed(
+            outcome: AppendOutcome(appended: batch.items.count, treeSize: endSize),
+            origin: origin,
+            startSize: startSize,
+            root: frontier.root,
+            listed: listed
+        )
     }
 
-    func insertIntoFilter(_ digests: [Hash256]) async throws {
-        if filter.insert(digests) {
+    func insertIntoFilter(_ committed: Committed) async throws {
+        guard committed.outcome.appended > 0 else { return }
+        let head = FilterIndex.Coverage(treeSize: committed.outcome.treeSize, rootHash: committed.root)
+        if filter.insert(committed.listed, origin: committed.origin, startSize: committed.startSize, head: head) {
             // More listed digests than the filter was sized for: its false-positive rate would climb.
             try await rebuildFilter()
         }

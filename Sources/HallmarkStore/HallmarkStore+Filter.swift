@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import HallmarkCore
@@ -20,40 +19,29 @@ extension HallmarkStore {
 
     /// Writes the filter snapshot so that the next start skips the rebuild.
     public func saveFilterSnapshot() async throws {
-        let tag = try await database.read { db in try Self.stateTag(in: db) }
-        try filter.saveSnapshot(stateTag: tag)
+        try filter.saveSnapshot()
     }
 
     /// Rebuilds the filter from the folded state, dropping retracted and expired indicators.
     public func rebuildFilter() async throws {
         let now = Timestamp.now().millisecondsSince1970
-        let digests = try await database.read { db in try Self.listedDigests(now: now, in: db) }
-        filter.rebuild(from: digests)
+        let (digests, heads) = try await database.read { db in
+            (try Self.listedDigests(now: now, in: db), try Self.allLogHeads(in: db))
+        }
+        filter.rebuild(from: digests, heads: heads)
     }
 
     func loadFilter() throws {
-        let (tag, digests): (Hash256, [Hash256]?) = try database.read { db in
-            let tag = try Self.stateTag(in: db)
-            if filter.loadSnapshot(expectedStateTag: tag) { return (tag, nil) }
-            return (tag, try Self.listedDigests(now: Timestamp.now().millisecondsSince1970, in: db))
+        let (heads, digests): ([LogHead], [Hash256]?) = try database.read { db in
+            let heads = try Self.allLogHeads(in: db)
+            if filter.loadSnapshot(heads: heads) { return (heads, nil) }
+            return (heads, try Self.listedDigests(now: Timestamp.now().millisecondsSince1970, in: db))
         }
         if let digests {
-            filter.rebuild(from: digests)
+            filter.rebuild(from: digests, heads: heads)
             logger.info("filter rebuilt from the store", metadata: ["filter.digests": "\(digests.count)"])
-            try filter.saveSnapshot(stateTag: tag)
+            try filter.saveSnapshot()
         }
-    }
-
-    /// Identifies the state the filter was built from: a hash over every log head.
-    ///
-    /// The state is a pure function of the logs held (DESIGN principle 3), so equal heads mean an equal state.
-    static func stateTag(in db: Database) throws -> Hash256 {
-        var hasher = SHA256()
-        hasher.update(data: Array("hallmark/v1/filter-state".utf8))
-        for head in try allLogHeads(in: db) {
-            hasher.update(data: Array("\n\(head.origin.rawValue) \(head.treeSize) \(head.rootHash.hex)".utf8))
-        }
-        return Hash256(hasher.finalize())
     }
 
     static func listedDigests(now: Int64, in db: Database) throws -> [Hash256] {

@@ -45,15 +45,19 @@ extension HallmarkStore {
     /// Records (or replaces) the certificate that verifies a member's checkpoints.
     public func recordMember(_ member: MemberID, certificatePEM: String, fingerprint: String) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO members (id, certificate_pem, fingerprint, added_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET certificate_pem = excluded.certificate_pem,
-                        fingerprint = excluded.fingerprint
-                    """,
-                arguments: [member.rawValue, certificatePEM, fingerprint, Timestamp.now().millisecondsSince1970]
-            )
+            try Self.recordMember(member, certificatePEM: certificatePEM, fingerprint: fingerprint, in: db)
         }
+    }
+
+    static func recordMember(_ member: MemberID, certificatePEM: String, fingerprint: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO members (id, certificate_pem, fingerprint, added_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET certificate_pem = excluded.certificate_pem,
+                    fingerprint = excluded.fingerprint
+                """,
+            arguments: [member.rawValue, certificatePEM, fingerprint, Timestamp.now().millisecondsSince1970]
+        )
     }
 
     /// The certificate (PEM) recorded for `member`, if any.
@@ -191,7 +195,8 @@ extension HallmarkStore {
             result.reserveCapacity(range.count)
             let cursor = try Data.fetchCursor(
                 db.cachedStatement(
-                    sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
+                    sql:
+                        "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
                 ),
                 arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
             )
@@ -210,7 +215,8 @@ extension HallmarkStore {
             hashes.reserveCapacity(range.count)
             let cursor = try Data.fetchCursor(
                 db.cachedStatement(
-                    sql: "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
+                    sql:
+                        "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
                 ),
                 arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
             )

@@ -30,19 +30,22 @@ extension HallmarkStore {
     ) async throws -> (outcome: AppendOutcome, result: Result) {
         let member = selfMember
         let now = Timestamp.now().millisecondsSince1970
-        let (outcome, listed, result): (AppendOutcome, [Hash256], Result) = try await database.write { db in
+        let (committed, result): (Committed?, Result) = try await database.write { db in
             let view = OwnLogView(head: try Self.logHead(of: member, in: db), db: db, member: member)
             let (batch, result) = try makeBatch(view)
             guard let batch else {
-                return (AppendOutcome(appended: 0, treeSize: view.head?.treeSize ?? 0), [], result)
+                return (nil, result)
             }
             guard batch.origin == member else {
                 throw HallmarkError(.notPermitted, "only \(member)'s own log can be extended here")
             }
-            let (outcome, listed) = try Self.append(batch, receivedAt: now, in: db)
-            return (outcome, listed, result)
+            return (try Self.append(batch, receivedAt: now, in: db), result)
         }
-        try await insertIntoFilter(listed)
-        return (outcome, result)
+        guard let committed else {
+            let size = try await logHead(of: member)?.treeSize ?? 0
+            return (AppendOutcome(appended: 0, treeSize: size), result)
+        }
+        try await insertIntoFilter(committed)
+        return (committed.outcome, result)
     }
 }

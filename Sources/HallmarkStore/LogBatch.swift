@@ -51,6 +51,9 @@ public struct LogBatch: Sendable {
     public var receivedFrom: MemberID
     /// Raw identifiers this member submitted, kept for its own reference and never shared.
     public var localIdentifiers: [LocalIdentifier]
+    /// The origin's certificate (PEM) and its SHA-256 fingerprint, already verified by the caller, recorded in the
+    /// same transaction so that an entry is never held without the certificate that proves it.
+    public var originCertificate: (pem: String, fingerprint: String)?
 
     /// Creates a batch.
     public init(

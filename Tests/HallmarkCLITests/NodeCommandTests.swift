@@ -25,7 +25,7 @@ final class NodeProcess: Sendable {
     var log: String { output.text }
 
     /// Waits for a line of the log that contains `fragment`, and returns it.
-    func waitForLine(containing fragment: String, timeout: Duration = .seconds(30)) async throws -> String {
+    func waitForLine(containing fragment: String, timeout: Duration = .seconds(120)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = log.split(separator: "\n").first(where: { $0.contains(fragment) }) { return String(line) }

@@ -176,6 +176,25 @@ struct HallmarkStoreTests {
         #expect(one[0].disputes.map(\.disputer) == [b.origin])
     }
 
+    @Test("two processes writing one store never leave a snapshot that hides an indicator")
+    func filterSnapshotWithTwoWriters() async throws {
+        let (first, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let second = try HallmarkStore.open(in: folder, logger: Logger(label: "test"))
+        var log = try LogBuilder("brand-a")
+        _ = try log.add(.assert, digest(1))
+        try await first.append(try log.batch())
+        _ = try log.add(.assert, digest(2))
+        // The second opened before the first wrote: its filter never saw digest 1.
+        try await second.append(try log.batch(from: 1))
+        #expect(!second.mayBeListed(digest(1)))
+        try await second.saveFilterSnapshot()
+        try await first.saveFilterSnapshot()
+        let reopened = try HallmarkStore.open(in: folder, logger: Logger(label: "test"))
+        #expect(reopened.mayBeListed(digest(1)))
+        #expect(reopened.mayBeListed(digest(2)))
+    }
+
     @Test("the filter snapshot is used when current and rebuilt when stale or corrupt")
     func filterSnapshot() async throws {
         let (store, folder) = try temporaryStore()
