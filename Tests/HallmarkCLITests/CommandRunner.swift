@@ -97,8 +97,8 @@ struct CommandRunner {
     }
 
     /// The JSON `status` of the store, parsed.
-    func status() throws -> [String: Any] {
-        let result = try succeed(["status", "--data", data, "--json"])
+    func status(data: String? = nil) throws -> [String: Any] {
+        let result = try succeed(["status", "--data", data ?? self.data, "--json"])
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 
@@ -90,6 +91,56 @@ struct NodeCommandTests {
 
         #expect(node.stop() == 0)
         #expect(node.log.contains("node stopped"))
+    }
+
+    @Test("a sync killed midway leaves a store that verifies, and the next sync completes it")
+    func killedSyncResumes() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let total = 40_000
+        var csv = "kind,value\n"
+        for i in 0..<total { csv += "sku,KILL-\(i)\n" }
+        try cli.succeed(["import", "--data", cli.data, try cli.write("many.csv", Data(csv.utf8))])
+        let node = try NodeProcess(["node", "--data", cli.data, "--listen", "127.0.0.1:0"], in: cli.folder)
+        defer { _ = node.stop() }
+        let line = try await node.waitForLine(containing: "node listening")
+        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("federation.port=") }?.dropFirst(16))
+
+        let other = cli.folder.appendingPathComponent("brand-b")
+        let dev = CommandRunner.devCertificates.path
+        try cli.succeed([
+            "init", "--data", other.path, "--member-cert", "\(dev)/brand-b/member.pem",
+            "--member-key", "\(dev)/brand-b/member-key.pem", "--alliance-ca", "\(dev)/ca.pem",
+            "--alliance-key", "\(dev)/alliance.key",
+        ])
+        // Start a sync and kill it (SIGKILL: no cleanup) as soon as part of the log is committed.
+        let sync = Process()
+        sync.executableURL = CommandRunner.executable
+        sync.arguments = ["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"]
+        sync.standardOutput = FileHandle.nullDevice
+        sync.standardError = FileHandle.nullDevice
+        try sync.run()
+        let database = try DatabaseQueue(path: other.appendingPathComponent("hallmark.sqlite").path)
+        var held = 0
+        while sync.isRunning {
+            held = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0 }
+            if held > 0 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(sync.processIdentifier, SIGKILL)
+        sync.waitUntilExit()
+        try database.close()
+        let partial = try cli.status(data: other.path)["entries"] as? Int ?? -1
+        // Chunks commit whole: what survived is a prefix of whole chunks, or everything.
+        #expect(partial >= 0 && partial <= total)
+        #expect(partial == total || partial % 1024 == 0, "\(partial) entries survived")
+
+        let resumed = try cli.succeed(["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"])
+        #expect(resumed.stdout.contains("fetched \(total - partial) entries"))
+        #expect(try cli.status(data: other.path)["entries"] as? Int == total)
+        let audit = try cli.run(["audit", "--data", other.path, "sku", "kill-39999"])
+        #expect(audit.status == 0, "\(audit.stdout)")
     }
 
     @Test("bad node settings are refused with a clear error")
