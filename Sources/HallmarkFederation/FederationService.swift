@@ -135,14 +135,16 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
                 message: "a member certificate issued by the alliance CA is required"
             )
         }
-        if let list = revocations(), let revocation = list.revocation(of: certificate), revocation.isInEffect(at: Date())
+        if let list = revocations(), let revocation = list.revocation(of: certificate),
+            revocation.isInEffect(at: Date())
         {
             logger.warning(
                 "refused a call from a revoked member",
                 metadata: [
                     "peer": "\(id)", "peer.serial": "\(certificate.serialNumber.hexText)",
                     "rpc.peer": "\(context.remotePeer)",
-                    "revocation": "as of \(revocation.time.ISO8601Format()) (\(revocation.reason)), list \(list.number)",
+                    "revocation":
+                        "as of \(revocation.time.ISO8601Format()) (\(revocation.reason)), list \(list.number)",
                 ]
             )
             throw RPCError(

@@ -31,37 +31,54 @@ public struct SyncEngine: Sendable {
     }
 
     /// One round with one peer: connect, compare heads, fetch and commit everything missing.
+    ///
+    /// A call that fails as `UNAVAILABLE` (the connection dropped) is retried once on a new connection, with the
+    /// heads not yet handled (Protocol/PROTOCOL.md §4.1); after a second loss the rest waits for the next round
+    /// (``SyncReport/interrupted``).
     /// - Throws: When the peer cannot be reached or refuses us; a log that fails verification is reported in
     ///   the ``SyncReport`` instead, and the rest of the round goes on.
     public func syncOnce(with peer: PeerAddress) async throws -> SyncReport {
         if let list = revocations() { member.useRevocationList(list) }
-        return try await PeerConnection.with(
-            peer,
-            identity: member.identity,
-            revocations: { [member] in member.revocations },
-            logger: logger
-        ) { connection in
-            try await pullAll(from: connection)
-        }
-    }
-
-    /// Fetches everything `connection`'s peer holds beyond this node.
-    func pullAll(from connection: PeerConnection) async throws -> SyncReport {
-        var report = SyncReport(peer: connection.address)
-        let response = try await connection.heads()
-        for head in response.heads {
-            guard case .connectionLost = await pull(head, from: connection, into: &report) else { continue }
-            // The stream or the connection dropped (Protocol/PROTOCOL.md §4.1): once more, on a new one if need be.
-            if case .connectionLost(let reason) = await pull(head, from: connection, into: &report) {
-                report.interrupted = reason
-                logger.warning(
-                    "lost the connection to a peer; the rest waits for the next round",
-                    metadata: ["peer": "\(connection.address)", "error": "\(reason)"]
-                )
-                break
+        var report = SyncReport(peer: peer)
+        var remaining: [Hallmark_V1_OriginHead]?
+        for attempt in 1...2 {
+            let (partial, left) = try await PeerConnection.with(
+                peer,
+                identity: member.identity,
+                revocations: { [member] in member.revocations },
+                logger: logger
+            ) { connection in
+                try await pull(remaining, from: connection)
             }
+            report.merge(partial)
+            guard let left else { break }
+            remaining = left.heads
+            logger.warning(
+                attempt == 1
+                    ? "lost the connection to a peer; reconnecting for the rest of the round"
+                    : "lost the connection to a peer again; the rest waits for the next round",
+                metadata: ["peer": "\(peer)", "error": "\(left.reason)"]
+            )
+            if attempt == 2 { report.interrupted = left.reason }
         }
         return report
+    }
+
+    /// Handles `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
+    /// - Returns: The report, and the heads left from the one whose call failed as `UNAVAILABLE`, with why.
+    func pull(
+        _ given: [Hallmark_V1_OriginHead]?,
+        from connection: PeerConnection
+    ) async throws -> (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?) {
+        var report = SyncReport(peer: connection.address)
+        let heads: [Hallmark_V1_OriginHead]
+        if let given { heads = given } else { heads = try await connection.heads().heads }
+        for (position, head) in heads.enumerated() {
+            if case .connectionLost(let reason) = await pull(head, from: connection, into: &report) {
+                return (report, (Array(heads[position...]), reason))
+            }
+        }
+        return (report, nil)
     }
 
     /// How handling one head ended.
@@ -275,7 +292,10 @@ private struct ChunkCheck {
         do {
             checkpoint = try Checkpoint(decoding: chunk.checkpoint)
         } catch let error as HallmarkError {
-            throw HallmarkError(.malformed, "the checkpoint in the chunk of \(origin) at \(next) does not decode: \(error)")
+            throw HallmarkError(
+                .malformed,
+                "the checkpoint in the chunk of \(origin) at \(next) does not decode: \(error)"
+            )
         }
         guard checkpoint == expected else {
             throw HallmarkError(

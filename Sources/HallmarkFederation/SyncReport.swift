@@ -20,12 +20,20 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     public var rejected: [Rejection] = []
     /// Origins the peer offers more of that this node did not fetch, because they are quarantined.
     public var quarantined: [MemberID] = []
-    /// Why the round stopped before it had handled every head the peer offered (the connection was lost twice);
-    /// the rest is fetched in a later round. `nil` when it went through.
+    /// Why the round stopped before it had handled every head the peer offered (the connection was lost, and lost
+    /// again after reconnecting); the rest is fetched in a later round. `nil` when it went through.
     public var interrupted: String?
 
     /// Entries fetched from every origin together.
     public var totalFetched: Int { fetched.values.reduce(0, +) }
+
+    /// Adds what another part of the same round did.
+    mutating func merge(_ other: SyncReport) {
+        fetched.merge(other.fetched, uniquingKeysWith: +)
+        rejected += other.rejected
+        quarantined += other.quarantined
+        interrupted = other.interrupted ?? interrupted
+    }
 
     public var description: String {
         var parts = ["\(totalFetched) entries from \(peer)"]

@@ -203,7 +203,9 @@ extension MemberNode {
         )
         logger.warning(
             "refused a revoked origin's checkpoint",
-            metadata: ["log.origin": "\(checkpoint.origin)", "checkpoint": "\(checkpoint)", "error": "\(error.message)"]
+            metadata: [
+                "log.origin": "\(checkpoint.origin)", "checkpoint": "\(checkpoint)", "error": "\(error.message)",
+            ]
         )
         throw error
     }

@@ -87,7 +87,8 @@ extension HallmarkStore {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    evidence.origin.rawValue, evidence.heldCheckpoint.map { Data($0) }, Data(evidence.offeredCheckpoint),
+                    evidence.origin.rawValue, evidence.heldCheckpoint.map { Data($0) },
+                    Data(evidence.offeredCheckpoint),
                     evidence.offeredCertificatePEM, evidence.peer.rawValue, evidence.detectedAt.millisecondsSince1970,
                 ]
             )

@@ -34,7 +34,9 @@ struct AdversaryEquivocationTests {
         }
     }
 
-    @Test("a checkpoint that rewinds a log to another root proves equivocation; the origin is quarantined until cleared")
+    @Test(
+        "a checkpoint that rewinds a log to another root proves equivocation; the origin is quarantined until cleared"
+    )
     func rewind() async throws {
         let a = try await ServingNode.start("brand-a")
         let c = try await ServingNode.start("market-c")

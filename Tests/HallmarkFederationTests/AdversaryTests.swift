@@ -28,7 +28,8 @@ enum BadData: String, CaseIterable, Sendable, CustomStringConvertible {
     var expected: (code: HallmarkError.Code?, reason: String) {
         switch self {
         case .flippedEntryByte: (.proofMismatch, "entries 0..<3 of brand-a do not hash to the root of its checkpoint")
-        case .forgedCheckpointSignature: (.badSignature, "checkpoint of brand-a at size 3 is not signed by the given key")
+        case .forgedCheckpointSignature:
+            (.badSignature, "checkpoint of brand-a at size 3 is not signed by the given key")
         case .oversizedMessage: (nil, "the peer's call failed")
         case .undecodableEntry: (.malformed, "entry brand-a#0 does not decode")
         case .undecodableHeadCheckpoint: (.malformed, "the checkpoint offered for brand-a does not decode")
@@ -92,7 +93,10 @@ enum BadData: String, CaseIterable, Sendable, CustomStringConvertible {
 
 @Suite("Bad data from a peer is rejected whole, reported, and the node goes on")
 struct AdversaryTests {
-    @Test("a malicious relay's bad log of one origin is rejected, nothing of it stored; the rest syncs", arguments: BadData.allCases)
+    @Test(
+        "a malicious relay's bad log of one origin is rejected, nothing of it stored; the rest syncs",
+        arguments: BadData.allCases
+    )
     func badData(_ bad: BadData) async throws {
         let a = try await ServingNode.start("brand-a")
         let relay = try await ServingNode.start("brand-b")
@@ -102,7 +106,11 @@ struct AdversaryTests {
         try await a.member.submit(sellers.map { Submission(identifier: $0) })
         try await relay.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "B-1"))])
         _ = try await relay.sync(from: a)
-        let peer = try await MaliciousPeer.start(serving: relay.member, as: "brand-b", tampering: try bad.tampering(of: origin))
+        let peer = try await MaliciousPeer.start(
+            serving: relay.member,
+            as: "brand-b",
+            tampering: try bad.tampering(of: origin)
+        )
         defer {
             Task {
                 await peer.stop()

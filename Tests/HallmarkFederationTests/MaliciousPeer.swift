@@ -1,11 +1,12 @@
 import Foundation
 import GRPCCore
-@testable import HallmarkFederation
 import HallmarkCore
 import HallmarkMember
 import HallmarkProtocol
 import HallmarkTestSupport
 import Logging
+
+@testable import HallmarkFederation
 
 /// A peer that serves a real node's store over real mutual TLS with a development member's certificate, but
 /// tampers with what it sends of one origin: the adversary an honest node's ``SyncEngine`` must withstand.
@@ -25,7 +26,8 @@ struct MaliciousPeer {
     let member: MemberID
 
     /// Serves `source`'s store as `member` (a development member: its certificate and key), altered by `tampering`.
-    static func start(serving source: MemberNode, as member: String, tampering: Tampering) async throws -> MaliciousPeer {
+    static func start(serving source: MemberNode, as member: String, tampering: Tampering) async throws -> MaliciousPeer
+    {
         let folder = DevelopmentAlliance.folder.appendingPathComponent(member)
         let identity = try await NodeIdentity.load(
             memberCertificate: folder.appendingPathComponent("member.pem"),

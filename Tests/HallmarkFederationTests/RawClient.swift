@@ -8,8 +8,12 @@ import HallmarkTestSupport
 /// alliance CA: to see what a node's listener does with callers that are not proper members.
 enum RawClient {
     /// Calls `GetHeads` on the listener at `127.0.0.1:port`; with TLS only when no certificate is given.
-    static func getHeads(port: Int, certificatePEM: String?, keyPEM: String?) async throws -> Hallmark_V1_GetHeadsResponse {
-        let caPEM = Array(try String(contentsOf: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"), encoding: .utf8).utf8)
+    static func getHeads(port: Int, certificatePEM: String?, keyPEM: String?) async throws
+        -> Hallmark_V1_GetHeadsResponse
+    {
+        let caPEM = Array(
+            try String(contentsOf: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"), encoding: .utf8).utf8
+        )
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if let certificatePEM, let keyPEM {
             security = .mTLS(

@@ -28,7 +28,11 @@ struct RevocationTests {
             )
         }
         if let revocations {
-            try revocations.write(to: folder.appendingPathComponent("revocations.pem"), atomically: true, encoding: .utf8)
+            try revocations.write(
+                to: folder.appendingPathComponent("revocations.pem"),
+                atomically: true,
+                encoding: .utf8
+            )
         }
         return folder
     }
@@ -87,7 +91,11 @@ struct RevocationTests {
             try? FileManager.default.removeItem(at: data)
         }
         _ = try await Self.initialize(from: handout, into: data)
-        try "garbage".write(to: data.appendingPathComponent("identity/revocations.pem"), atomically: true, encoding: .utf8)
+        try "garbage".write(
+            to: data.appendingPathComponent("identity/revocations.pem"),
+            atomically: true,
+            encoding: .utf8
+        )
         let error = await #expect(throws: HallmarkError.self) {
             _ = try await MemberNode.open(dataDirectory: data, logger: Logger(label: "test"))
         }
@@ -107,7 +115,11 @@ struct RevocationTests {
             signedBy: authority
         )
         let rival = try RevocationList(number: 2, revocations: [], signedBy: authority)
-        let foreign = try RevocationList(number: 9, revocations: [], signedBy: try AllianceAuthority.create(name: "Other"))
+        let foreign = try RevocationList(
+            number: 9,
+            revocations: [],
+            signedBy: try AllianceAuthority.create(name: "Other")
+        )
         let files = DevelopmentAlliance.temporaryFolder("hallmark-lists")
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
         func file(_ list: RevocationList, _ name: String) throws -> URL {
@@ -132,7 +144,9 @@ struct RevocationTests {
         }
         #expect(older?.code == .notPermitted)
         #expect(older?.location?.hasSuffix("older.pem") == true)
-        #expect(throws: HallmarkError.self) { try node.member.installRevocationList(from: try file(rival, "rival.pem")) }
+        #expect(throws: HallmarkError.self) {
+            try node.member.installRevocationList(from: try file(rival, "rival.pem"))
+        }
         let alien = #expect(throws: HallmarkError.self) {
             try node.member.installRevocationList(from: try file(foreign, "foreign.pem"))
         }
