@@ -11,18 +11,44 @@ import X509
 public final class FederationServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
-    private let closing = ClosingSignal()
+    private let closing: ClosingSignal
 
     /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
-    /// - Parameter revocations: The alliance's current revocation list, read at each handshake.
-    public init(
+    /// - Parameter revocations: A source of the alliance's revocation list, read at each handshake and call; the
+    ///   newer of it and the member's own list (``MemberNode/revocations``) applies.
+    public convenience init(
         member: MemberNode,
         host: String,
         port: Int,
         revocations: @escaping @Sendable () -> RevocationList? = { nil },
         logger: Logger
     ) throws {
-        let identity = member.identity
+        let current: @Sendable () -> RevocationList? = { [member] in
+            PeerVerification.newest(revocations(), member.revocations)
+        }
+        let closing = ClosingSignal()
+        try self.init(
+            identity: member.identity,
+            host: host,
+            port: port,
+            services: [FederationService(member: member, revocations: current, closing: closing, logger: logger)],
+            revocations: current,
+            closing: closing,
+            logger: logger
+        )
+    }
+
+    /// A listener with `identity`'s credentials serving `services`, with the same member checks in the handshake.
+    init(
+        identity: NodeIdentity,
+        host: String,
+        port: Int,
+        services: [any RegistrableRPCService],
+        revocations: @escaping @Sendable () -> RevocationList?,
+        closing: ClosingSignal = ClosingSignal(),
+        logger: Logger
+    ) throws {
+        self.closing = closing
         let verification = PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
         let callback = try verification.callback(expecting: nil)
         let credentials = try FederationCredentials(identity)
@@ -38,9 +64,12 @@ public final class FederationServer: Sendable {
             },
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = FederationLimits.maximumMessageBytes
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+                    HandshakeFailureLogger.install(on: channel, logger: logger)
+                }
             }
         )
-        server = GRPCServer(transport: transport, services: [FederationService(member: member, closing: closing, logger: logger)])
+        server = GRPCServer(transport: transport, services: services)
     }
 
     /// Serves until ``shutDown()`` or cancellation.

@@ -13,17 +13,36 @@ import X509
 /// The `hallmark.v1.Federation` service: serves every log this node holds to authenticated members.
 ///
 /// The transport has already verified the caller's certificate against the alliance CA; the service reads
-/// the member id from it for logging and refuses a caller without one.
+/// the member id from it for logging, refuses a caller without one, and answers `PERMISSION_DENIED` to a member
+/// revoked since its connection was made.
 public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     let member: MemberNode
     let trees: LogTreeCache
+    let revocations: @Sendable () -> RevocationList?
     let closing: ClosingSignal
     let logger: Logger
 
-    /// Serves `member`'s store.
-    init(member: MemberNode, closing: ClosingSignal, logger: Logger) {
+    /// Serves `member`'s store, refusing members revoked by the member's revocation list (``MemberNode/revocations``).
+    public init(member: MemberNode, logger: Logger) {
+        self.init(
+            member: member,
+            revocations: { [member] in member.revocations },
+            closing: ClosingSignal(),
+            logger: logger
+        )
+    }
+
+    /// Serves `member`'s store, refusing members revoked by the list `revocations` gives; watch streams end when
+    /// `closing` fires.
+    init(
+        member: MemberNode,
+        revocations: @escaping @Sendable () -> RevocationList?,
+        closing: ClosingSignal,
+        logger: Logger
+    ) {
         self.member = member
         self.trees = LogTreeCache(store: member.store)
+        self.revocations = revocations
         self.closing = closing
         self.logger = logger
     }
@@ -135,6 +154,23 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             throw RPCError(
                 code: .unauthenticated,
                 message: "a member certificate issued by the alliance CA is required"
+            )
+        }
+        if let list = revocations(), let revocation = list.revocation(of: certificate),
+            revocation.isInEffect(at: Date())
+        {
+            logger.warning(
+                "refused a call from a revoked member",
+                metadata: [
+                    "peer": "\(id)", "peer.serial": "\(certificate.serialNumber.hexText)",
+                    "rpc.peer": "\(context.remotePeer)",
+                    "revocation":
+                        "as of \(revocation.time.ISO8601Format()) (\(revocation.reason)), list \(list.number)",
+                ]
+            )
+            throw RPCError(
+                code: .permissionDenied,
+                message: "the certificate of \(id) was revoked as of \(revocation.time.ISO8601Format())"
             )
         }
         return id

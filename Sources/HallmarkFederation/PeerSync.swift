@@ -83,12 +83,15 @@ public struct PeerSync: Service {
             }
             group.addTask {
                 for await head in heads {
-                    let report = await lock.run {
+                    let (report, outcome) = await lock.run {
                         var report = SyncReport(peer: peer)
-                        await engine.pull(head, from: connection, into: &report)
-                        return report
+                        let outcome = await engine.pull(head, from: connection, into: &report)
+                        return (report, outcome)
                     }
                     log(report)
+                    if case .connectionLost(let reason) = outcome {
+                        throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(reason)")
+                    }
                 }
                 throw HallmarkError(.notFound, "the peer ended its watch stream")
             }
@@ -98,8 +101,9 @@ public struct PeerSync: Service {
     }
 
     private func round(_ connection: PeerConnection) async throws {
-        let report = try await lock.run { try await engine.pullAll(from: connection) }
+        let (report, lost) = try await lock.run { try await engine.pull(nil, from: connection) }
         log(report)
+        if let lost { throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(lost.reason)") }
     }
 
     private func log(_ report: SyncReport) {

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
@@ -10,12 +11,19 @@ import X509
 
 /// Pull-based anti-entropy with peers (Protocol/PROTOCOL.md §4): compare version vectors, fetch what is
 /// missing chunk by chunk, verify each chunk against its origin's signed checkpoint, commit it.
+///
+/// A head or chunk that fails verification is rejected whole and reported in the ``SyncReport``, counted against
+/// the peer in the store (``HallmarkStore/peerRejections()``), and the round goes on with the next origin. A
+/// checkpoint that contradicts the log held proves equivocation: the member node keeps the evidence and quarantines
+/// the origin.
 public struct SyncEngine: Sendable {
     let member: MemberNode
     let revocations: @Sendable () -> RevocationList?
     let logger: Logger
 
     /// Syncs into `member`'s store.
+    /// - Parameter revocations: A source of the alliance's revocation list; the newer of it and the member's own
+    ///   list (``MemberNode/revocations``) applies, and a newer one is adopted by the member.
     public init(member: MemberNode, revocations: @escaping @Sendable () -> RevocationList? = { nil }, logger: Logger) {
         self.member = member
         self.revocations = revocations
@@ -23,62 +31,133 @@ public struct SyncEngine: Sendable {
     }
 
     /// One round with one peer: connect, compare heads, fetch and commit everything missing.
+    ///
+    /// A call that fails as `UNAVAILABLE` (the connection dropped) is retried once on a new connection, with the
+    /// heads not yet handled (Protocol/PROTOCOL.md §4.1); after a second loss the rest waits for the next round
+    /// (``SyncReport/interrupted``).
     /// - Throws: When the peer cannot be reached or refuses us; a log that fails verification is reported in
     ///   the ``SyncReport`` instead, and the rest of the round goes on.
     public func syncOnce(with peer: PeerAddress) async throws -> SyncReport {
-        try await PeerConnection.with(peer, identity: member.identity, revocations: revocations, logger: logger) {
-            connection in
-            try await pullAll(from: connection)
-        }
-    }
-
-    /// Fetches everything `connection`'s peer holds beyond this node.
-    func pullAll(from connection: PeerConnection) async throws -> SyncReport {
-        var report = SyncReport(peer: connection.address)
-        let response = try await connection.heads()
-        for head in response.heads {
-            await pull(head, from: connection, into: &report)
+        if let list = revocations() { member.useRevocationList(list) }
+        var report = SyncReport(peer: peer)
+        var remaining: [Hallmark_V1_OriginHead]?
+        for attempt in 1...2 {
+            let (partial, left) = try await PeerConnection.with(
+                peer,
+                identity: member.identity,
+                revocations: { [member] in member.revocations },
+                logger: logger
+            ) { connection in
+                try await pull(remaining, from: connection)
+            }
+            report.merge(partial)
+            guard let left else { break }
+            remaining = left.heads
+            logger.warning(
+                attempt == 1
+                    ? "lost the connection to a peer; reconnecting for the rest of the round"
+                    : "lost the connection to a peer again; the rest waits for the next round",
+                metadata: ["peer": "\(peer)", "error": "\(left.reason)"]
+            )
+            if attempt == 2 { report.interrupted = left.reason }
         }
         return report
     }
 
+    /// Handles `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
+    /// - Returns: The report, and the heads left from the one whose call failed as `UNAVAILABLE`, with why.
+    func pull(
+        _ given: [Hallmark_V1_OriginHead]?,
+        from connection: PeerConnection
+    ) async throws -> (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?) {
+        var report = SyncReport(peer: connection.address)
+        let heads: [Hallmark_V1_OriginHead]
+        if let given { heads = given } else { heads = try await connection.heads().heads }
+        for (position, head) in heads.enumerated() {
+            if case .connectionLost(let reason) = await pull(head, from: connection, into: &report) {
+                return (report, (Array(heads[position...]), reason))
+            }
+        }
+        return (report, nil)
+    }
+
+    /// How handling one head ended.
+    enum HeadOutcome {
+        /// Fetched, had nothing new, or rejected (in the report).
+        case handled
+        /// The call failed as `UNAVAILABLE`: the connection, not the data, is at fault; nothing was reported.
+        case connectionLost(String)
+    }
+
     /// Fetches what one advertised head holds beyond this node; failures go into `report`.
-    func pull(_ head: Hallmark_V1_OriginHead, from connection: PeerConnection, into report: inout SyncReport) async {
+    @discardableResult
+    func pull(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: PeerConnection,
+        into report: inout SyncReport
+    ) async -> HeadOutcome {
+        let peer = connection.address.member
         do {
             let fetched = try await pull(head, from: connection)
             if fetched > 0, let origin = try? MemberID(head.origin) { report.fetched[origin, default: 0] += fetched }
         } catch {
-            let reason = (error as? HallmarkError)?.description ?? "\(error)"
-            report.rejected.append(SyncReport.Rejection(origin: head.origin, reason: reason))
+            let hallmarkError = error as? HallmarkError
+            let reason = Self.reason(error)
+            if let rpcError = error as? RPCError, rpcError.code == .unavailable {
+                return .connectionLost(reason)
+            }
+            if let origin = try? MemberID(head.origin), hallmarkError?.code == .notPermitted,
+                (try? await member.store.quarantine(of: origin)) != nil
+            {
+                // Not the peer's fault: this node refuses the origin until an operator clears it.
+                report.quarantined.append(origin)
+                logger.debug("skipped a quarantined origin", metadata: ["peer": "\(peer)", "log.origin": "\(origin)"])
+                return .handled
+            }
+            report.rejected.append(SyncReport.Rejection(origin: head.origin, reason: reason, code: hallmarkError?.code))
+            // An equivocation is the origin's doing, not the relay's; the member node keeps its evidence.
+            guard hallmarkError?.code != .equivocation else { return .handled }
+            await member.recordRejection(from: peer, origin: head.origin, reason: reason)
             logger.error(
                 "rejected a peer's log",
                 metadata: ["peer": "\(connection.address)", "log.origin": "\(head.origin)", "error": "\(reason)"]
             )
         }
+        return .handled
+    }
+
+    /// What went wrong, for people: a ``HallmarkError``'s description, or which call failed and how.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? HallmarkError { return error.description }
+        if let error = error as? RPCError { return "the peer's call failed: \(error.code): \(error.message)" }
+        return "\(error)"
     }
 
     private func pull(_ head: Hallmark_V1_OriginHead, from connection: PeerConnection) async throws -> Int {
-        let origin = try MemberID(head.origin)
+        let peer = connection.address.member
+        let origin: MemberID
+        do {
+            origin = try MemberID(head.origin)
+        } catch let error as HallmarkError {
+            throw HallmarkError(.malformed, "the peer offers a head for an invalid origin: \(error.message)")
+        }
         guard head.checkpoint.count <= Checkpoint.maxEncodedSize,
             head.certificateDer.count <= FederationLimits.maximumCertificateBytes
         else {
-            throw HallmarkError(.malformed, "the head of \(origin) is over the size limits")
+            throw HallmarkError(
+                .malformed,
+                "the head of \(origin) is over the size limits (checkpoint \(head.checkpoint.count) bytes, "
+                    + "certificate \(head.certificateDer.count) bytes)"
+            )
         }
-        let checkpoint = try Checkpoint(decoding: head.checkpoint)
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(decoding: head.checkpoint)
+        } catch let error as HallmarkError {
+            throw HallmarkError(.malformed, "the checkpoint offered for \(origin) does not decode: \(error)")
+        }
         guard checkpoint.origin == origin else {
             throw HallmarkError(.malformed, "the head for \(origin) carries a checkpoint of \(checkpoint.origin)")
-        }
-        if origin == member.identity.member {
-            // Our own log: a checkpoint we did not sign would mean our key is misused.
-            if let mine = try await member.store.checkpoint(of: origin, treeSize: checkpoint.treeSize),
-                mine.rootHash == checkpoint.rootHash
-            {
-                return 0
-            }
-            throw HallmarkError(
-                .proofMismatch,
-                "the peer shows a checkpoint of this node's own log that it never signed"
-            )
         }
         let certificatePEM: String
         do {
@@ -86,29 +165,33 @@ public struct SyncEngine: Sendable {
         } catch {
             throw HallmarkError(.malformed, "the certificate offered for \(origin) does not decode")
         }
-        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
-        if checkpoint.treeSize <= held {
-            // Nothing new; still check that the peer's view agrees with ours.
-            let batch = LogBatch(
-                origin: origin,
-                items: [],
-                checkpoint: checkpoint,
-                receivedFrom: connection.address.member
-            )
-            try await member.receive(batch, originCertificatePEM: certificatePEM)
+        guard try await member.checkOffered(checkpoint, originCertificatePEM: certificatePEM, from: peer) else {
             return 0
         }
+        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
         let progress = FetchProgress(next: held)
-        try await connection.fetch(origin: origin, start: held, treeSize: checkpoint.treeSize) { chunk in
-            let batch = try await decode(
-                chunk,
-                origin: origin,
-                expected: checkpoint,
-                from: connection,
-                progress: progress
-            )
-            try await member.receive(batch, originCertificatePEM: certificatePEM)
-            await progress.advance(by: batch.items.count)
+        do {
+            try await connection.fetch(origin: origin, start: held, treeSize: checkpoint.treeSize) { chunk in
+                let batch = try await decode(
+                    chunk,
+                    origin: origin,
+                    expected: checkpoint,
+                    from: connection,
+                    progress: progress
+                )
+                try await member.receive(batch, originCertificatePEM: certificatePEM)
+                await progress.advance(by: batch.items.count)
+            }
+        } catch let error as HallmarkError where error.code == .proofMismatch && held > 0 {
+            // The chunk failed against a correctly signed checkpoint: bad data, or a log that does not extend ours.
+            if let fork = try await diagnoseFork(
+                of: checkpoint,
+                certificatePEM: certificatePEM,
+                from: connection
+            ) {
+                throw fork
+            }
+            throw error
         }
         let fetched = await progress.next - held
         guard fetched == checkpoint.treeSize - held else {
@@ -132,35 +215,120 @@ public struct SyncEngine: Sendable {
         progress: FetchProgress
     ) async throws -> LogBatch {
         let next = await progress.next
+        let checked = try ChunkCheck(chunk, origin: origin, expected: expected, next: next)
+        return LogBatch(
+            origin: origin,
+            items: checked.items,
+            checkpoint: expected,
+            receivedFrom: connection.address.member,
+            rightSubtrees: checked.rightSubtrees
+        )
+    }
+
+    /// Fetches the peer's whole log of the checkpoint's origin up to it, verifying every chunk in memory; when it
+    /// verifies but differs from the log held at the size of this node's latest checkpoint, that is equivocation
+    /// (Protocol/PROTOCOL.md §4.2.5), returned as the error to report. `nil` when the peer's data was at fault.
+    private func diagnoseFork(
+        of checkpoint: Checkpoint,
+        certificatePEM: String,
+        from connection: PeerConnection
+    ) async throws -> HallmarkError? {
+        let origin = checkpoint.origin
+        guard let ours = try await member.store.latestCheckpoint(of: origin), ours.treeSize < checkpoint.treeSize
+        else { return nil }
+        let replay = ForkReplay(mark: ours.treeSize)
+        do {
+            try await connection.fetch(origin: origin, start: 0, treeSize: checkpoint.treeSize) { chunk in
+                let next = await replay.next
+                let checked = try ChunkCheck(chunk, origin: origin, expected: checkpoint, next: next)
+                try await replay.append(checked, provingAgainst: checkpoint)
+            }
+        } catch {
+            logger.debug(
+                "the peer's whole log does not verify either; its data is at fault",
+                metadata: ["log.origin": "\(origin)", "error": "\(Self.reason(error))"]
+            )
+            return nil
+        }
+        guard await replay.next == checkpoint.treeSize, let theirs = await replay.rootAtMark,
+            theirs != ours.rootHash
+        else { return nil }
+        return try await member.equivocationFound(
+            offered: checkpoint,
+            held: ours,
+            originCertificatePEM: certificatePEM,
+            from: connection.address.member,
+            why: "covers a log whose root at size \(ours.treeSize) is \(theirs.hex), not the \(ours.rootHash.hex) "
+                + "of the checkpoint held here"
+        )
+    }
+}
+
+/// One chunk checked on its own (Protocol/PROTOCOL.md §3.2 steps 1–4): its place, its limits, its checkpoint,
+/// its entries decoded in order.
+private struct ChunkCheck {
+    let items: [LogBatch.Item]
+    let rightSubtrees: [Hash256]
+    let firstIndex: UInt64
+
+    init(_ chunk: Hallmark_V1_LogChunk, origin: MemberID, expected: Checkpoint, next: UInt64) throws {
         guard chunk.firstIndex == next else {
-            throw HallmarkError(.malformed, "chunk of \(origin) starts at \(chunk.firstIndex), expected \(next)")
+            throw HallmarkError(
+                .malformed,
+                "a chunk of \(origin) starts at entry \(chunk.firstIndex), expected \(next): out of order"
+            )
         }
         guard !chunk.entries.isEmpty, chunk.entries.count <= FederationLimits.maximumEntriesPerChunk,
-            chunk.rightSubtrees.count <= FederationLimits.maximumRightSubtrees
+            chunk.rightSubtrees.count <= FederationLimits.maximumRightSubtrees,
+            UInt64(chunk.entries.count) <= expected.treeSize - next
         else {
-            throw HallmarkError(.malformed, "chunk of \(origin) at \(next) is empty or over the limits")
+            throw HallmarkError(
+                .malformed,
+                "the chunk of \(origin) at \(next) holds \(chunk.entries.count) entries and "
+                    + "\(chunk.rightSubtrees.count) subtree hashes: empty, beyond its checkpoint or over the limits"
+            )
         }
-        let checkpoint = try Checkpoint(decoding: chunk.checkpoint)
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(decoding: chunk.checkpoint)
+        } catch let error as HallmarkError {
+            throw HallmarkError(
+                .malformed,
+                "the checkpoint in the chunk of \(origin) at \(next) does not decode: \(error)"
+            )
+        }
         guard checkpoint == expected else {
-            throw HallmarkError(.malformed, "chunk of \(origin) at \(next) carries another checkpoint than requested")
+            throw HallmarkError(
+                .malformed,
+                "the chunk of \(origin) at \(next) carries another checkpoint (\(checkpoint)) than requested (\(expected))"
+            )
         }
         var items: [LogBatch.Item] = []
         items.reserveCapacity(chunk.entries.count)
         for (offset, data) in chunk.entries.enumerated() {
+            let index = next + UInt64(offset)
             let bytes = [UInt8](data)
+            let entry: Entry
             do {
-                items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
+                entry = try Entry(decoding: bytes)
             } catch let error as HallmarkError {
-                throw error.at("entry \(origin)#\(next + UInt64(offset))")
+                throw HallmarkError(.malformed, "entry \(origin)#\(index) does not decode: \(error)")
             }
+            guard entry.origin == origin, entry.index == index else {
+                throw HallmarkError(
+                    .malformed,
+                    "the chunk of \(origin) holds entry \(entry.origin)#\(entry.index) where \(origin)#\(index) belongs"
+                )
+            }
+            items.append(LogBatch.Item(entry: entry, bytes: bytes))
         }
-        return LogBatch(
-            origin: origin,
-            items: items,
-            checkpoint: checkpoint,
-            receivedFrom: connection.address.member,
-            rightSubtrees: try chunk.rightSubtrees.map { try Hash256(bytes: $0) }
-        )
+        do {
+            rightSubtrees = try chunk.rightSubtrees.map { try Hash256(bytes: $0) }
+        } catch {
+            throw HallmarkError(.malformed, "the chunk of \(origin) at \(next) has a subtree hash that is not 32 bytes")
+        }
+        self.items = items
+        self.firstIndex = next
     }
 }
 
@@ -171,4 +339,33 @@ private actor FetchProgress {
     init(next: UInt64) { self.next = next }
 
     func advance(by count: Int) { next += UInt64(count) }
+}
+
+/// A peer's whole log replayed in memory, each chunk proven against the checkpoint, noting its root at `mark`.
+private actor ForkReplay {
+    let mark: UInt64
+    private var frontier = MerkleFrontier()
+    private(set) var rootAtMark: Hash256?
+
+    init(mark: UInt64) { self.mark = mark }
+
+    var next: UInt64 { frontier.size }
+
+    func append(_ chunk: ChunkCheck, provingAgainst checkpoint: Checkpoint) throws {
+        var extended = frontier
+        for item in chunk.items {
+            extended.append(MerkleHash.leaf(item.bytes))
+            if extended.size == mark { rootAtMark = extended.root }
+        }
+        guard
+            try extended.root(extendedTo: checkpoint.treeSize, withSubtrees: chunk.rightSubtrees)
+                == checkpoint.rootHash
+        else {
+            throw HallmarkError(
+                .proofMismatch,
+                "entries \(chunk.firstIndex)..<\(extended.size) of \(checkpoint.origin) do not hash to \(checkpoint)"
+            )
+        }
+        frontier = extended
+    }
 }

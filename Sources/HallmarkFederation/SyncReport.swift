@@ -8,6 +8,8 @@ public struct SyncReport: Sendable, CustomStringConvertible {
         public var origin: String
         /// What did not verify.
         public var reason: String
+        /// The class of error, when it was a ``HallmarkError`` (such as `equivocation` or `bad-signature`).
+        public var code: HallmarkError.Code?
     }
 
     /// The peer.
@@ -16,14 +18,29 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     public var fetched: [MemberID: Int] = [:]
     /// Logs rejected, with the reason; nothing of them was stored.
     public var rejected: [Rejection] = []
+    /// Origins the peer offers more of that this node did not fetch, because they are quarantined.
+    public var quarantined: [MemberID] = []
+    /// Why the round stopped before it had handled every head the peer offered (the connection was lost, and lost
+    /// again after reconnecting); the rest is fetched in a later round. `nil` when it went through.
+    public var interrupted: String?
 
     /// Entries fetched from every origin together.
     public var totalFetched: Int { fetched.values.reduce(0, +) }
+
+    /// Adds what another part of the same round did.
+    mutating func merge(_ other: SyncReport) {
+        fetched.merge(other.fetched, uniquingKeysWith: +)
+        rejected += other.rejected
+        quarantined += other.quarantined
+        interrupted = other.interrupted ?? interrupted
+    }
 
     public var description: String {
         var parts = ["\(totalFetched) entries from \(peer)"]
         for (origin, count) in fetched.sorted(by: { $0.key < $1.key }) { parts.append("\(origin): \(count)") }
         for rejection in rejected { parts.append("REJECTED \(rejection.origin): \(rejection.reason)") }
+        for origin in quarantined { parts.append("quarantined \(origin): not fetched") }
+        if let interrupted { parts.append("INTERRUPTED: \(interrupted)") }
         return parts.joined(separator: "; ")
     }
 }

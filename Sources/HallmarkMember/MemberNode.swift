@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkPKI
 import HallmarkStore
 import Logging
+import Synchronization
 
 /// One alliance member's node: its identity, its store and its filter, and the operations its
 /// users run — submit, import, retract, dispute, check, audit, status.
@@ -16,12 +17,54 @@ public final class MemberNode: Sendable {
     let digester: IndicatorDigester
     let logger: Logger
     let headUpdates = HeadUpdates()
+    private let revocationList: Mutex<RevocationList?>
 
     init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
         self.identity = identity
         self.store = store
         self.digester = IndicatorDigester(key: identity.allianceKey)
         self.logger = logger
+        self.revocationList = Mutex(identity.revocations)
+        if let list = identity.revocations, list.isOutdated() {
+            logger.warning(
+                "the alliance's revocation list is past its next update; install a newer one",
+                metadata: ["revocations.number": "\(list.number)", "revocations.next_update": "\(list.nextUpdate)"]
+            )
+        }
+    }
+
+    /// The alliance's revocation list this node applies: the newest it has loaded or been given; `nil` when none.
+    public var revocations: RevocationList? {
+        revocationList.withLock { $0 }
+    }
+
+    /// Applies `list` from now on when it is newer than the one applied (a node never goes back to an older list).
+    /// Memory only: ``installRevocationList(from:)`` also keeps it in the data folder.
+    /// - Returns: Whether `list` is now the one applied.
+    @discardableResult
+    public func useRevocationList(_ list: RevocationList) -> Bool {
+        guard list.caFingerprint == identity.trust.fingerprint else { return false }
+        let adopted = revocationList.withLock { current in
+            if let current, current.number >= list.number { return false }
+            current = list
+            return true
+        }
+        if adopted {
+            logger.info(
+                "applying a new revocation list",
+                metadata: ["revocations.number": "\(list.number)", "revocations.entries": "\(list.revocations.count)"]
+            )
+        }
+        return adopted
+    }
+
+    /// Installs a newer revocation list from `file` into this node's data folder and applies it at once.
+    /// - Throws: ``HallmarkError`` as ``NodeIdentity/installRevocationList(from:into:)``.
+    @discardableResult
+    public func installRevocationList(from file: URL) throws -> RevocationList {
+        let list = try identity.installRevocationList(from: file, into: store.directory)
+        useRevocationList(list)
+        return list
     }
 
     /// Makes `dataDirectory` a new store for the member whose credentials are given, after checking
@@ -95,7 +138,11 @@ public final class MemberNode: Sendable {
             dataDirectory: store.directory,
             allianceKeyID: identity.allianceKey.id,
             ownLogSize: statistics.logs.first { $0.origin == identity.member }?.treeSize ?? 0,
-            store: statistics
+            store: statistics,
+            revocationListNumber: revocations?.number,
+            peerRejections: try await store.peerRejections(),
+            quarantinedOrigins: try await store.quarantinedOrigins(),
+            equivocationCount: try await store.equivocations().count
         )
     }
 }

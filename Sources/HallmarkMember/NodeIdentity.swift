@@ -6,10 +6,12 @@ import SwiftASN1
 import X509
 
 /// A member node's identity: its alliance-issued certificate and key, the alliance CA it trusts,
-/// and the alliance key that digests are made with.
+/// the alliance key that digests are made with, and the alliance's revocation list when there is one.
 ///
 /// `hallmark init` checks the files and copies them into the data folder's `identity/`, so that the
-/// store never depends on files elsewhere that may move or change.
+/// store never depends on files elsewhere that may move or change. The revocation list is
+/// `revocations.pem` beside the CA certificate (Protocol/revocation.md); a newer one is installed with
+/// ``installRevocationList(from:into:)``.
 public struct NodeIdentity: Sendable {
     /// The folder inside the data folder that holds the identity files.
     public static let folderName = "identity"
@@ -20,6 +22,8 @@ public struct NodeIdentity: Sendable {
     public let trust: AllianceTrust
     /// The alliance key.
     public let allianceKey: AllianceKey
+    /// The alliance's revocation list as loaded, verified against ``trust``; `nil` when there is none.
+    public let revocations: RevocationList?
 
     /// This node's member id.
     public var member: MemberID { credentials.memberID }
@@ -31,8 +35,9 @@ public struct NodeIdentity: Sendable {
     public var fingerprint: String { (try? credentials.certificate.sha256Fingerprint().hex) ?? "" }
 
     /// Loads and checks identity files: the key must match the certificate, and the certificate must be
-    /// a member certificate issued by the alliance CA.
-    /// - Throws: ``HallmarkError`` naming the file and the problem.
+    /// a member certificate issued by the alliance CA. A `revocations.pem` beside the CA certificate is loaded
+    /// too, and must verify against the CA.
+    /// - Throws: ``HallmarkError`` naming the file and the problem (a present but unusable revocation list too).
     public static func load(
         memberCertificate: URL,
         memberKey: URL,
@@ -47,7 +52,8 @@ public struct NodeIdentity: Sendable {
             throw error.at(memberCertificate.path)
         }
         let key = try AllianceKey.load(file: allianceKey)
-        return NodeIdentity(credentials: credentials, trust: trust, allianceKey: key)
+        let revocations = try AllianceFiles.loadRevocationList(in: allianceCA.deletingLastPathComponent(), trust: trust)
+        return NodeIdentity(credentials: credentials, trust: trust, allianceKey: key, revocations: revocations)
     }
 
     /// Loads the identity installed in a data folder by ``install(into:)``.
@@ -89,6 +95,51 @@ public struct NodeIdentity: Sendable {
             mode: CredentialFile.secretMode,
             force: true
         )
+        if let revocations {
+            try CredentialFile.writeAtomically(
+                revocations.pemString,
+                to: folder.appendingPathComponent(AllianceFiles.revocationListName),
+                mode: CredentialFile.publicMode,
+                force: true
+            )
+        }
+    }
+
+    /// Installs the alliance's revocation list from `file` into `dataDirectory/identity/revocations.pem`, after
+    /// checking that the alliance CA signed it and that it is not older than the list installed there.
+    ///
+    /// A node never goes back to a lower-numbered list (Protocol/revocation.md §3): a list numbered lower than the
+    /// installed one is refused, and so is another list with the same number. The same list again changes nothing.
+    /// - Parameters:
+    ///   - file: The new list (PEM, `BEGIN X509 CRL`), as the CA's operator handed it out.
+    ///   - dataDirectory: The node's data folder.
+    /// - Returns: The list now installed.
+    /// - Throws: ``HallmarkError`` naming the file: `file-problem`, `malformed`, `untrusted-credential` or
+    ///   `bad-signature` for an unusable list, `not-permitted` for an older one. Nothing is written then.
+    @discardableResult
+    public func installRevocationList(from file: URL, into dataDirectory: URL) throws -> RevocationList {
+        let list = try RevocationList.load(file: file, trust: trust)
+        let folder = dataDirectory.appendingPathComponent(Self.folderName)
+        let installed = try AllianceFiles.loadRevocationList(in: folder, trust: trust)
+        if let installed {
+            if installed.number == list.number, installed.derBytes == list.derBytes { return installed }
+            guard list.number > installed.number else {
+                throw HallmarkError(
+                    .notPermitted,
+                    "revocation list \(list.number) is not newer than the installed list \(installed.number); "
+                        + "a node never goes back to an older list",
+                    location: file.path
+                )
+            }
+        }
+        try CredentialFile.ensureDirectory(folder)
+        try CredentialFile.writeAtomically(
+            list.pemString,
+            to: folder.appendingPathComponent(AllianceFiles.revocationListName),
+            mode: CredentialFile.publicMode,
+            force: true
+        )
+        return list
     }
 
     /// The checkpoint-signing key in a member's certificate, after checking that the alliance CA issued

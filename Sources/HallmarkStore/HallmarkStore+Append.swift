@@ -21,12 +21,14 @@ extension HallmarkStore {
     ///
     /// Idempotent: a batch the store already holds (same entries, same root) changes nothing.
     /// - Throws: ``HallmarkError`` `proof-mismatch` when the entries do not hash to the checkpoint's root,
-    ///   `malformed` when they are not a contiguous continuation of the origin's log. Nothing is stored then.
+    ///   `malformed` when they are not a contiguous continuation of the origin's log, `not-permitted` when the
+    ///   origin is quarantined. Nothing is stored then.
     @discardableResult
     public func append(_ batch: LogBatch) async throws -> AppendOutcome {
         let now = Timestamp.now().millisecondsSince1970
         let committed = try await database.write { db in
-            try Self.append(batch, receivedAt: now, in: db)
+            try Self.refuseIfQuarantined(batch.origin, in: db)
+            return try Self.append(batch, receivedAt: now, in: db)
         }
         try await insertIntoFilter(committed)
         return committed.outcome

@@ -87,6 +87,40 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    -- Batches rejected per peer and origin (a summary, bounded: see recordPeerRejection).
+                    CREATE TABLE peer_rejections (
+                        peer TEXT NOT NULL,
+                        origin TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        first_at INTEGER NOT NULL,
+                        last_at INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (peer, origin)
+                    ) WITHOUT ROWID;
+                    -- Proof that an origin signed two inconsistent checkpoints (or that this node's own key was
+                    -- misused): both checkpoints' exact bytes, with the certificate that verified the offered one.
+                    CREATE TABLE equivocations (
+                        id INTEGER PRIMARY KEY,
+                        origin TEXT NOT NULL,
+                        held_checkpoint BLOB,
+                        offered_checkpoint BLOB NOT NULL,
+                        offered_certificate_pem TEXT NOT NULL,
+                        peer TEXT NOT NULL,
+                        detected_at INTEGER NOT NULL,
+                        UNIQUE (origin, offered_checkpoint)
+                    );
+                    -- Origins whose logs take no new entries until an operator clears them.
+                    CREATE TABLE quarantined_origins (
+                        origin TEXT PRIMARY KEY NOT NULL,
+                        since INTEGER NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+extension HallmarkStore {
+    /// The most origins recorded separately per peer in ``peerRejections()``; rejections of further origins are
+    /// counted under `*`, so that a peer inventing origins cannot grow the table without bound.
+    public static let maximumRejectionOriginsPerPeer = 256
+    /// The longest reason kept for a rejection, in characters.
+    static let maximumRejectionReasonLength = 1_000
+
+    /// Counts a batch that `peer` sent and this node rejected.
+    /// - Parameters:
+    ///   - peer: The peer, from its certificate.
+    ///   - origin: The origin the peer named (possibly not a valid member id: it is kept as text).
+    ///   - reason: Why the batch was rejected.
+    ///   - time: When.
+    public func recordPeerRejection(
+        peer: MemberID,
+        origin: String,
+        reason: String,
+        at time: Timestamp = .now()
+    ) async throws {
+        let reason = String(reason.prefix(Self.maximumRejectionReasonLength))
+        let originText = (try? MemberID(origin)) != nil ? origin : "*"
+        try await database.write { db in
+            var key = originText
+            let known =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM peer_rejections WHERE peer = ? AND origin = ?",
+                    arguments: [peer.rawValue, key]
+                ) ?? 0
+            if known == 0 {
+                let origins =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM peer_rejections WHERE peer = ?",
+                        arguments: [peer.rawValue]
+                    ) ?? 0
+                if origins >= Self.maximumRejectionOriginsPerPeer { key = "*" }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO peer_rejections (peer, origin, reason, first_at, last_at, count) VALUES (?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (peer, origin) DO UPDATE SET
+                        reason = excluded.reason, last_at = excluded.last_at, count = count + 1
+                    """,
+                arguments: [peer.rawValue, key, reason, time.millisecondsSince1970, time.millisecondsSince1970]
+            )
+        }
+    }
+
+    /// Every peer's rejected batches, by peer and origin.
+    public func peerRejections() async throws -> [PeerRejection] {
+        try await database.read { db in try Self.peerRejections(in: db) }
+    }
+
+    static func peerRejections(in db: Database) throws -> [PeerRejection] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT peer, origin, reason, first_at, last_at, count FROM peer_rejections ORDER BY peer, origin"
+        ).map { row in
+            PeerRejection(
+                peer: try MemberID(row["peer"]),
+                origin: row["origin"],
+                reason: row["reason"],
+                firstAt: Timestamp(millisecondsSince1970: row["first_at"]),
+                lastAt: Timestamp(millisecondsSince1970: row["last_at"]),
+                count: row["count"]
+            )
+        }
+    }
+
+    /// Keeps evidence of equivocation and, when `quarantine` is set, quarantines the origin, in one transaction.
+    /// - Parameters:
+    ///   - evidence: Both checkpoints, the peer, the time.
+    ///   - quarantine: Whether the origin takes no new entries from now on (not for this node's own origin).
+    /// - Returns: Whether the evidence is new (the same offered checkpoint is kept once).
+    @discardableResult
+    public func recordEquivocation(_ evidence: EquivocationEvidence, quarantine: Bool) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO equivocations
+                        (origin, held_checkpoint, offered_checkpoint, offered_certificate_pem, peer, detected_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    evidence.origin.rawValue, evidence.heldCheckpoint.map { Data($0) },
+                    Data(evidence.offeredCheckpoint),
+                    evidence.offeredCertificatePEM, evidence.peer.rawValue, evidence.detectedAt.millisecondsSince1970,
+                ]
+            )
+            let isNew = db.changesCount > 0
+            if quarantine {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO quarantined_origins (origin, since, reason) VALUES (?, ?, ?)",
+                    arguments: [
+                        evidence.origin.rawValue, evidence.detectedAt.millisecondsSince1970,
+                        "equivocation: signed two inconsistent checkpoints (reported by \(evidence.peer))",
+                    ]
+                )
+            }
+            return isNew
+        }
+    }
+
+    /// The equivocation evidence held, oldest first; only `origin`'s when given.
+    public func equivocations(of origin: MemberID? = nil) async throws -> [EquivocationEvidence] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT origin, held_checkpoint, offered_checkpoint, offered_certificate_pem, peer, detected_at
+                    FROM equivocations WHERE ? IS NULL OR origin = ? ORDER BY id
+                    """,
+                arguments: [origin?.rawValue, origin?.rawValue]
+            ).map { row in
+                EquivocationEvidence(
+                    origin: try MemberID(row["origin"]),
+                    heldCheckpoint: (row["held_checkpoint"] as Data?).map { [UInt8]($0) },
+                    offeredCheckpoint: [UInt8](row["offered_checkpoint"] as Data),
+                    offeredCertificatePEM: row["offered_certificate_pem"],
+                    peer: try MemberID(row["peer"]),
+                    detectedAt: Timestamp(millisecondsSince1970: row["detected_at"])
+                )
+            }
+        }
+    }
+
+    /// Every quarantined origin.
+    public func quarantinedOrigins() async throws -> [QuarantinedOrigin] {
+        try await database.read { db in try Self.quarantinedOrigins(in: db) }
+    }
+
+    static func quarantinedOrigins(in db: Database) throws -> [QuarantinedOrigin] {
+        try Row.fetchAll(db, sql: "SELECT origin, since, reason FROM quarantined_origins ORDER BY origin").map { row in
+            QuarantinedOrigin(
+                origin: try MemberID(row["origin"]),
+                since: Timestamp(millisecondsSince1970: row["since"]),
+                reason: row["reason"]
+            )
+        }
+    }
+
+    /// The quarantine of `origin`, if it is quarantined.
+    public func quarantine(of origin: MemberID) async throws -> QuarantinedOrigin? {
+        try await database.read { db in try Self.quarantine(of: origin, in: db) }
+    }
+
+    static func quarantine(of origin: MemberID, in db: Database) throws -> QuarantinedOrigin? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT since, reason FROM quarantined_origins WHERE origin = ?",
+            arguments: [origin.rawValue]
+        ).map { row in
+            QuarantinedOrigin(
+                origin: origin,
+                since: Timestamp(millisecondsSince1970: row["since"]),
+                reason: row["reason"]
+            )
+        }
+    }
+
+    /// Lifts the quarantine of `origin` (an operator's decision); its evidence stays.
+    /// - Returns: Whether it was quarantined.
+    @discardableResult
+    public func clearQuarantine(of origin: MemberID) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM quarantined_origins WHERE origin = ?", arguments: [origin.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The root of `origin`'s log at `size` (at most the size held): from a stored checkpoint, else recomputed.
+    /// - Throws: ``HallmarkError`` `store-problem` when the store holds fewer than `size` entries of it.
+    public func rootHash(of origin: MemberID, atSize size: UInt64) async throws -> Hash256 {
+        try await database.read { db in try Self.rootHash(of: origin, atSize: size, in: db) }
+    }
+
+    /// The stored checkpoint of `origin` with the smallest tree size at or beyond `treeSize`, if any.
+    public func checkpoint(of origin: MemberID, atLeast treeSize: UInt64) async throws -> Checkpoint? {
+        try await database.read { db in
+            let bytes = try Data.fetchOne(
+                db,
+                sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size >= ? ORDER BY tree_size LIMIT 1",
+                arguments: [origin.rawValue, Int64(clamping: treeSize)]
+            )
+            return try bytes.map { try Checkpoint(decoding: $0) }
+        }
+    }
+
+    /// Refuses a batch of a quarantined origin, inside the transaction that would append it.
+    static func refuseIfQuarantined(_ origin: MemberID, in db: Database) throws {
+        if let quarantine = try quarantine(of: origin, in: db) {
+            throw HallmarkError(
+                .notPermitted,
+                "\(origin) is quarantined since \(quarantine.since) (\(quarantine.reason)); "
+                    + "no new entries of it are accepted until an operator clears it"
+            )
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRPCCore
+import HallmarkCore
+import HallmarkMember
+import HallmarkProtocol
+import HallmarkTestSupport
+import Logging
+
+@testable import HallmarkFederation
+
+/// A peer that serves a real node's store over real mutual TLS with a development member's certificate, but
+/// tampers with what it sends of one origin: the adversary an honest node's ``SyncEngine`` must withstand.
+struct MaliciousPeer {
+    /// How the peer alters one origin's heads and chunks.
+    struct Tampering: Sendable {
+        var origin: MemberID
+        var head: @Sendable (inout Hallmark_V1_OriginHead) -> Void = { _ in }
+        var chunk: @Sendable (inout Hallmark_V1_LogChunk) -> Void = { _ in }
+    }
+
+    let source: MemberNode
+    let server: FederationServer
+    let serving: Task<Void, any Error>
+    let port: Int
+    /// The member whose certificate the peer presents.
+    let member: MemberID
+
+    /// Serves `source`'s store as `member` (a development member: its certificate and key), altered by `tampering`.
+    static func start(serving source: MemberNode, as member: String, tampering: Tampering) async throws -> MaliciousPeer
+    {
+        let folder = DevelopmentAlliance.folder.appendingPathComponent(member)
+        let identity = try await NodeIdentity.load(
+            memberCertificate: folder.appendingPathComponent("member.pem"),
+            memberKey: folder.appendingPathComponent("member-key.pem"),
+            allianceCA: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"),
+            allianceKey: DevelopmentAlliance.folder.appendingPathComponent("alliance.key")
+        )
+        let logger = Logger(label: "malicious")
+        let service = TamperingService(
+            honest: FederationService(member: source, logger: logger),
+            tampering: tampering
+        )
+        let server = try FederationServer(
+            identity: identity,
+            host: "127.0.0.1",
+            port: 0,
+            services: [service],
+            revocations: { nil },
+            logger: logger
+        )
+        let serving = Task { try await server.serve() }
+        return MaliciousPeer(
+            source: source,
+            server: server,
+            serving: serving,
+            port: try await server.port,
+            member: identity.member
+        )
+    }
+
+    var address: PeerAddress { PeerAddress(member: member, host: "127.0.0.1", port: port) }
+
+    func stop() async {
+        server.shutDown()
+        _ = await serving.result
+    }
+}
+
+/// The federation service of a real store, with one origin's heads and chunks altered on the way out.
+private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
+    let honest: FederationService
+    let tampering: MaliciousPeer.Tampering
+
+    func getHeads(
+        request: Hallmark_V1_GetHeadsRequest,
+        context: ServerContext
+    ) async throws -> Hallmark_V1_GetHeadsResponse {
+        var response = try await honest.getHeads(request: request, context: context)
+        for index in response.heads.indices where response.heads[index].origin == tampering.origin.rawValue {
+            tampering.head(&response.heads[index])
+        }
+        return response
+    }
+
+    func fetchLog(
+        request: Hallmark_V1_FetchLogRequest,
+        response: RPCWriter<Hallmark_V1_LogChunk>,
+        context: ServerContext
+    ) async throws {
+        let writer =
+            request.origin == tampering.origin.rawValue
+            ? RPCWriter(wrapping: TamperingWriter(base: response, tamper: tampering.chunk)) : response
+        try await honest.fetchLog(request: request, response: writer, context: context)
+    }
+
+    func watchHeads(
+        request: Hallmark_V1_WatchHeadsRequest,
+        response: RPCWriter<Hallmark_V1_OriginHead>,
+        context: ServerContext
+    ) async throws {
+        try await honest.watchHeads(request: request, response: response, context: context)
+    }
+}
+
+/// Alters each chunk before writing it.
+private struct TamperingWriter: RPCWriterProtocol {
+    let base: RPCWriter<Hallmark_V1_LogChunk>
+    let tamper: @Sendable (inout Hallmark_V1_LogChunk) -> Void
+
+    func write(_ element: Hallmark_V1_LogChunk) async throws {
+        var chunk = element
+        tamper(&chunk)
+        try await base.write(chunk)
+    }
+
+    func write(contentsOf elements: some Sequence<Hallmark_V1_LogChunk>) async throws {
+        for element in elements { try await write(element) }
+    }
+}

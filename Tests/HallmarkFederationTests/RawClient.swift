@@ -1,0 +1,45 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import HallmarkProtocol
+import HallmarkTestSupport
+
+/// A federation client made by hand, with whatever certificate a test gives it (or none), trusting the development
+/// alliance CA: to see what a node's listener does with callers that are not proper members.
+enum RawClient {
+    /// Calls `GetHeads` on the listener at `127.0.0.1:port`; with TLS only when no certificate is given.
+    static func getHeads(port: Int, certificatePEM: String?, keyPEM: String?) async throws
+        -> Hallmark_V1_GetHeadsResponse
+    {
+        let caPEM = Array(
+            try String(contentsOf: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"), encoding: .utf8).utf8
+        )
+        let security: HTTP2ClientTransport.Posix.TransportSecurity
+        if let certificatePEM, let keyPEM {
+            security = .mTLS(
+                certificateChain: [.bytes(Array(certificatePEM.utf8), format: .pem)],
+                privateKey: .bytes(Array(keyPEM.utf8), format: .pem)
+            ) { tls in
+                tls.trustRoots = .certificates([.bytes(caPEM, format: .pem)])
+                tls.serverCertificateVerification = .noHostnameVerification
+            }
+        } else {
+            security = .tls { tls in
+                tls.trustRoots = .certificates([.bytes(caPEM, format: .pem)])
+                tls.serverCertificateVerification = .noHostnameVerification
+            }
+        }
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: "127.0.0.1", port: port),
+            transportSecurity: security,
+            config: .defaults
+        )
+        return try await withGRPCClient(transport: transport) { grpc in
+            var request = Hallmark_V1_GetHeadsRequest()
+            request.protocolVersion = 1
+            var options = CallOptions.defaults
+            options.timeout = .seconds(30)
+            return try await Hallmark_V1_Federation.Client(wrapping: grpc).getHeads(request, options: options)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HallmarkCore
+import HallmarkFederation
+import HallmarkMember
+import HallmarkPKI
+import HallmarkStore
+import HallmarkTestSupport
+import Logging
+
+/// A development member's node with its federation listener on a loopback port, recording what it logs.
+struct ServingNode {
+    let member: MemberNode
+    let folder: URL
+    let server: FederationServer
+    let serving: Task<Void, any Error>
+    let port: Int
+    let logs: LogRecorder
+
+    /// Starts `name`'s node (brand-a, brand-b or market-c), applying `revocations` when given.
+    static func start(_ name: String, revocations: RevocationList? = nil) async throws -> ServingNode {
+        let folder = DevelopmentAlliance.temporaryFolder("hallmark-adversary")
+        let logs = LogRecorder()
+        let dev = DevelopmentAlliance.folder
+        let member = try await MemberNode.initialize(
+            dataDirectory: folder,
+            memberCertificate: DevelopmentAlliance.certificate(name),
+            memberKey: dev.appendingPathComponent("\(name)/member-key.pem"),
+            allianceCA: dev.appendingPathComponent("ca.pem"),
+            allianceKey: dev.appendingPathComponent("alliance.key"),
+            logger: logs.logger
+        )
+        if let revocations { member.useRevocationList(revocations) }
+        let server = try FederationServer(member: member, host: "127.0.0.1", port: 0, logger: logs.logger)
+        let serving = Task { try await server.serve() }
+        return ServingNode(
+            member: member,
+            folder: folder,
+            server: server,
+            serving: serving,
+            port: try await server.port,
+            logs: logs
+        )
+    }
+
+    var id: MemberID { member.identity.member }
+
+    var address: PeerAddress { PeerAddress(member: id, host: "127.0.0.1", port: port) }
+
+    /// One sync round with the peer at `address`.
+    func sync(from address: PeerAddress) async throws -> SyncReport {
+        try await SyncEngine(member: member, logger: logs.logger).syncOnce(with: address)
+    }
+
+    /// One sync round with another running node.
+    func sync(from peer: ServingNode) async throws -> SyncReport {
+        try await sync(from: peer.address)
+    }
+
+    /// The entry count and the log head of `origin`, to show that nothing was stored.
+    func snapshot(of origin: MemberID) async throws -> (entries: Int, size: UInt64?, root: Hash256?) {
+        let head = try await member.store.logHead(of: origin)
+        return (try await member.status().store.entryCount, head?.treeSize, head?.rootHash)
+    }
+
+    func stop() async {
+        server.shutDown()
+        _ = await serving.result
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
