@@ -180,6 +180,30 @@ public enum ReportDocument {
         public var rootHash: String
     }
 
+    /// A peer whose data was rejected.
+    public struct Rejection: Codable, Sendable, Equatable {
+        /// The peer that sent it.
+        public var peer: String
+        /// The origin whose log it claimed to be.
+        public var origin: String
+        /// Why it was rejected (the latest reason).
+        public var reason: String
+        /// When it was last rejected.
+        public var lastAt: String
+        /// How many times.
+        public var count: Int
+    }
+
+    /// An origin held back because two of its checkpoints contradict each other.
+    public struct Quarantine: Codable, Sendable, Equatable {
+        /// The origin.
+        public var origin: String
+        /// Since when.
+        public var since: String
+        /// Why.
+        public var reason: String
+    }
+
     /// Node status.
     public struct StatusBody: Codable, Sendable, Equatable {
         /// The member id.
@@ -204,6 +228,14 @@ public enum ReportDocument {
         public var filterInserted: Int
         /// The filter's expected false-positive rate now.
         public var filterExpectedFalsePositiveRate: Double
+        /// The number of the alliance revocation list in force, if one is installed.
+        public var revocationListNumber: UInt64?
+        /// Peers whose data was rejected, by peer and origin.
+        public var peerRejections: [Rejection]
+        /// Origins quarantined for equivocation.
+        public var quarantined: [Quarantine]
+        /// Pieces of equivocation evidence kept.
+        public var equivocations: Int
 
         /// The JSON form of the node's status.
         public init(_ status: NodeStatus) {
@@ -222,6 +254,20 @@ public enum ReportDocument {
             filterCapacity = status.store.filter.capacity
             filterInserted = status.store.filter.insertedCount
             filterExpectedFalsePositiveRate = status.store.filter.expectedFalsePositiveRate
+            revocationListNumber = status.revocationListNumber
+            peerRejections = status.peerRejections.map {
+                Rejection(
+                    peer: $0.peer.rawValue,
+                    origin: $0.origin,
+                    reason: $0.reason,
+                    lastAt: $0.lastAt.iso8601,
+                    count: $0.count
+                )
+            }
+            quarantined = status.quarantinedOrigins.map {
+                Quarantine(origin: $0.origin.rawValue, since: $0.since.iso8601, reason: $0.reason)
+            }
+            equivocations = status.equivocationCount
         }
     }
 }

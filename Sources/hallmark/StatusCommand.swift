@@ -37,5 +37,17 @@ struct StatusCommand: AsyncParsableCommand {
         Output.line(
             "filter        \(filter.byteCount) bytes, sized for \(filter.capacity) digests, \(filter.insertedCount) inserted, expected false-positive rate \(String(format: "%.4f%%", filter.expectedFalsePositiveRate * 100))"
         )
+        Output.line("revocations   \(status.revocationListNumber.map { "list number \($0)" } ?? "no list installed")")
+        for rejection in status.peerRejections {
+            Output.line(
+                "rejected      from \(rejection.peer), log of \(rejection.origin): \(rejection.count)×, last \(rejection.lastAt.iso8601): \(rejection.reason)"
+            )
+        }
+        for quarantine in status.quarantinedOrigins {
+            Output.line("QUARANTINED   \(quarantine.origin) since \(quarantine.since.iso8601): \(quarantine.reason)")
+        }
+        if status.equivocationCount > 0 {
+            Output.line("equivocation  \(status.equivocationCount) piece(s) of evidence kept")
+        }
     }
 }
