@@ -1,0 +1,224 @@
+import Foundation
+import HallmarkCore
+import HallmarkMember
+import HallmarkStore
+import HallmarkTestSupport
+import Testing
+
+/// The federation listener seen from other stacks: a Python client generated from `Protocol/` with grpcio-tools
+/// (`Tests/interop/federation_client.py`), and `openssl s_client`.
+///
+/// Without python3 and its packages (`Tests/interop/requirements.txt`) or openssl, these tests are skipped with a
+/// printed note on a developer's machine, and fail when `CI` is set.
+@Suite("Interoperability with other gRPC and TLS stacks")
+struct InteropTests {
+    /// Entries in brand-a's log: two signed batches of assertions and a retraction.
+    static let logSize = 300
+    /// What the Python client asks per chunk, so that the log comes in several chunks.
+    static let entriesPerChunk = 64
+
+    @Test(
+        "a Python gRPC client fetches a log in chunks over mTLS and verifies it against the signed checkpoint",
+        .enabled(if: Tools.python.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+    )
+    func pythonClientVerifiesLog() async throws {
+        try Tools.python.require()
+        let node = try await Self.startBrandA()
+        defer { Task { await node.stop() } }
+
+        let run = try await Self.runPythonClient(port: node.port)
+        #expect(run.status == 0, "\(run.output)")
+        let chunks = (Self.logSize + Self.entriesPerChunk - 1) / Self.entriesPerChunk
+        #expect(run.output.contains("GetHeads with protocol_version 0: refused with FAILED_PRECONDITION"))
+        #expect(run.output.contains("GetHeads: member brand-a, 1 heads, protocol_version 1"))
+        #expect(run.output.contains("checkpoint of brand-a: size \(Self.logSize), root "))
+        #expect(run.output.contains("signature verified with the origin certificate (issued by the alliance CA)"))
+        #expect(run.output.contains("chunk \(chunks - 1): entries \(Self.entriesPerChunk * (chunks - 1))..<300"))
+        #expect(run.output.contains("fetched \(Self.logSize) entries of brand-a in \(chunks) chunks"))
+        #expect(run.output.contains("Merkle root of all \(Self.logSize) leaves matches the signed checkpoint"))
+        #expect(run.output.hasSuffix("all checks passed\n"))
+    }
+
+    @Test(
+        "the Python client's checks fail when one entry's bytes differ from what was signed",
+        .enabled(if: Tools.python.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+    )
+    func pythonClientRefusesTamperedEntry() async throws {
+        try Tools.python.require()
+        let node = try await Self.startBrandA()
+        defer { Task { await node.stop() } }
+
+        let run = try await Self.runPythonClient(port: node.port, extra: ["--tamper"])
+        #expect(run.status == 1, "\(run.output)")
+        let first = Self.entriesPerChunk
+        #expect(run.output.contains("tampered: flipped a bit of entry \(first) before hashing it"))
+        #expect(run.output.contains("FAILED: chunk 1 (first_index \(first)): root "))
+        #expect(run.output.contains("is not the checkpoint's"))
+        #expect(!run.output.contains("all checks passed"))
+    }
+
+    @Test(
+        "openssl s_client without a client certificate is refused after the TLS 1.3 handshake",
+        .enabled(if: Tools.openssl.shouldRun, "openssl is missing")
+    )
+    func opensslWithoutCertificateIsRefused() async throws {
+        try Tools.openssl.require()
+        let node = try await RunningNode.start("brand-a")
+        defer { Task { await node.stop() } }
+
+        // The TLS 1.3 handshake completes on the client's side before the server has seen the client's (empty)
+        // Certificate message; the refusal is the server's alert that follows. -ign_eof keeps s_client reading
+        // after its empty stdin ends: without it, s_client sometimes quits ("DONE", status 0) before the alert.
+        let run = try await Tools.run(
+            "openssl",
+            [
+                "s_client", "-connect", "127.0.0.1:\(node.port)", "-CAfile", Self.dev("ca.pem"), "-tls1_3", "-alpn",
+                "h2",
+                "-ign_eof",
+            ]
+        )
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("New, TLSv1.3, Cipher is "), "\(run.output)")
+        #expect(run.output.contains("Verify return code: 0 (ok)"), "the client verified the server: \(run.output)")
+        #expect(
+            run.output.contains("ssl3_read_bytes:tlsv13 alert certificate required")
+                && run.output.contains("SSL alert number 116"),
+            "\(run.output)"
+        )
+    }
+
+    @Test(
+        "openssl s_client with a member certificate completes the TLS 1.3 handshake with ALPN h2",
+        .enabled(if: Tools.openssl.shouldRun, "openssl is missing")
+    )
+    func opensslWithMemberCertificateConnects() async throws {
+        try Tools.openssl.require()
+        let node = try await RunningNode.start("brand-a")
+        defer { Task { await node.stop() } }
+
+        let run = try await Tools.run(
+            "openssl",
+            [
+                "s_client", "-connect", "127.0.0.1:\(node.port)", "-CAfile", Self.dev("ca.pem"), "-tls1_3", "-alpn",
+                "h2",
+                "-cert", Self.dev("brand-b/member.pem"), "-key", Self.dev("brand-b/member-key.pem"),
+            ]
+        )
+        // s_client quits when its empty stdin ends, usually after the server has checked the certificate; that
+        // the server then takes calls from this member is what pythonClientVerifiesLog shows.
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("New, TLSv1.3, Cipher is "), "\(run.output)")
+        #expect(run.output.contains("Verify return code: 0 (ok)"), "\(run.output)")
+        #expect(run.output.contains("ALPN protocol: h2"), "\(run.output)")
+        #expect(run.output.hasSuffix("DONE\n"), "\(run.output)")
+        #expect(!run.output.contains("alert"), "\(run.output)")
+    }
+
+    /// brand-a's node with a log of ``logSize`` entries under two checkpoints and more.
+    static func startBrandA() async throws -> RunningNode {
+        let node = try await RunningNode.start("brand-a")
+        let sellers = try (0..<250).map { try Identifier(kind: .seller, value: "shopmart:interop \($0)") }
+        try await node.member.submit(sellers.map { Submission(identifier: $0, confidence: 70, note: "interop") })
+        let skus = try (0..<49).map { try Identifier(kind: .sku, value: "IO-\($0)") }
+        try await node.member.submit(skus.map { Submission(identifier: $0) })
+        try await node.member.retract([sellers[7]])
+        #expect(try await node.member.status().store.entryCount == logSize)
+        return node
+    }
+
+    /// Runs the Python client against `port` as development member brand-b.
+    static func runPythonClient(port: Int, extra: [String] = []) async throws -> Tools.Run {
+        let script = DevelopmentAlliance.repositoryRoot.appendingPathComponent("Tests/interop/federation_client.py")
+        return try await Tools.run(
+            "python3",
+            [
+                script.path, "--port", "\(port)", "--origin", "brand-a", "--chunk", "\(entriesPerChunk)",
+                "--cert", dev("brand-b/member.pem"), "--key", dev("brand-b/member-key.pem"), "--ca", dev("ca.pem"),
+            ] + extra
+        )
+    }
+
+    /// A path in `Certificates/dev`.
+    static func dev(_ path: String) -> String {
+        DevelopmentAlliance.folder.appendingPathComponent(path).path
+    }
+}
+
+extension InteropTests {
+    /// An external program these tests need, found on `PATH`, and whether it is ready to use.
+    struct Tools: Sendable {
+        /// The exit status and the interleaved standard output and error of a finished program.
+        struct Run: Sendable {
+            var status: Int32
+            var output: String
+        }
+
+        /// python3 with the packages of `Tests/interop/requirements.txt`.
+        static let python = Tools(
+            name: "python3 with grpcio, grpcio-tools and cryptography",
+            install: "python3 -m pip install -r Tests/interop/requirements.txt",
+            probe: ("python3", ["-c", "import grpc, grpc_tools.protoc, cryptography.x509"])
+        )
+        /// The openssl command-line tool.
+        static let openssl = Tools(
+            name: "openssl",
+            install: "apt-get install openssl",
+            probe: ("openssl", ["version"])
+        )
+
+        let name: String
+        let install: String
+        let isAvailable: Bool
+
+        init(name: String, install: String, probe: (String, [String])) {
+            self.name = name
+            self.install = install
+            self.isAvailable = (try? Tools.runBlocking(probe.0, probe.1, timeout: 60).status) == 0
+        }
+
+        /// Whether tests needing this tool should run: when it is available, and always under CI (where they
+        /// then fail). Prints a note when they are skipped, so that the skip shows in the test log.
+        var shouldRun: Bool {
+            if isAvailable || Self.isCI { return true }
+            print("note: skipping an interoperability test: \(name) is missing (\(install); with CI set it fails)")
+            return false
+        }
+
+        /// Fails the test when the tool is missing (under CI, where the test was not skipped).
+        func require() throws {
+            try #require(isAvailable, "\(name) must be installed when CI is set: \(install)")
+        }
+
+        static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+        /// Runs `program` (looked up on `PATH`) on a thread of its own, so that waiting for it never holds one of
+        /// the few threads that also serve the node under test; ends it after `timeout` seconds.
+        static func run(_ program: String, _ arguments: [String], timeout: Int = 120) async throws -> Run {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try runBlocking(program, arguments, timeout: timeout) })
+                }
+            }
+        }
+
+        static func runBlocking(_ program: String, _ arguments: [String], timeout: Int) throws -> Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [program] + arguments
+            process.currentDirectoryURL = DevelopmentAlliance.repositoryRoot
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let pid = process.processIdentifier
+            let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout), execute: deadline)
+            // Read before waiting, so that a full pipe never blocks the program.
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            deadline.cancel()
+            return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""A Hallmark federation client on Python's gRPC stack, written from Protocol/ alone.
+
+It generates its gRPC stubs from Protocol/hallmark/v1/federation.proto with grpcio-tools into a
+temporary folder, connects to a node over mutual TLS with a member certificate, fetches one
+origin's whole log in chunks and checks it independently of the Swift code:
+
+- every chunk as PROTOCOL.md section 3 says (expected first index, the tiling of the right
+  subtrees, the frontier append, the root against the checkpoint's);
+- every entry's structure and its origin and index (log-format.md section 2.2);
+- the RFC 9162 root of all the leaves, computed recursively, against the checkpoint's root and size;
+- the checkpoint's body (log-format.md section 4) and its ECDSA P-256 signature, with the key of the
+  origin's certificate from GetHeads, which must be issued by the alliance CA and name the origin.
+
+It prints what it checked and exits 0 only when every check passed; 1 when one failed; 2 when it
+could not run (bad arguments, stubs that do not generate).
+
+    federation_client.py --port 7401 --cert member.pem --key member-key.pem --ca ca.pem --origin brand-a
+
+Needs: grpcio, grpcio-tools, cryptography (see Tests/interop/requirements.txt).
+"""
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import grpc
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+class CheckFailed(Exception):
+    """A check of the data the node sent did not pass."""
+
+
+# RFC 9162 hashing (log-format.md sections 2.3 and 3).
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    return sha256(b"\x00" + entry)
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return sha256(b"\x01" + left + right)
+
+
+def merkle_root(leaves: list) -> bytes:
+    """MTH over leaf hashes, recursively as RFC 9162 section 2.1.1 defines it."""
+    if not leaves:
+        return sha256(b"")
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return node_hash(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+
+
+def self_test(vectors: Path) -> None:
+    """Checks this script's own hashing and decoding against Protocol/test-vectors before trusting them."""
+    reference = json.loads((vectors / "merkle.json").read_text())["reference"]
+    leaves = [leaf_hash(bytes.fromhex(data)) for data in reference["leafInputs"]]
+    for size, root in enumerate(reference["roots"]):
+        if merkle_root(leaves[:size]).hex() != root:
+            raise CheckFailed(f"self-test: this script's Merkle root of {size} reference leaves is wrong")
+    entries = json.loads((vectors / "entries.json").read_text())
+    for vector in entries["valid"]:
+        data = bytes.fromhex(vector["encodedHex"])
+        if leaf_hash(data).hex() != vector["leafHash"] or decode_entry(data, "vector")["index"] != vector["index"]:
+            raise CheckFailed(f"self-test: valid entry vector {vector['index']} is not read right")
+    for vector in entries["invalid"]:
+        try:
+            decode_entry(bytes.fromhex(vector["encodedHex"]), "vector")
+        except CheckFailed:
+            continue
+        raise CheckFailed(f"self-test: invalid entry vector accepted: {vector['description']}")
+
+
+# The chunk check of PROTOCOL.md section 3.
+
+
+def tiling_sizes(p: int, n: int) -> list:
+    """The exponents k of the aligned subtrees [p, p + 2^k) that tile [p, n), left to right (section 3.1)."""
+    sizes = []
+    while p < n:
+        k = 0
+        while (p == 0 or p % (1 << (k + 1)) == 0) and p + (1 << (k + 1)) <= n:
+            k += 1
+        sizes.append(k)
+        p += 1 << k
+    return sizes
+
+
+class Frontier:
+    """The maximal complete subtrees of [0, size), largest first (log-format.md section 3.1)."""
+
+    def __init__(self, size: int = 0, hashes: list = None):
+        self.size = size
+        self.hashes = list(hashes or [])
+
+    def copy(self) -> "Frontier":
+        return Frontier(self.size, self.hashes)
+
+    def append(self, h: bytes, k: int) -> None:
+        if self.size % (1 << k) != 0:
+            raise CheckFailed(f"cannot append a subtree of 2^{k} leaves to a frontier of size {self.size}")
+        s = self.size >> k
+        while s & 1:
+            h = node_hash(self.hashes.pop(), h)
+            s >>= 1
+        self.hashes.append(h)
+        self.size += 1 << k
+
+    def root(self) -> bytes:
+        if not self.hashes:
+            return sha256(b"")
+        h = self.hashes[-1]
+        for left in reversed(self.hashes[:-1]):
+            h = node_hash(left, h)
+        return h
+
+
+# Byte formats of log-format.md.
+
+
+class Reader:
+    def __init__(self, data: bytes, what: str):
+        self.data, self.at, self.what = data, 0, what
+
+    def take(self, count: int) -> bytes:
+        if self.at + count > len(self.data):
+            raise CheckFailed(f"{self.what} ends inside a field at byte {self.at}")
+        piece = self.data[self.at : self.at + count]
+        self.at += count
+        return piece
+
+    def uint(self, width: int) -> int:
+        return int.from_bytes(self.take(width), "big")
+
+    def short_string(self, low: int, high: int, pattern: str, field: str) -> str:
+        length = self.uint(1)
+        if not low <= length <= high:
+            raise CheckFailed(f"{self.what}: {field} has length {length}, outside {low}-{high}")
+        text = self.take(length).decode("ascii", errors="replace")
+        if length and not re.fullmatch(pattern, text):
+            raise CheckFailed(f"{self.what}: {field} {text!r} has characters outside {pattern}")
+        return text
+
+    def end(self) -> None:
+        if self.at != len(self.data):
+            raise CheckFailed(f"{self.what} has {len(self.data) - self.at} bytes after its last field")
+
+
+MEMBER_ID = r"[a-z0-9][a-z0-9-]*"
+MAX_TIME = 253402300799999
+
+
+def decode_entry(data: bytes, what: str) -> dict:
+    """The fields of a version 1 entry (log-format.md section 2.2); refuses what is not well formed."""
+    if len(data) > 1024:
+        raise CheckFailed(f"{what} is {len(data)} bytes, over 1024")
+    r = Reader(data, what)
+    if r.uint(1) != 1:
+        raise CheckFailed(f"{what} is not version 1")
+    entry = {"origin": r.short_string(1, 63, MEMBER_ID, "origin"), "index": r.uint(8)}
+    entry["time"] = int.from_bytes(r.take(8), "big", signed=True)
+    if not 0 <= entry["time"] <= MAX_TIME:
+        raise CheckFailed(f"{what}: time {entry['time']} out of range")
+    entry["action"] = r.uint(1)
+    if entry["action"] not in (1, 2, 3):
+        raise CheckFailed(f"{what}: action byte {entry['action']}")
+    entry["kind"] = r.short_string(1, 32, r"[a-z0-9-]+", "kind")
+    entry["digest"] = r.take(32)
+    entry["key_id"] = r.short_string(0, 64, r"[a-z0-9._-]+", "keyID")
+    entry["confidence"] = r.uint(1)
+    if entry["confidence"] > 100:
+        raise CheckFailed(f"{what}: confidence {entry['confidence']} over 100")
+    entry["reason"] = r.short_string(0, 64, r"[a-z0-9._-]+", "reason")
+    presence = r.uint(1)
+    if presence not in (0, 1):
+        raise CheckFailed(f"{what}: expires presence byte {presence}")
+    if presence:
+        entry["expires"] = int.from_bytes(r.take(8), "big", signed=True)
+        if not entry["time"] < entry["expires"] <= MAX_TIME:
+            raise CheckFailed(f"{what}: expiry {entry['expires']} not after time {entry['time']}")
+    note_length = r.uint(2)
+    if note_length > 280:
+        raise CheckFailed(f"{what}: note of {note_length} bytes, over 280")
+    try:
+        note = r.take(note_length).decode("utf-8")
+    except UnicodeDecodeError:
+        raise CheckFailed(f"{what}: note is not valid UTF-8")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in note):
+        raise CheckFailed(f"{what}: note holds a control character")
+    presence = r.uint(1)
+    if presence not in (0, 1):
+        raise CheckFailed(f"{what}: disputedOrigin presence byte {presence}")
+    if presence:
+        entry["disputed_origin"] = r.short_string(1, 63, MEMBER_ID, "disputedOrigin")
+    if (entry["action"] == 3) != ("disputed_origin" in entry):
+        raise CheckFailed(f"{what}: disputedOrigin must be present on disputes and only there")
+    if entry.get("disputed_origin") == entry["origin"]:
+        raise CheckFailed(f"{what}: a member disputes its own assertion")
+    if entry["kind"] == "image-pdq" and entry["key_id"]:
+        raise CheckFailed(f"{what}: an image-pdq entry carries a key id")
+    if entry["kind"] in ("seller", "sku", "url") and not entry["key_id"]:
+        raise CheckFailed(f"{what}: a {entry['kind']} entry has no key id")
+    if entry["action"] != 2 and not entry["reason"]:
+        raise CheckFailed(f"{what}: only a retraction may have no reason")
+    r.end()
+    return entry
+
+
+CHECKPOINT_BODY = re.compile(
+    r"hallmark/v1 checkpoint\n"
+    r"origin ([a-z0-9][a-z0-9-]{0,62})\n"
+    r"size (0|[1-9][0-9]*)\n"
+    r"root ([0-9a-f]{64})\n"
+    r"time (0|[1-9][0-9]*)\n"
+)
+
+
+def decode_checkpoint(data: bytes) -> dict:
+    """The stored and transferred form of log-format.md section 4: version, body, DER signature."""
+    r = Reader(data, "checkpoint")
+    if r.uint(1) != 1:
+        raise CheckFailed("checkpoint is not version 1")
+    body_length = r.uint(2)
+    if body_length > 512:
+        raise CheckFailed(f"checkpoint body of {body_length} bytes, over 512")
+    body = r.take(body_length)
+    signature_length = r.uint(1)
+    if signature_length > 72:
+        raise CheckFailed(f"checkpoint signature of {signature_length} bytes, over 72")
+    signature = r.take(signature_length)
+    r.end()
+    match = CHECKPOINT_BODY.fullmatch(body.decode("utf-8"))
+    if not match:
+        raise CheckFailed(f"checkpoint body is not the canonical text: {body!r}")
+    time = int(match.group(4))
+    if time > MAX_TIME:
+        raise CheckFailed(f"checkpoint time {time} out of range")
+    return {
+        "origin": match.group(1),
+        "size": int(match.group(2)),
+        "root": bytes.fromhex(match.group(3)),
+        "time": time,
+        "body": body,
+        "signature": signature,
+    }
+
+
+def verify_checkpoint_signature(checkpoint: dict, certificate_der: bytes, ca_pem: bytes) -> None:
+    """The origin's certificate is the alliance CA's and names the origin; its P-256 key signed the body."""
+    certificate = x509.load_der_x509_certificate(certificate_der)
+    ca = x509.load_pem_x509_certificate(ca_pem)
+    try:
+        certificate.verify_directly_issued_by(ca)
+    except (ValueError, TypeError, InvalidSignature) as error:
+        raise CheckFailed(f"the origin certificate is not issued by the alliance CA: {error}")
+    names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    uris = names.get_values_for_type(x509.UniformResourceIdentifier)
+    if uris != [f"hallmark://member/{checkpoint['origin']}"]:
+        raise CheckFailed(f"the origin certificate names {uris}, not {checkpoint['origin']}")
+    key = certificate.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise CheckFailed("the origin certificate's key is not P-256")
+    try:
+        key.verify(checkpoint["signature"], checkpoint["body"], ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        raise CheckFailed("the checkpoint signature does not verify with the origin certificate's key")
+
+
+# gRPC.
+
+
+def generate_stubs(protocol: Path, into: Path) -> None:
+    command = [
+        sys.executable, "-m", "grpc_tools.protoc", f"-I{protocol}",
+        f"--python_out={into}", f"--pyi_out={into}", f"--grpc_python_out={into}",
+        "hallmark/v1/federation.proto",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"error: grpc_tools.protoc failed:\n{result.stderr}", file=sys.stderr)
+        sys.exit(2)
+
+
+def fetch_and_check(arguments, pb, stub, ca_pem: bytes) -> None:
+    # An unset protocol_version (0) must be refused (PROTOCOL.md section 6).
+    try:
+        stub.GetHeads(pb.GetHeadsRequest(), timeout=30)
+        raise CheckFailed("GetHeads without protocol_version was answered; FAILED_PRECONDITION expected")
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
+            raise CheckFailed(f"GetHeads without protocol_version: {error.code()}, not FAILED_PRECONDITION")
+    print("GetHeads with protocol_version 0: refused with FAILED_PRECONDITION")
+
+    response = stub.GetHeads(pb.GetHeadsRequest(protocol_version=1), timeout=30)
+    if response.protocol_version != 1:
+        raise CheckFailed(f"server speaks protocol_version {response.protocol_version}")
+    print(f"GetHeads: member {response.member}, {len(response.heads)} heads, protocol_version 1")
+    heads = [head for head in response.heads if head.origin == arguments.origin]
+    if len(heads) != 1:
+        raise CheckFailed(f"expected one head of {arguments.origin}, got {len(heads)}")
+    head = heads[0]
+    checkpoint = decode_checkpoint(head.checkpoint)
+    if checkpoint["origin"] != arguments.origin:
+        raise CheckFailed(f"the head of {arguments.origin} carries a checkpoint of {checkpoint['origin']}")
+    verify_checkpoint_signature(checkpoint, head.certificate_der, ca_pem)
+    size = checkpoint["size"]
+    print(
+        f"checkpoint of {arguments.origin}: size {size}, root {checkpoint['root'].hex()}; "
+        "signature verified with the origin certificate (issued by the alliance CA)"
+    )
+
+    request = pb.FetchLogRequest(
+        origin=arguments.origin, start=0, tree_size=size, max_entries_per_chunk=arguments.chunk
+    )
+    frontier = Frontier()
+    leaves = []
+    chunks = 0
+    for chunk in stub.FetchLog(request, timeout=60):
+        where = f"chunk {chunks} (first_index {chunk.first_index})"
+        # Step 1: position and size.
+        if chunk.first_index != frontier.size:
+            raise CheckFailed(f"{where}: expected first_index {frontier.size}")
+        count = len(chunk.entries)
+        if count == 0 or count > arguments.chunk or chunk.first_index + count > size:
+            raise CheckFailed(f"{where}: {count} entries, asked for 1-{arguments.chunk} within size {size}")
+        # Step 2: the same signed checkpoint in every chunk.
+        if chunk.checkpoint != head.checkpoint:
+            raise CheckFailed(f"{where}: carries another checkpoint than the head's")
+        # Step 3: entries decode, of this origin, in order.
+        entries = [bytes(entry) for entry in chunk.entries]
+        if arguments.tamper and chunks == 1:
+            # Flip one bit of the second chunk's first entry's digest: it still decodes, but must not verify.
+            at = len(entries[0]) // 2
+            entries[0] = entries[0][:at] + bytes([entries[0][at] ^ 0x01]) + entries[0][at + 1 :]
+            print(f"tampered: flipped a bit of entry {chunk.first_index} before hashing it")
+        for offset, data in enumerate(entries):
+            index = chunk.first_index + offset
+            entry = decode_entry(data, f"entry {arguments.origin}#{index}")
+            if entry["origin"] != arguments.origin or entry["index"] != index:
+                raise CheckFailed(f"entry at {index} claims {entry['origin']}#{entry['index']}")
+        # Step 4: the right subtrees tile [first_index + count, size).
+        exponents = tiling_sizes(chunk.first_index + count, size)
+        if len(chunk.right_subtrees) != len(exponents) or any(len(h) != 32 for h in chunk.right_subtrees):
+            raise CheckFailed(
+                f"{where}: {len(chunk.right_subtrees)} right subtrees, expected {len(exponents)} of 32 bytes"
+            )
+        # Step 5: on a copy of the frontier, the leaves and then the right subtrees give the signed root.
+        hashes_of_chunk = [leaf_hash(data) for data in entries]
+        trial = frontier.copy()
+        for h in hashes_of_chunk:
+            trial.append(h, 0)
+        after_entries = trial.copy()
+        for h, k in zip(chunk.right_subtrees, exponents):
+            trial.append(bytes(h), k)
+        if trial.size != size or trial.root() != checkpoint["root"]:
+            raise CheckFailed(f"{where}: root {trial.root().hex()} at size {trial.size} is not the checkpoint's")
+        print(
+            f"chunk {chunks}: entries {chunk.first_index}..<{chunk.first_index + count}, "
+            f"{len(exponents)} right subtrees, root matches"
+        )
+        # Step 6: keep the frontier after the entries.
+        frontier = after_entries
+        leaves.extend(hashes_of_chunk)
+        chunks += 1
+
+    if frontier.size != size:
+        raise CheckFailed(f"the stream ended after {frontier.size} of {size} entries")
+    root = merkle_root(leaves)
+    if root != checkpoint["root"]:
+        raise CheckFailed(f"the Merkle root of all {len(leaves)} entries, {root.hex()}, is not the checkpoint's")
+    print(f"fetched {len(leaves)} entries of {arguments.origin} in {chunks} chunks")
+    print(f"Merkle root of all {len(leaves)} leaves matches the signed checkpoint (size {size})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cert", type=Path, required=True, help="member certificate (PEM)")
+    parser.add_argument("--key", type=Path, required=True, help="member private key (PEM)")
+    parser.add_argument("--ca", type=Path, required=True, help="alliance CA certificate (PEM)")
+    parser.add_argument("--origin", required=True, help="the member whose log to fetch")
+    parser.add_argument("--chunk", type=int, default=64, help="max_entries_per_chunk (default 64)")
+    parser.add_argument("--server-name", help="the name to check the server certificate against")
+    parser.add_argument("--protocol", type=Path, default=REPOSITORY / "Protocol")
+    parser.add_argument("--tamper", action="store_true", help="flip a bit of one entry: the checks must fail")
+    arguments = parser.parse_args()
+    if not 1 <= arguments.chunk <= 8192:
+        parser.error("--chunk takes 1-8192")
+
+    ca_pem = arguments.ca.read_bytes()
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=ca_pem,
+        private_key=arguments.key.read_bytes(),
+        certificate_chain=arguments.cert.read_bytes(),
+    )
+    options = [("grpc.ssl_target_name_override", arguments.server_name)] if arguments.server_name else []
+    with tempfile.TemporaryDirectory(prefix="hallmark-stubs-") as stubs:
+        generate_stubs(arguments.protocol, Path(stubs))
+        sys.path.insert(0, stubs)
+        from hallmark.v1 import federation_pb2 as pb
+        from hallmark.v1 import federation_pb2_grpc as pb_grpc
+
+        print(f"generated Python stubs from {arguments.protocol / 'hallmark/v1/federation.proto'}")
+        try:
+            self_test(arguments.protocol / "test-vectors")
+            print("self-test against Protocol/test-vectors: Merkle roots and entry decoding agree")
+            with grpc.secure_channel(f"{arguments.host}:{arguments.port}", credentials, options) as channel:
+                fetch_and_check(arguments, pb, pb_grpc.FederationStub(channel), ca_pem)
+        except CheckFailed as failure:
+            print(f"FAILED: {failure}")
+            return 1
+        except grpc.RpcError as error:
+            print(f"FAILED: call refused: {error.code()}: {error.details()}")
+            return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
