@@ -37,7 +37,10 @@ public struct PeerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether ``host`` is a dotted IPv4 address rather than a name.
-    var isIPv4: Bool {
+    var isIPv4: Bool { Self.isIPv4(host) }
+
+    /// Whether `host` is a dotted IPv4 address (four numbers from 0 to 255).
+    public static func isIPv4(_ host: some StringProtocol) -> Bool {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
     }

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkFederation
 
 /// Where a listener binds: `HOST:PORT`, with an IPv4 host such as `127.0.0.1` or `0.0.0.0`.
 public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -22,8 +23,7 @@ public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertibl
             throw HallmarkError(.invalidValue, "'\(text)' is not HOST:PORT with a port from 0 to 65535")
         }
         let host = String(text[..<colon])
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
+        guard PeerAddress.isIPv4(host) else {
             throw HallmarkError(.invalidValue, "'\(host)' in '\(text)' is not an IPv4 address")
         }
         self.init(host: host, port: port)

@@ -39,7 +39,7 @@ extension HallmarkStore {
 
     /// The leaf hashes of the first `count` entries of `origin`'s log, in order.
     public func leafHashes(of origin: MemberID, count: UInt64) async throws -> [Hash256] {
-        try await database.read { db in try Self.leafHashes(of: origin, count: count, in: db) }
+        try await leafHashes(of: origin, range: 0..<count)
     }
 
     /// Records (or replaces) the certificate that verifies a member's checkpoints.
@@ -100,20 +100,19 @@ extension HallmarkStore {
         )
     }
 
-    static func leafHashes(of origin: MemberID, count: UInt64, in db: Database) throws -> [Hash256] {
+    static func leafHashes(of origin: MemberID, range: Range<UInt64>, in db: Database) throws -> [Hash256] {
         var hashes: [Hash256] = []
-        hashes.reserveCapacity(Int(count))
+        hashes.reserveCapacity(range.count)
         let cursor = try Data.fetchCursor(
-            db,
-            sql: "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index < ? ORDER BY log_index",
-            arguments: [origin.rawValue, Int64(count)]
+            db.cachedStatement(
+                sql:
+                    "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
+            ),
+            arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
         )
         while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
-        guard hashes.count == Int(count) else {
-            throw HallmarkError(
-                .storeProblem,
-                "the store holds \(hashes.count) entries of \(origin), expected \(count)"
-            )
+        guard hashes.count == range.count else {
+            throw HallmarkError(.storeProblem, "the store holds \(hashes.count) of entries \(range) of \(origin)")
         }
         return hashes
     }
@@ -127,7 +126,7 @@ extension HallmarkStore {
         ) {
             return try Hash256(bytes: stored)
         }
-        return try MerkleTree(leafHashes: leafHashes(of: origin, count: size, in: db)).root
+        return try MerkleTree(leafHashes: leafHashes(of: origin, range: 0..<size, in: db)).root
     }
 }
 
@@ -210,22 +209,7 @@ extension HallmarkStore {
 
     /// The leaf hashes of entries `range` of `origin`'s log, in order.
     public func leafHashes(of origin: MemberID, range: Range<UInt64>) async throws -> [Hash256] {
-        try await database.read { db in
-            var hashes: [Hash256] = []
-            hashes.reserveCapacity(range.count)
-            let cursor = try Data.fetchCursor(
-                db.cachedStatement(
-                    sql:
-                        "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
-                ),
-                arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
-            )
-            while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
-            guard hashes.count == range.count else {
-                throw HallmarkError(.notFound, "the store holds \(hashes.count) of entries \(range) of \(origin)")
-            }
-            return hashes
-        }
+        try await database.read { db in try Self.leafHashes(of: origin, range: range, in: db) }
     }
 
     /// The signed checkpoint of `origin` at exactly `treeSize`, if the store holds one.
