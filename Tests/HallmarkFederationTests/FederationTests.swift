@@ -60,12 +60,18 @@ struct FederationTests {
         let sellers = try (0..<2_500).map { try Identifier(kind: .seller, value: "shopmart:fake \($0)") }
         try await a.member.submit(sellers.map { Submission(identifier: $0, confidence: 80) })
         try await b.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "B-1"))])
+        // An assertion that lapses in an hour: its expiry travels with it.
+        let now = Timestamp.now().millisecondsSince1970
+        let lapsing = try Identifier(kind: .url, value: "https://shop.example/lapsing")
+        try await a.member.submit([
+            Submission(identifier: lapsing, expires: Timestamp(millisecondsSince1970: now + 3_600_000))
+        ])
 
         let bFromA = try await b.sync(from: a)
-        #expect(bFromA.fetched[a.member.identity.member] == 2_500)
+        #expect(bFromA.fetched[a.member.identity.member] == 2_501)
         #expect(bFromA.rejected.isEmpty)
         let cFromB = try await c.sync(from: b)
-        #expect(cFromB.fetched[a.member.identity.member] == 2_500)
+        #expect(cFromB.fetched[a.member.identity.member] == 2_501)
         #expect(cFromB.fetched[b.member.identity.member] == 1)
         #expect(cFromB.rejected.isEmpty)
 
@@ -76,12 +82,15 @@ struct FederationTests {
         #expect(verdict.origins.first?.receivedFrom == b.member.identity.member)
         #expect(try await c.member.audit(sellers[1_234]).allVerified)
         #expect(try await c.member.check(try Identifier(kind: .sku, value: "b 1")).isListed)
+        #expect(try await c.member.check(lapsing).isListed)
+        let inTwoHours = Timestamp(millisecondsSince1970: now + 7_200_000)
+        #expect(try await !c.member.check(lapsing, at: inTwoHours).isListed)
 
         // Again: nothing new, nothing stored twice.
         let again = try await c.sync(from: b)
         #expect(again.totalFetched == 0)
         #expect(again.rejected.isEmpty)
-        #expect(try await c.member.status().store.entryCount == 2_501)
+        #expect(try await c.member.status().store.entryCount == 2_502)
 
         // A retraction travels the same way.
         try await a.member.retract([sellers[1_234]])
