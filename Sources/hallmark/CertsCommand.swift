@@ -7,8 +7,10 @@ import HallmarkPKI
 struct CertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
-        abstract: "Create an alliance CA and issue member certificates.",
-        subcommands: [InitAlliance.self, IssueMember.self, CertsRevokeCommand.self]
+        abstract: "Create an alliance CA, issue and revoke member certificates, install revocation lists.",
+        subcommands: [
+            InitAlliance.self, IssueMember.self, CertsRevokeCommand.self, CertsInstallRevocationsCommand.self,
+        ]
     )
 
     struct InitAlliance: AsyncParsableCommand {

@@ -298,5 +298,30 @@ struct CommandLineTests {
         #expect(again.status == 2)
         #expect(again.stderr.contains("--force"))
         try cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance, "--force"])
+
+        // Revoke a member, and install the list in another member's node.
+        for member in ["brand-x", "brand-y"] {
+            try cli.succeed([
+                "certs", "issue-member", "--alliance", alliance, "--member", member, "--name", member,
+                "--host", "localhost", "--out", "\(alliance)/\(member)", "--force",
+            ])
+        }
+        try cli.succeed([
+            "init", "--data", cli.data, "--member-cert", "\(alliance)/brand-x/member.pem",
+            "--member-key", "\(alliance)/brand-x/member-key.pem", "--alliance-ca", "\(alliance)/ca.pem",
+            "--alliance-key", "\(alliance)/alliance.key",
+        ])
+        let revoked = try cli.succeed([
+            "certs", "revoke", "--alliance", alliance, "--member-cert", "\(alliance)/brand-y/member.pem",
+            "--reason", "keyCompromise",
+        ])
+        #expect(revoked.stdout.contains("brand-y"))
+        let installed = try cli.succeed([
+            "certs", "install-revocations", "--data", cli.data, "\(alliance)/revocations.pem",
+        ])
+        #expect(installed.stdout.contains("installed revocation list number 1 (1 revoked certificates)"))
+        #expect(try cli.status()["revocation_list_number"] as? Int == 1)
+        let repeated = try cli.run(["certs", "install-revocations", "--data", cli.data, "\(alliance)/revocations.pem"])
+        #expect(repeated.status == 0, "\(repeated.stderr)")
     }
 }
