@@ -167,7 +167,13 @@ let package = Package(
             name: "HallmarkFederationTests",
             dependencies: [
                 "HallmarkFederation", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
-                "HallmarkTestSupport",
+                "HallmarkTestSupport", "HallmarkProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
