@@ -20,6 +20,7 @@ let package = Package(
             dependencies: [
                 "CBloom",
                 .product(name: "HallmarkCore", package: "Hallmark"),
+                .product(name: "HallmarkFederation", package: "Hallmark"),
                 .product(name: "HallmarkMember", package: "Hallmark"),
                 .product(name: "HallmarkStore", package: "Hallmark"),
             ],

@@ -1,8 +1,9 @@
-/// The command line: `hallmark-benchmarks [--section filter|end-to-end|all] [--keys 1000000,100000000] [--probes N] [--passes N]`.
+/// The command line: `hallmark-benchmarks [--section filter|end-to-end|sync|all] [--keys 1000000,100000000] [--probes N]
+/// [--passes N] [--sync-entries N] [--sync-batch N]`.
 struct BenchmarkOptions {
     /// Which parts to run.
     enum Section: String {
-        case filter, endToEnd = "end-to-end", all
+        case filter, endToEnd = "end-to-end", sync, all
     }
 
     var section = Section.all
@@ -12,13 +13,20 @@ struct BenchmarkOptions {
     var probeLimit = 10_000_000
     /// Passes per key count; each figure is the best of them.
     var passes = 3
+    /// Entries in the log of the sync section.
+    var syncEntries = 1_000_000
+    /// Entries per signed batch when the sync section's source node builds its log.
+    var syncBatch = 100_000
 
     static let usage = """
-        usage: hallmark-benchmarks [--section filter|end-to-end|all] [--keys N[,N…]] [--probes N] [--passes N]
+        usage: hallmark-benchmarks [--section filter|end-to-end|sync|all] [--keys N[,N…]] [--probes N] [--passes N]
+                                   [--sync-entries N] [--sync-batch N]
           --section  which measurements to run (default: all)
           --keys     filter sizes in keys, comma-separated (default: 1000000; 100000000 takes a few minutes)
           --probes   at most this many present and this many absent lookups per size (default: 10000000)
           --passes   measure each size this many times and report the best figures (default: 3)
+          --sync-entries  entries in the log the sync section syncs (default: 1000000)
+          --sync-batch    entries per signed batch when building that log (default: 100000)
         """
 
     /// Parses the arguments after the program name; `nil` after printing what is wrong.
@@ -55,6 +63,12 @@ struct BenchmarkOptions {
                     return nil
                 }
                 self.passes = passes
+            case "--sync-entries", "--sync-batch":
+                guard let count = Int(value.replacing("_", with: "")), count >= 1, count <= 100_000_000 else {
+                    print("\(flag) takes a count from 1 to 100000000, got \(value)\n\(Self.usage)")
+                    return nil
+                }
+                if flag == "--sync-entries" { syncEntries = count } else { syncBatch = count }
             default:
                 print("unknown option \(flag)\n\(Self.usage)")
                 return nil

@@ -14,3 +14,6 @@ if options.section == .filter || options.section == .all {
 if options.section == .endToEnd || options.section == .all {
     await endToEndSection(options: options)
 }
+if options.section == .sync || options.section == .all {
+    await syncSection(options: options)
+}

@@ -1,0 +1,286 @@
+import Foundation
+import HallmarkCore
+import HallmarkFederation
+import HallmarkMember
+import HallmarkStore
+import Logging
+
+/// A cold sync between two real nodes over mutual TLS on loopback: development member brand-a submits the
+/// entries (in signed batches), serves them with its federation listener, and brand-b, empty, runs one
+/// `SyncEngine.syncOnce` against it — every chunk fully verified against the signed checkpoint and committed.
+/// DESIGN.md's goal: 1 M entries in at most 10 s on this 2-core machine.
+///
+/// Then, to show where the time goes, the same chunks are replayed in-process into a third node (market-c)
+/// without gRPC, each step timed on its own.
+func syncSection(options: BenchmarkOptions) async {
+    print("## Cold sync between two nodes\n")
+    do {
+        try await SyncBenchmark(entryCount: options.syncEntries, batchSize: options.syncBatch).run()
+    } catch {
+        print("failed: \(error)\n")
+    }
+}
+
+/// The cold-sync measurement and its breakdown.
+struct SyncBenchmark {
+    let entryCount: Int
+    let batchSize: Int
+    /// What `SyncEngine` asks per chunk (`FederationLimits.defaultEntriesPerChunk`).
+    let chunkSize = FederationLimits.defaultEntriesPerChunk
+    let logger: Logger = {
+        // Nodes log every received chunk at `info`: keep the benchmark's output to its tables.
+        var logger = Logger(label: "benchmark")
+        logger.logLevel = .warning
+        return logger
+    }()
+    let clock = ContinuousClock()
+
+    func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hallmark-sync-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let a = try await node("brand-a", in: root)
+        let b = try await node("brand-b", in: root)
+
+        var table = ResultTable()
+        table.add("entries", "\(entryCount)", "")
+        table.add("load average before", Self.loadAverage(), "")
+
+        // Node A's log: batches of assertions, each its own signed checkpoint.
+        var submitTime = Duration.zero
+        for first in stride(from: 0, to: entryCount, by: batchSize) {
+            let submissions = try (first..<min(first + batchSize, entryCount)).map { i in
+                Submission(
+                    identifier: try Identifier(kind: .seller, value: "shopmart:sync seller \(i)"),
+                    confidence: 80
+                )
+            }
+            let start = clock.now
+            try await a.submit(submissions)
+            submitTime += clock.now - start
+        }
+        table.add(
+            "A: submit + sign + commit, batches of \(batchSize)",
+            "\(Self.text(submitTime)) s, \(Self.rate(entryCount, submitTime))",
+            ""
+        )
+
+        let server = try FederationServer(member: a, host: "127.0.0.1", port: 0, logger: logger)
+        let serving = Task { try await server.serve() }
+        let peer = PeerAddress(member: a.identity.member, host: "127.0.0.1", port: try await server.port)
+        print("A holds \(entryCount) entries and listens on port \(peer.port); B syncs…\n")
+
+        // A round's FetchLog call has a deadline (PeerConnection: 120 s); when it passes, the chunks committed so far
+        // stay and the next round resumes after them, as a node's periodic sync would.
+        let cpuBefore = Self.processorTime()
+        var syncTime = Duration.zero
+        var rounds: [(time: Duration, held: Int, report: SyncReport)] = []
+        var held = 0
+        while held < entryCount, rounds.count < 10 {
+            let start = clock.now
+            let report = try await SyncEngine(member: b, logger: logger).syncOnce(with: peer)
+            let time = clock.now - start
+            syncTime += time
+            let now = try await b.status().store.entryCount
+            rounds.append((time, now, report))
+            if now == held { break }
+            held = now
+        }
+        let cpu = Self.processorTime() - cpuBefore
+        server.shutDown()
+        _ = await serving.result
+
+        table.add("B: cold sync, chunks of \(chunkSize), verified + committed", "\(Self.text(syncTime)) s", "")
+        table.add("B: sync rate", Self.rate(held, syncTime), "")
+        table.add(
+            "CPU during sync (both nodes, one process)",
+            "\(Self.fixed(cpu, 1)) s = \(Self.fixed(cpu / Self.seconds(syncTime), 2)) cores",
+            ""
+        )
+        table.add("B: entries held after sync", "\(held)", "")
+        for (number, round) in rounds.enumerated() {
+            let outcome = round.report.rejected.isEmpty ? "complete" : "ended: \(round.report.rejected[0].reason)"
+            table.add("B: round \(number + 1)", "\(Self.text(round.time)) s, \(round.held) held, \(outcome)", "")
+        }
+        table.add("load average after", Self.loadAverage(), "")
+        table.print(headers: ("measure", "Hallmark", ""))
+        print("")
+        guard held == entryCount else {
+            throw HallmarkError(.proofMismatch, "B holds \(held) of \(entryCount) entries")
+        }
+
+        try await breakdown(source: a, into: try await node("market-c", in: root), syncTime: syncTime)
+        try await largerTransactions(
+            source: a,
+            into: try await node("market-c", in: root.appendingPathComponent("8192"))
+        )
+        try await a.close()
+        try await b.close()
+    }
+
+    /// Replays the sync's steps chunk by chunk in-process, without gRPC, timing each step.
+    private func breakdown(source a: MemberNode, into c: MemberNode, syncTime: Duration) async throws {
+        let origin = a.identity.member
+        guard let checkpoint = try await a.store.latestCheckpoint(of: origin),
+            let certificatePEM = try await a.store.memberCertificatePEM(origin)
+        else { throw HallmarkError(.notFound, "A holds no checkpoint") }
+        let size = checkpoint.treeSize
+        let checkpointBytes = checkpoint.encoded()
+
+        // Server: the in-memory tree its first FetchLog builds, then each chunk's entries and right subtrees.
+        var start = clock.now
+        var tree = MerkleTree()
+        tree.append(contentsOf: try await a.store.leafHashes(of: origin, range: 0..<size))
+        let treeTime = clock.now - start
+
+        var read = Duration.zero, decode = Duration.zero, verify = Duration.zero
+        var append = Duration.zero, record = Duration.zero
+        var first: UInt64 = 0
+        while first < size {
+            let end = min(first + UInt64(chunkSize), size)
+            start = clock.now
+            let entries = try await a.store.entryBytes(origin: origin, range: first..<end)
+            let rightSubtrees = try tree.subtreeHashes(from: end, to: size)
+            read += clock.now - start
+
+            // Client: decode the chunk as SyncEngine does.
+            start = clock.now
+            let received = try Checkpoint(decoding: checkpointBytes)
+            var items: [LogBatch.Item] = []
+            items.reserveCapacity(entries.count)
+            for bytes in entries { items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes)) }
+            decode += clock.now - start
+
+            // Client: the origin's certificate against the alliance CA, and the checkpoint's signature.
+            start = clock.now
+            let key = try await c.identity.verifiedSigningKey(certificatePEM: certificatePEM, of: origin)
+            try received.verifySignature(using: key)
+            verify += clock.now - start
+
+            // Client: Merkle check against the signed root and the SQLite transaction (entries, fold, filter).
+            start = clock.now
+            let batch = LogBatch(
+                origin: origin,
+                items: items,
+                checkpoint: received,
+                receivedFrom: origin,
+                rightSubtrees: rightSubtrees
+            )
+            _ = try await c.store.append(batch)
+            append += clock.now - start
+
+            // Client: MemberNode.receive records the origin's certificate after every batch.
+            start = clock.now
+            try await c.store.recordMember(origin, certificatePEM: certificatePEM, fingerprint: "benchmark")
+            record += clock.now - start
+            first = end
+        }
+        let steps = [treeTime, read, decode, verify, append, record].reduce(Duration.zero, +)
+        let chunks = (Int(size) + chunkSize - 1) / chunkSize
+
+        var table = ResultTable()
+        func add(_ step: String, _ time: Duration) {
+            table.add(
+                step,
+                "\(Self.text(time)) s",
+                "\(Self.fixed(Self.seconds(time) / Self.seconds(syncTime) * 100, 0)) %"
+            )
+        }
+        add("server: Merkle tree of the log (leaf hashes read once)", treeTime)
+        add("server: read \(chunks) chunks' entries + right subtrees", read)
+        add("client: decode checkpoint + entries", decode)
+        add("client: verify certificate + signature, per chunk", verify)
+        add("client: Merkle check + SQLite commit (store.append)", append)
+        add("client: record the origin's certificate, per chunk", record)
+        add("sum of the steps, no network", steps)
+        add("rest of the sync: gRPC, HTTP/2, TLS, protobuf, scheduling", syncTime - steps)
+        print(
+            "Where the time goes (the same \(size) entries replayed in-process into a third node, one step at a time):\n"
+        )
+        table.print(headers: ("step", "time", "of the sync"))
+        print("")
+        try await c.close()
+    }
+
+    /// The commit step alone with the largest chunks PROTOCOL.md allows, into a fresh store: what fewer, larger
+    /// transactions would save.
+    private func largerTransactions(source a: MemberNode, into c: MemberNode) async throws {
+        let origin = a.identity.member
+        guard let checkpoint = try await a.store.latestCheckpoint(of: origin) else {
+            throw HallmarkError(.notFound, "A holds no checkpoint")
+        }
+        let size = checkpoint.treeSize
+        let chunk = UInt64(FederationLimits.maximumEntriesPerChunk)
+        var tree = MerkleTree()
+        tree.append(contentsOf: try await a.store.leafHashes(of: origin, range: 0..<size))
+        var append = Duration.zero
+        var first: UInt64 = 0
+        while first < size {
+            let end = min(first + chunk, size)
+            let items = try await a.store.entryBytes(origin: origin, range: first..<end).map { bytes in
+                LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes)
+            }
+            let batch = LogBatch(
+                origin: origin,
+                items: items,
+                checkpoint: checkpoint,
+                receivedFrom: origin,
+                rightSubtrees: try tree.subtreeHashes(from: end, to: size)
+            )
+            let start = clock.now
+            _ = try await c.store.append(batch)
+            append += clock.now - start
+            first = end
+        }
+        var table = ResultTable()
+        table.add(
+            "client: Merkle check + SQLite commit, chunks of \(chunk)",
+            "\(Self.text(append)) s",
+            Self.rate(Int(size), append)
+        )
+        table.print(headers: ("step", "time", "rate"))
+        print("")
+        try await c.close()
+    }
+
+    private func node(_ member: String, in root: URL) async throws -> MemberNode {
+        let repository = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let dev = repository.appendingPathComponent("Certificates/dev")
+        return try await MemberNode.initialize(
+            dataDirectory: root.appendingPathComponent(member),
+            memberCertificate: dev.appendingPathComponent("\(member)/member.pem"),
+            memberKey: dev.appendingPathComponent("\(member)/member-key.pem"),
+            allianceCA: dev.appendingPathComponent("ca.pem"),
+            allianceKey: dev.appendingPathComponent("alliance.key"),
+            logger: logger
+        )
+    }
+
+    static func text(_ duration: Duration) -> String { fixed(seconds(duration), 2) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, fraction) = duration.components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String { ResultTable.fixed(value, digits) }
+
+    static func rate(_ count: Int, _ duration: Duration) -> String {
+        let rate = Double(count) / seconds(duration)
+        return rate >= 1e6 ? "\(fixed(rate / 1e6, 2)) M entries/s" : "\(fixed(rate / 1e3, 1)) k entries/s"
+    }
+
+    /// CPU seconds used by all threads of this process so far.
+    static func processorTime() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// The 1, 5 and 15 minute load averages, from /proc/loadavg.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
