@@ -38,6 +38,13 @@ struct PeerConnection: Sendable {
             },
             config: .defaults { config in
                 config.http2.maxFrameSize = 1 << 20
+                // A peer that stops answering mid-stream is dropped after five minutes of silence (gRPC servers
+                // refuse pings more frequent than that by default).
+                config.connection.keepalive = .init(
+                    time: .seconds(300),
+                    timeout: .seconds(30),
+                    allowWithoutCalls: false
+                )
             }
         )
         do {
@@ -54,7 +61,9 @@ struct PeerConnection: Sendable {
     func heads() async throws -> Hallmark_V1_GetHeadsResponse {
         var request = Hallmark_V1_GetHeadsRequest()
         request.protocolVersion = FederationLimits.protocolVersion
-        return try await client.getHeads(request, options: Self.options)
+        var options = Self.options
+        options.timeout = .seconds(120)
+        return try await client.getHeads(request, options: options)
     }
 
     /// Streams `origin`'s entries `[start, treeSize)` to `onChunk`, chunk by chunk.
@@ -83,10 +92,11 @@ struct PeerConnection: Sendable {
         }
     }
 
+    /// Limits for every call. A fetch has no overall deadline: a cold sync of a large log streams for minutes,
+    /// and a stalled peer is caught by the connection's keepalive instead.
     private static var options: CallOptions {
         var options = CallOptions.defaults
         options.maxResponseMessageBytes = FederationLimits.maximumMessageBytes
-        options.timeout = .seconds(120)
         return options
     }
 }
