@@ -34,17 +34,23 @@ struct AdversaryEquivocationTests {
         }
     }
 
-    @Test(
-        "a checkpoint that rewinds a log to another root proves equivocation; the origin is quarantined until cleared"
-    )
-    func rewind() async throws {
+    /// brand-a with three real entries, market-c holding them, and a relay serving a fork of brand-a's log with
+    /// `forkEntries` entries signed by brand-a's key.
+    static func honestLogAndFork(forkEntries: Int) async throws -> (ServingNode, ServingNode, Fork) {
         let a = try await ServingNode.start("brand-a")
         let c = try await ServingNode.start("market-c")
         try await a.member.submit(
             try (0..<3).map { Submission(identifier: try Identifier(kind: .seller, value: "real:\($0)")) }
         )
         #expect(try await c.sync(from: a).fetched[a.id] == 3)
-        let fork = try await Fork.make(entries: 2)
+        return (a, c, try await Fork.make(entries: forkEntries))
+    }
+
+    @Test(
+        "a checkpoint that rewinds a log to another root proves equivocation; the origin is quarantined until cleared"
+    )
+    func rewind() async throws {
+        let (a, c, fork) = try await Self.honestLogAndFork(forkEntries: 2)
         defer {
             Task {
                 await fork.stop()
@@ -101,13 +107,7 @@ struct AdversaryEquivocationTests {
 
     @Test("a fork beyond the log held is told from bad data by fetching the peer's whole log")
     func forkBeyond() async throws {
-        let a = try await ServingNode.start("brand-a")
-        let c = try await ServingNode.start("market-c")
-        try await a.member.submit(
-            try (0..<3).map { Submission(identifier: try Identifier(kind: .seller, value: "real:\($0)")) }
-        )
-        #expect(try await c.sync(from: a).fetched[a.id] == 3)
-        let fork = try await Fork.make(entries: 5)
+        let (a, c, fork) = try await Self.honestLogAndFork(forkEntries: 5)
         defer {
             Task {
                 await fork.stop()

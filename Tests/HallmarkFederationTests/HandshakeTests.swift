@@ -53,6 +53,23 @@ func eventuallyLogged(
     return nil
 }
 
+/// Calls `server` with `credentials`, expects the call to fail, and returns the server's log line saying why.
+func expectRefused(
+    _ credentials: MemberCredentials,
+    by server: ServingNode,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> LogRecorder.Line {
+    await #expect(throws: (any Error).self, sourceLocation: sourceLocation) {
+        _ = try await RawClient.getHeads(
+            port: server.port,
+            certificatePEM: try credentials.certificatePEM(),
+            keyPEM: credentials.privateKeyPEM
+        )
+    }
+    let line = try await eventuallyLogged(server.logs, "refused a client's certificate")
+    return try #require(line, "the server logged no refusal: \(server.logs.all)", sourceLocation: sourceLocation)
+}
+
 @Suite("Handshake: only current members of the alliance get in")
 struct HandshakeTests {
     @Test("a client without a certificate is refused, and the server logs its address and why")
@@ -74,15 +91,7 @@ struct HandshakeTests {
         defer { Task { await server.stop() } }
         let other = try AllianceAuthority.create(name: "Other Alliance")
         let credentials = try other.issueMember(id: try MemberID("brand-b"), name: "Impostor B", hosts: ["127.0.0.1"])
-        await #expect(throws: (any Error).self) {
-            _ = try await RawClient.getHeads(
-                port: server.port,
-                certificatePEM: try credentials.certificatePEM(),
-                keyPEM: credentials.privateKeyPEM
-            )
-        }
-        let line = try await eventuallyLogged(server.logs, "refused a client's certificate")
-        let logged = try #require(line, "the server logged no refusal: \(server.logs.all)")
+        let logged = try await expectRefused(credentials, by: server)
         #expect(logged.metadata["peer.member"] == "brand-b")
         #expect(logged.metadata["peer.issuer"]?.contains("Other Alliance") == true)
         #expect(logged.metadata["error"]?.contains("was not issued by the alliance CA") == true)
@@ -102,15 +111,7 @@ struct HandshakeTests {
             validity: 1,
             now: authority.certificate.notValidBefore
         )
-        await #expect(throws: (any Error).self) {
-            _ = try await RawClient.getHeads(
-                port: server.port,
-                certificatePEM: try credentials.certificatePEM(),
-                keyPEM: credentials.privateKeyPEM
-            )
-        }
-        let line = try await eventuallyLogged(server.logs, "refused a client's certificate")
-        let logged = try #require(line, "the server logged no refusal: \(server.logs.all)")
+        let logged = try await expectRefused(credentials, by: server)
         #expect(logged.metadata["peer.member"] == "late-d")
         #expect(logged.metadata["error"]?.contains("expired on") == true)
     }
@@ -132,15 +133,7 @@ struct HandshakeTests {
         )
         #expect(heads.member == "brand-b")
 
-        await #expect(throws: (any Error).self) {
-            _ = try await RawClient.getHeads(
-                port: server.port,
-                certificatePEM: try revoked.certificatePEM(),
-                keyPEM: revoked.privateKeyPEM
-            )
-        }
-        let line = try await eventuallyLogged(server.logs, "refused a client's certificate")
-        let logged = try #require(line, "the server logged no refusal: \(server.logs.all)")
+        let logged = try await expectRefused(revoked, by: server)
         #expect(logged.metadata["peer.member"] == "rogue-d")
         #expect(logged.metadata["peer.serial"] == revoked.certificate.serialNumber.hexText)
         #expect(logged.metadata["error"]?.contains("was revoked as of") == true)

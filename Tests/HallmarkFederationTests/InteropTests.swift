@@ -59,6 +59,14 @@ struct InteropTests {
         #expect(!run.output.contains("all checks passed"))
     }
 
+    /// `openssl s_client` to a node over TLS 1.3 with ALPN h2, trusting the development CA, plus `extra` arguments.
+    static func sClient(port: Int, _ extra: [String]) async throws -> Tools.Run {
+        try await Tools.run(
+            "openssl",
+            ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", dev("ca.pem"), "-tls1_3", "-alpn", "h2"] + extra
+        )
+    }
+
     @Test(
         "openssl s_client without a client certificate is refused after the TLS 1.3 handshake",
         .enabled(if: Tools.openssl.shouldRun, "openssl is missing")
@@ -71,14 +79,7 @@ struct InteropTests {
         // The TLS 1.3 handshake completes on the client's side before the server has seen the client's (empty)
         // Certificate message; the refusal is the server's alert that follows. -ign_eof keeps s_client reading
         // after its empty stdin ends: without it, s_client sometimes quits ("DONE", status 0) before the alert.
-        let run = try await Tools.run(
-            "openssl",
-            [
-                "s_client", "-connect", "127.0.0.1:\(node.port)", "-CAfile", Self.dev("ca.pem"), "-tls1_3", "-alpn",
-                "h2",
-                "-ign_eof",
-            ]
-        )
+        let run = try await Self.sClient(port: node.port, ["-ign_eof"])
         #expect(run.status == 1, "\(run.output)")
         #expect(run.output.contains("New, TLSv1.3, Cipher is "), "\(run.output)")
         #expect(run.output.contains("Verify return code: 0 (ok)"), "the client verified the server: \(run.output)")
@@ -98,13 +99,9 @@ struct InteropTests {
         let node = try await RunningNode.start("brand-a")
         defer { Task { await node.stop() } }
 
-        let run = try await Tools.run(
-            "openssl",
-            [
-                "s_client", "-connect", "127.0.0.1:\(node.port)", "-CAfile", Self.dev("ca.pem"), "-tls1_3", "-alpn",
-                "h2",
-                "-cert", Self.dev("brand-b/member.pem"), "-key", Self.dev("brand-b/member-key.pem"),
-            ]
+        let run = try await Self.sClient(
+            port: node.port,
+            ["-cert", Self.dev("brand-b/member.pem"), "-key", Self.dev("brand-b/member-key.pem")]
         )
         // s_client quits when its empty stdin ends, usually after the server has checked the certificate; that
         // the server then takes calls from this member is what pythonClientVerifiesLog shows.
