@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
+        .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
     ],
     dependencies: [
@@ -32,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure model: kinds, normalization, digests, entries, Merkle log, checkpoints, Bloom filter. No I/O.
@@ -105,6 +109,23 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The local HTTP API (Hummingbird): check, submit, retract, dispute, audit, status, health, its OpenAPI document.
+        .target(
+            name: "HallmarkAPI",
+            dependencies: [
+                "HallmarkCore",
+                "HallmarkMember",
+                "HallmarkStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Resources/http-api.openapi.json")],
+            swiftSettings: upcoming
+        ),
         // The node: configuration, its services run together with graceful shutdown, the demo.
         .target(
             name: "HallmarkNode",
@@ -113,6 +134,7 @@ let package = Package(
                 "HallmarkMember",
                 "HallmarkStore",
                 "HallmarkFederation",
+                "HallmarkAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,6 +195,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HallmarkAPITests",
+            dependencies: [
+                "HallmarkAPI", "HallmarkMember", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

@@ -210,20 +210,25 @@ public enum IndicatorFile {
         note: String?,
         now: Timestamp
     ) throws -> Submission {
-        var submission = Submission(identifier: identifier)
+        var number: Int?
         if let confidence {
-            guard let value = Int(confidence.trimmingASCIIWhitespace()), (0...100).contains(value) else {
-                throw HallmarkError(.invalidValue, "confidence: '\(confidence)' is not a whole number from 0 to 100")
+            guard let value = Int(confidence.trimmingASCIIWhitespace()) else {
+                throw HallmarkError(
+                    .invalidValue,
+                    "'\(confidence)' is not a whole number from 0 to 100",
+                    location: "confidence"
+                )
             }
-            submission.confidence = value
+            number = value
         }
-        if let reason, !reason.isEmpty { submission.reason = reason.trimmingASCIIWhitespace() }
-        if let expires, !expires.trimmingASCIIWhitespace().isEmpty {
-            submission.expires = try field("expires") { try ExpiryParser.parse(expires, now: now) }
-        }
-        if let note { submission.note = note }
-        try submission.validate()
-        return submission
+        return try Submission(
+            identifier: identifier,
+            confidence: number,
+            reason: reason,
+            expires: expires,
+            note: note,
+            now: now
+        )
     }
 
     private static func field<T>(_ name: String, _ body: () throws -> T) throws -> T {

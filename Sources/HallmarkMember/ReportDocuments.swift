@@ -6,6 +6,15 @@ import HallmarkStore
 ///
 /// Times are ISO 8601 UTC strings; digests and hashes lower-case hex.
 public enum ReportDocument {
+    /// The encoder for these documents: snake_case keys, sorted, slashes unescaped.
+    public static func makeEncoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
     /// One origin's standing assertion.
     public struct Origin: Codable, Sendable, Equatable {
         /// The member id.
@@ -69,7 +78,7 @@ public enum ReportDocument {
         public var value: String?
         /// The digest looked up, hex.
         public var digest: String
-        /// `listed` or `not_listed`.
+        /// ``Verdict/Status``'s raw value: `listed`, `not_listed`, or any status added later.
         public var status: String
         /// Every origin whose assertion stands.
         public var origins: [Origin]
@@ -192,6 +201,15 @@ public enum ReportDocument {
         public var lastAt: String
         /// How many times.
         public var count: Int
+
+        /// The JSON form of a peer's rejections.
+        public init(_ rejection: PeerRejection) {
+            peer = rejection.peer.rawValue
+            origin = rejection.origin
+            reason = rejection.reason
+            lastAt = rejection.lastAt.iso8601
+            count = rejection.count
+        }
     }
 
     /// An origin held back because two of its checkpoints contradict each other.
@@ -255,15 +273,7 @@ public enum ReportDocument {
             filterInserted = status.store.filter.insertedCount
             filterExpectedFalsePositiveRate = status.store.filter.expectedFalsePositiveRate
             revocationListNumber = status.revocationListNumber
-            peerRejections = status.peerRejections.map {
-                Rejection(
-                    peer: $0.peer.rawValue,
-                    origin: $0.origin,
-                    reason: $0.reason,
-                    lastAt: $0.lastAt.iso8601,
-                    count: $0.count
-                )
-            }
+            peerRejections = status.peerRejections.map(Rejection.init)
             quarantined = status.quarantinedOrigins.map {
                 Quarantine(origin: $0.origin.rawValue, since: $0.since.iso8601, reason: $0.reason)
             }

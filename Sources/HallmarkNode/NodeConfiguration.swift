@@ -16,7 +16,7 @@ import HallmarkFederation
 public struct NodeConfiguration: Sendable, Equatable {
     /// The federation listener (default `127.0.0.1:7400`).
     public var listen = ListenAddress(host: "127.0.0.1", port: 7400)
-    /// The local HTTP API's address, once the API exists (default `127.0.0.1:7480`).
+    /// The local HTTP API's TCP address (default `127.0.0.1:7480`).
     public var api = ListenAddress(host: "127.0.0.1", port: 7480)
     /// The peers to sync with, each with the member expected in its certificate.
     public var peers: [PeerAddress] = []

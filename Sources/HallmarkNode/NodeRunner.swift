@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkAPI
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
@@ -6,9 +7,13 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs a member node: its federation listener and a sync loop per peer, as services that shut down
-/// gracefully on SIGINT or SIGTERM.
+/// Runs a member node: its federation listener, a sync loop per peer, and the local HTTP API (on
+/// ``NodeConfiguration/api`` and on the control socket ``controlSocketName`` in the data folder), as services that
+/// shut down gracefully on SIGINT or SIGTERM.
 public enum NodeRunner {
+    /// The file name of the node's control socket in its data folder: the HTTP API over a Unix domain socket.
+    public static let controlSocketName = "node.sock"
+
     /// Runs the node whose data folder is `dataDirectory` until a signal stops it.
     /// - Parameter onListening: Called with the federation port once the listener is bound.
     public static func run(
@@ -35,13 +40,22 @@ public enum NodeRunner {
                 logger: logger
             )
         }
+        let api = try APIServer(
+            member: member,
+            listeners: [
+                .tcp(host: configuration.api.host, port: configuration.api.port),
+                .unixSocket(path: dataDirectory.appendingPathComponent(controlSocketName).path),
+            ],
+            peers: configuration.peers.map { APIServer.Peer(member: $0.member, address: "\($0.host):\($0.port)") },
+            logger: logger
+        )
         let group = ServiceGroup(
-            services: [server] + syncs,
+            services: [server, api] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         let announcement = Task {
-            await announce(server, member: member, peers: configuration.peers, logger: logger, onListening)
+            await announce(server, api: api, member: member, peers: configuration.peers, logger: logger, onListening)
         }
         defer { announcement.cancel() }
         try await group.run()
@@ -51,16 +65,17 @@ public enum NodeRunner {
 
     private static func announce(
         _ server: FederationServer,
+        api: APIServer,
         member: MemberNode,
         peers: [PeerAddress],
         logger: Logger,
         _ onListening: @Sendable (Int) -> Void
     ) async {
-        guard let port = try? await server.port else { return }
+        guard let port = try? await server.port, let apiPort = try? await api.port else { return }
         logger.info(
             "node listening",
             metadata: [
-                "member": "\(member.identity.member)", "federation.port": "\(port)",
+                "member": "\(member.identity.member)", "federation.port": "\(port)", "api.port": "\(apiPort)",
                 "peers": "\(peers.map(\.description).joined(separator: ","))",
             ]
         )

@@ -9,10 +9,11 @@ import Logging
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run a member node: the federation listener (mutual TLS) and a sync loop per peer.",
+        abstract: "Run a member node: the federation listener (mutual TLS), a sync loop per peer, the local HTTP API.",
         discussion: """
-            Settings come from --config (JSON; see the README), overridden by the flags. Stops gracefully on
-            SIGINT or SIGTERM. Logs go to standard error; HALLMARK_LOG_LEVEL=debug shows more.
+            Settings come from --config (JSON; see the README), overridden by the flags. The HTTP API also answers on
+            the control socket DATA/node.sock. Stops gracefully on SIGINT or SIGTERM. Logs go to standard error;
+            HALLMARK_LOG_LEVEL=debug shows more.
             """
     )
 
@@ -28,7 +29,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The local HTTP API's address (reserved: the API is not served yet).",
+            "The local HTTP API, IPv4 HOST:PORT (default 127.0.0.1:7480; keep it on loopback).",
             valueName: "HOST:PORT"
         )
     )

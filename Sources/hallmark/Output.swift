@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkMember
 
 /// Writes to standard output and standard error, unbuffered enough for scripts and pipes.
 enum Output {
@@ -20,9 +21,7 @@ enum Output {
 
     /// Prints a value as pretty, key-sorted JSON on standard output.
     static func json(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let encoder = ReportDocument.makeEncoder(pretty: true)
         line(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

@@ -1,0 +1,174 @@
+import Foundation
+import HallmarkCore
+import HallmarkMember
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The node's local HTTP API, served on a TCP address and/or a Unix domain socket until the service group shuts
+/// down gracefully.
+///
+/// The routes, bodies, problems and limits are those of `Protocol/http-api.openapi.json` (served at
+/// `/openapi.json`). There is no authentication: bind TCP to loopback, and the Unix socket is made readable and
+/// writable by its owner only (mode 0600).
+public final class APIServer: Service, Sendable {
+    /// Where the API listens.
+    public enum Listener: Sendable, Hashable, CustomStringConvertible {
+        /// A TCP address; port 0 picks a free one (see ``APIServer/port``).
+        case tcp(host: String, port: Int)
+        /// A Unix domain socket file, such as the node's control socket `DATA/node.sock`. A stale socket file left
+        /// by a node that is gone is replaced; the file is removed when the server stops.
+        case unixSocket(path: String)
+
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): "\(host):\(port)"
+            case .unixSocket(let path): "unix:\(path)"
+            }
+        }
+    }
+
+    /// A configured federation peer, as `GET /v1/peers` lists it.
+    public struct Peer: Sendable, Hashable {
+        /// The member its certificate must name.
+        public var member: MemberID
+        /// Where its node listens, `HOST:PORT`.
+        public var address: String
+
+        /// Creates a peer entry.
+        public init(member: MemberID, address: String) {
+            self.member = member
+            self.address = address
+        }
+    }
+
+    private let listeners: [Listener]
+    private let routes: [APIRoute]
+    private let logger: Logger
+    private let boundPort = BoundPort()
+
+    /// Prepares a server for `member` on `listeners`; nothing is bound before ``run()``.
+    /// - Parameters:
+    ///   - peers: The configured federation peers, for `GET /v1/peers`.
+    /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty.
+    public init(member: MemberNode, listeners: [Listener], peers: [Peer] = [], logger: Logger) throws {
+        guard !listeners.isEmpty else {
+            throw HallmarkError(.invalidValue, "the HTTP API needs a TCP address or a Unix socket path to listen on")
+        }
+        self.listeners = listeners
+        self.routes = Self.routes(member: member, peers: peers)
+        var logger = logger
+        logger[metadataKey: "component"] = "api"
+        self.logger = logger
+    }
+
+    /// Every route the API serves, in the order of the OpenAPI document's paths.
+    static func routes(member: MemberNode, peers: [Peer]) -> [APIRoute] {
+        CheckRoutes(member: member).routes + SubmissionRoutes(member: member).routes
+            + AuditRoutes(member: member).routes + StatusRoutes(member: member, peers: peers).routes
+    }
+
+    /// The methods and paths served (OpenAPI form, such as `GET /v1/check/{kind}/{value}`).
+    public var routeSignatures: [String] { routes.map { "\($0.method.rawValue) \($0.path)" } }
+
+    /// The TCP port bound by the first TCP listener, once listening.
+    /// - Throws: ``HallmarkError`` when there is no TCP listener, or the server stopped before binding.
+    public var port: Int {
+        get async throws { try await boundPort.value }
+    }
+
+    /// Serves until the service group shuts down gracefully; then removes the Unix socket file.
+    /// - Throws: ``HallmarkError`` `file-problem` when a live server already answers on the Unix socket path,
+    ///   or the path holds something that is not a socket; errors binding an address.
+    public func run() async throws {
+        let responder = Self.router(routes: routes, logger: logger).buildResponder()
+        let sockets = listeners.compactMap { listener -> String? in
+            if case .unixSocket(let path) = listener { return path }
+            return nil
+        }
+        if !listeners.contains(where: { if case .tcp = $0 { true } else { false } }) {
+            boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API has no TCP listener")))
+        }
+        do {
+            for path in sockets { try await Self.clearStaleSocket(at: path) }
+            defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for listener in listeners {
+                    let application = makeApplication(listener, responder: responder)
+                    group.addTask { try await application.run() }
+                }
+                // One listener ending (a failure, or the graceful shutdown reaching it) ends them all.
+                try await group.next()
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+        } catch {
+            boundPort.settle(.failure(HallmarkError(.peerProblem, "the HTTP API did not start: \(error)")))
+            throw error
+        }
+        boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API stopped before it was listening")))
+    }
+
+    /// The router: the problem middleware first, so that it sees every route's errors and unrouted requests.
+    static func router(routes: [APIRoute], logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        for route in routes {
+            router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
+        }
+        return router
+    }
+
+    private func makeApplication(
+        _ listener: Listener,
+        responder: RouterResponder<BasicRequestContext>
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        let address: BindAddress
+        switch listener {
+        case .tcp(let host, let port): address = .hostname(host, port: port)
+        case .unixSocket(let path): address = .unixDomainSocket(path: path)
+        }
+        let logger = logger
+        let boundPort = boundPort
+        return Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: address),
+            onServerRunning: { channel in
+                switch listener {
+                case .tcp(let host, _):
+                    let port = channel.localAddress?.port ?? 0
+                    boundPort.settle(.success(port))
+                    logger.info("HTTP API listening", metadata: ["api.address": "\(host):\(port)"])
+                case .unixSocket(let path):
+                    // Owner only: whoever can connect can submit as this member.
+                    _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+                    logger.info("HTTP API listening", metadata: ["api.socket": "\(path)"])
+                }
+            },
+            logger: logger
+        )
+    }
+
+    /// Removes a socket file left by a server that is gone; refuses to touch a live one or anything else.
+    private static func clearStaleSocket(at path: String) async throws {
+        guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else {
+            return
+        }
+        guard type == .typeSocket else {
+            throw HallmarkError(.fileProblem, "exists and is not a socket; remove it or choose another path", location: path)
+        }
+        let live = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: path).get()
+        if let live {
+            try? await live.close()
+            throw HallmarkError(
+                .fileProblem,
+                "another process is serving this socket (is a node already running on this data folder?)",
+                location: path
+            )
+        }
+        try FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,13 @@
+/// The body of `POST /v1/check`: `{"identifiers": [IdentifierInput, …]}`.
+struct CheckRequest: Decodable, Sendable {
+    var identifiers: [IdentifierInput]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case identifiers
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        identifiers = try decoder.container(keyedBy: CodingKeys.self).decode([IdentifierInput].self, forKey: .identifiers)
+    }
+}

@@ -1,0 +1,88 @@
+import HallmarkCore
+import HallmarkMember
+
+/// One identifier in a request: `{"kind": "seller", "value": "…"}` raw, or `{"kind": "seller", "digest": "…"}`
+/// as the 64 hex digits of its digest.
+struct IdentifierInput: Decodable, Sendable {
+    var kind: String
+    var value: String?
+    var digest: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, value, digest
+    }
+
+    init(kind: String, value: String?, digest: String? = nil) {
+        self.kind = kind
+        self.value = value
+        self.digest = digest
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        value = try container.decodeIfPresent(String.self, forKey: .value)
+        digest = try container.decodeIfPresent(String.self, forKey: .digest)
+    }
+
+    /// What to look up: the kind, the digest, and the identifier when it was given raw.
+    /// - Parameter path: Where this input is in the request, such as `identifiers[3]`.
+    /// - Throws: ``HallmarkError`` located at the field that is wrong.
+    func lookup(at path: String, by member: MemberNode) throws -> (identifier: Identifier?, digest: Hash256) {
+        let kind = try parsedKind(at: path)
+        switch (value, digest) {
+        case (let value?, nil):
+            let identifier = try parsedIdentifier(kind: kind, value: value, at: path)
+            return (identifier, member.digest(of: identifier))
+        case (nil, let digest?):
+            do {
+                return (nil, try Hash256(hex: digest))
+            } catch let error as HallmarkError {
+                throw HallmarkError(error.code, "digest: \(error.message)", location: Self.field(path, "digest"))
+            }
+        default:
+            throw HallmarkError(.invalidValue, "give exactly one of 'value' and 'digest'", location: path.nonEmpty)
+        }
+    }
+
+    /// The raw identifier, for the operations that need one (retract, dispute).
+    /// - Throws: ``HallmarkError`` located at the field that is wrong, also when only a digest was given.
+    func identifier(at path: String) throws -> Identifier {
+        let kind = try parsedKind(at: path)
+        guard digest == nil, let value else {
+            throw HallmarkError(
+                .invalidValue,
+                "give the raw 'value' (a digest is not enough here)",
+                location: path.nonEmpty
+            )
+        }
+        return try parsedIdentifier(kind: kind, value: value, at: path)
+    }
+
+    private func parsedKind(at path: String) throws -> IndicatorKind {
+        do {
+            return try IndicatorKind(parsing: kind)
+        } catch let error as HallmarkError {
+            throw error.at(Self.field(path, "kind"))
+        }
+    }
+
+    private func parsedIdentifier(kind: IndicatorKind, value: String, at path: String) throws -> Identifier {
+        do {
+            return try Identifier(kind: kind, value: value)
+        } catch let error as HallmarkError {
+            throw error.at(Self.field(path, "value"))
+        }
+    }
+
+    /// `path.name`, or `name` at the top of the body.
+    static func field(_ path: String, _ name: String) -> String {
+        path.isEmpty ? name : "\(path).\(name)"
+    }
+}
+
+extension String {
+    /// The string, or `nil` when it is empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,13 @@
+/// The body of `POST /v1/indicators`: `{"indicators": [IndicatorInput, …]}`, asserted under one signed checkpoint.
+struct IndicatorsRequest: Decodable, Sendable {
+    var indicators: [IndicatorInput]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case indicators
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        indicators = try decoder.container(keyedBy: CodingKeys.self).decode([IndicatorInput].self, forKey: .indicators)
+    }
+}

@@ -1,0 +1,62 @@
+import HallmarkCore
+import HallmarkMember
+import HallmarkStore
+import Hummingbird
+import NIOCore
+
+/// `GET /v1/status`, `GET /v1/peers`, `GET /healthz`, `GET /readyz` and `GET /openapi.json`.
+struct StatusRoutes {
+    let member: MemberNode
+    let peers: [APIServer.Peer]
+
+    var routes: [APIRoute] {
+        [
+            APIRoute(method: .get, path: "/v1/status") { _, _ in
+                try APIResponse.json(ReportDocument.StatusBody(try await member.status()))
+            },
+            APIRoute(method: .get, path: "/v1/peers") { _, _ in
+                try APIResponse.json(try await peerDocument())
+            },
+            APIRoute(method: .get, path: "/healthz") { _, _ in
+                try APIResponse.json(APIDocument.Health(status: "ok"))
+            },
+            APIRoute(method: .get, path: "/readyz") { _, _ in
+                try await readiness()
+            },
+            APIRoute(method: .get, path: "/openapi.json") { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
+                )
+            },
+        ]
+    }
+
+    private func peerDocument() async throws -> APIDocument.Peers {
+        let rejections = try await member.store.peerRejections()
+        let configured = Set(peers.map(\.member))
+        return APIDocument.Peers(
+            peers: peers.map { peer in
+                APIDocument.Peer(
+                    member: peer.member.rawValue,
+                    address: peer.address,
+                    rejections: rejections.filter { $0.peer == peer.member }.map(ReportDocument.Rejection.init)
+                )
+            },
+            otherRejections: rejections.filter { !configured.contains($0.peer) }.map(ReportDocument.Rejection.init)
+        )
+    }
+
+    /// Ready once the node's filter is loaded (the store loads it, from its snapshot or by a rebuild, before the
+    /// node opens) and the store answers a read.
+    private func readiness() async throws -> Response {
+        do {
+            _ = try await member.store.logHead(of: member.identity.member)
+            _ = member.store.filterStatistics
+        } catch {
+            throw APIProblem(.serviceUnavailable, code: "not-ready", detail: "the store does not answer: \(error)")
+        }
+        return try APIResponse.json(APIDocument.Health(status: "ready"))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import HallmarkAPI
+import HallmarkCore
+import HallmarkMember
+import Testing
+
+@Suite("POST /v1/check and GET /v1/check/{kind}/{value}")
+struct CheckRoutesTests {
+    @Test("a batch gets one verdict per identifier, in order, raw values and digests mixed")
+    func batch() async throws {
+        try await RunningAPI.with { api in
+            let listed = try Identifier(kind: .seller, value: "ShopMart:Fake Bags")
+            try await api.node.submit([Submission(identifier: listed, confidence: 77)])
+            let digest = api.node.digest(of: listed).hex
+            let answer = try await api.call(
+                .POST,
+                "/v1/check",
+                json: """
+                    {"identifiers": [
+                      {"kind": "sku", "value": "clean-1"},
+                      {"kind": "seller", "value": "shopmart:fake bags"},
+                      {"kind": "seller", "digest": "\(digest)"}
+                    ]}
+                    """
+            )
+            #expect(answer.status == 200)
+            let verdicts = try answer.decode(APIDocument.Verdicts.self).verdicts
+            #expect(verdicts.map(\.status) == ["not_listed", "listed", "listed"])
+            #expect(verdicts[1].value == "shopmart:fake bags")
+            #expect(verdicts[1].origins.first?.member == "brand-a")
+            #expect(verdicts[1].origins.first?.confidence == 77)
+            #expect(verdicts[2].value == nil)
+            #expect(verdicts[2].digest == digest)
+        }
+    }
+
+    @Test("one identifier by path, a URL's slashes percent-encoded")
+    func single() async throws {
+        try await RunningAPI.with { api in
+            let url = try Identifier(kind: .url, value: "https://market.example/item/42?ref=x")
+            try await api.node.submit([Submission(identifier: url)])
+            let path = "/v1/check/url/" + RunningAPI.segment("https://MARKET.example/item/42?ref=x")
+            let answer = try await api.call(.GET, path)
+            #expect(answer.status == 200)
+            let verdict = try answer.decode(ReportDocument.VerdictBody.self)
+            #expect(verdict.status == "listed")
+            #expect(verdict.value == url.normalized)
+
+            let absent = try await api.call(.GET, "/v1/check/sku/" + RunningAPI.segment("NOT THERE"))
+            #expect(try absent.decode(ReportDocument.VerdictBody.self).status == "not_listed")
+        }
+    }
+
+    @Test("bad input: malformed JSON, wrong types, unknown fields and kinds, both value and digest, bad values")
+    func badInput() async throws {
+        try await RunningAPI.with { api in
+            func problem(_ json: String) async throws -> APIProblem {
+                let answer = try await api.call(.POST, "/v1/check", json: json)
+                #expect(answer.status == 400)
+                return try answer.problem()
+            }
+            let malformed = try await problem(#"{"identifiers": [{"kind": "sku", "#)
+            #expect(malformed.code == "malformed")
+            #expect(malformed.field == nil)
+
+            let wrongType = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": 5, "value": "b"}]}"#)
+            #expect(wrongType.field == "identifiers[1].kind")
+            #expect(wrongType.detail.contains("expected a string"))
+
+            let notArray = try await problem(#"{"identifiers": "sku a"}"#)
+            #expect(notArray.field == "identifiers")
+
+            let missing = try await problem(#"{"identifers": []}"#)
+            #expect(missing.field == "identifers")
+
+            let unknownField = try await problem(#"{"identifiers": [{"kind": "sku", "valu": "a"}]}"#)
+            #expect(unknownField.field == "identifiers[0].valu")
+
+            let unknownKind = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": "phone", "value": "1"}]}"#)
+            #expect(unknownKind.code == "unknown-kind")
+            #expect(unknownKind.field == "identifiers[1].kind")
+            #expect(unknownKind.detail.contains("seller, sku, url, image-pdq"))
+
+            let both = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a", "digest": "00"}]}"#)
+            #expect(both.field == "identifiers[0]")
+
+            let badDigest = try await problem(#"{"identifiers": [{"kind": "sku", "digest": "xyz"}]}"#)
+            #expect(badDigest.field == "identifiers[0].digest")
+
+            // The same rule, and the same words, as the command line.
+            let cliError = #expect(throws: HallmarkError.self) { try Identifier(kind: .imagePDQ, value: "zz") }
+            let badValue = try await problem(#"{"identifiers": [{"kind": "image-pdq", "value": "zz"}]}"#)
+            #expect(badValue.code == "invalid-value")
+            #expect(badValue.field == "identifiers[0].value")
+            #expect(badValue.detail == cliError?.message)
+
+            let pathKind = try await api.call(.GET, "/v1/check/phone/123")
+            #expect(pathKind.status == 400)
+            #expect(try pathKind.problem().field == "kind")
+        }
+    }
+
+    @Test("bounds: a batch over 10 000, a body over 8 MiB, a body that is not JSON")
+    func bounds() async throws {
+        try await RunningAPI.with { api in
+            let item = #"{"kind": "sku", "value": "a"}"#
+            let items = Array(repeating: item, count: APILimits.maximumBatch + 1).joined(separator: ",")
+            let tooMany = try await api.call(.POST, "/v1/check", json: #"{"identifiers": [\#(items)]}"#)
+            #expect(tooMany.status == 413)
+            #expect(try tooMany.problem().field == "identifiers")
+
+            let fine = Array(repeating: item, count: APILimits.maximumBatch).joined(separator: ",")
+            let most = try await api.call(.POST, "/v1/check", json: #"{"identifiers": [\#(fine)]}"#)
+            #expect(most.status == 200)
+            #expect(try most.decode(APIDocument.Verdicts.self).verdicts.count == APILimits.maximumBatch)
+
+            let huge = #"{"identifiers": [], "pad": ""# + String(repeating: "x", count: APILimits.maximumBodyBytes) + #""}"#
+            let tooBig = try await api.call(.POST, "/v1/check", json: huge)
+            #expect(tooBig.status == 413)
+            #expect(try tooBig.problem().code == "too-large")
+
+            let text = try await api.call(.POST, "/v1/check", json: #"{"identifiers": []}"#, contentType: "text/plain")
+            #expect(text.status == 415)
+        }
+    }
+}

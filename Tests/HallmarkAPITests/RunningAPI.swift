@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import Foundation
+import HallmarkAPI
+import HallmarkCore
+import HallmarkMember
+import HallmarkTestSupport
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Testing
+
+/// A development member's node with its HTTP API served on an ephemeral loopback port and a Unix socket, and a
+/// real HTTP client to call it.
+struct RunningAPI {
+    /// An answer: status, headers and body.
+    struct Answer {
+        var status: Int
+        var headers: [(String, String)]
+        var body: Data
+
+        /// The body decoded as `type` (snake_case keys).
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(type, from: body)
+        }
+
+        /// The body as a problem document, after checking its media type.
+        func problem() throws -> APIProblem {
+            #expect(header("content-type") == APIProblem.mediaType)
+            return try decode(APIProblem.self)
+        }
+
+        /// The first value of a header.
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+    }
+
+    let folder: URL
+    let node: MemberNode
+    let server: APIServer
+    let port: Int
+    let socketPath: String
+
+    /// Runs `body` against a fresh node of `member` serving its API; stops it gracefully afterwards.
+    static func with(
+        _ member: String = "brand-a",
+        peers: [APIServer.Peer] = [],
+        _ body: (RunningAPI) async throws -> Void
+    ) async throws {
+        let folder = DevelopmentAlliance.temporaryFolder("hallmark-api")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let node = try await DevelopmentAlliance.makeNode(member, in: folder)
+        let socketPath = folder.appendingPathComponent("node.sock").path
+        let server = try APIServer(
+            member: node,
+            listeners: [.tcp(host: "127.0.0.1", port: 0), .unixSocket(path: socketPath)],
+            peers: peers,
+            logger: Logger(label: "test")
+        )
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        do {
+            let api = RunningAPI(
+                folder: folder,
+                node: node,
+                server: server,
+                port: try await server.port,
+                socketPath: socketPath
+            )
+            try await body(api)
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = await running.result
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    /// Calls the API over TCP.
+    func call(
+        _ method: HTTPMethod,
+        _ path: String,
+        json: String? = nil,
+        contentType: String? = "application/json"
+    ) async throws -> Answer {
+        try await Self.call(method, url: "http://127.0.0.1:\(port)\(path)", body: json.map { Data($0.utf8) }, contentType: contentType)
+    }
+
+    /// Calls any URL (`http+unix://` too) with a real client.
+    static func call(
+        _ method: HTTPMethod,
+        url: String,
+        body: Data? = nil,
+        contentType: String? = "application/json"
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Answer(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Data(bytes.readableBytesView)
+        )
+    }
+
+    /// The percent-encoding of a path segment (`/` included).
+    static func segment(_ text: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#%")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
