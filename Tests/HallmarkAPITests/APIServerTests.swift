@@ -1,8 +1,11 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkMember
+import HallmarkStore
 import HallmarkTestSupport
 import Logging
+import NIOHTTP1
 import ServiceLifecycle
 import Testing
 

@@ -2,6 +2,8 @@ import Foundation
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkStore
+import NIOHTTP1
 import Testing
 
 @Suite("GET /v1/audit/{kind}/{value}")

@@ -2,6 +2,8 @@ import Foundation
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkStore
+import NIOHTTP1
 import Testing
 
 @Suite("POST /v1/check and GET /v1/check/{kind}/{value}")

@@ -1,6 +1,9 @@
 import Foundation
 import HallmarkAPI
+import HallmarkMember
+import HallmarkStore
 import HallmarkTestSupport
+import NIOHTTP1
 import Testing
 
 @Suite("The OpenAPI document")

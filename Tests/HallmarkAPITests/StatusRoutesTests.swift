@@ -2,6 +2,8 @@ import Foundation
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkStore
+import NIOHTTP1
 import Testing
 
 @Suite("GET /v1/status, /v1/peers, /healthz, /readyz; unknown routes and methods")

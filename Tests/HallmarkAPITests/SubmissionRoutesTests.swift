@@ -2,7 +2,9 @@ import Foundation
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkStore
 import HallmarkTestSupport
+import NIOHTTP1
 import Testing
 
 @Suite("POST /v1/indicators, /v1/retractions and /v1/disputes")
