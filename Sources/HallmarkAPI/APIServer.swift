@@ -157,7 +157,11 @@ public final class APIServer: Service, Sendable {
             return
         }
         guard type == .typeSocket else {
-            throw HallmarkError(.fileProblem, "exists and is not a socket; remove it or choose another path", location: path)
+            throw HallmarkError(
+                .fileProblem,
+                "exists and is not a socket; remove it or choose another path",
+                location: path
+            )
         }
         let live = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(unixDomainSocketPath: path).get()

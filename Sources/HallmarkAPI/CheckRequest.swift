@@ -8,6 +8,9 @@ struct CheckRequest: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
-        identifiers = try decoder.container(keyedBy: CodingKeys.self).decode([IdentifierInput].self, forKey: .identifiers)
+        identifiers = try decoder.container(keyedBy: CodingKeys.self).decode(
+            [IdentifierInput].self,
+            forKey: .identifiers
+        )
     }
 }

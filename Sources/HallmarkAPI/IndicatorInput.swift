@@ -20,7 +20,18 @@ struct IndicatorInput: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decode(String.self, forKey: .value)
-        confidence = try container.decodeIfPresent(Int.self, forKey: .confidence)
+        // Read as a number first so that 9.5 is reported at its field rather than as unreadable JSON.
+        if let number = try container.decodeIfPresent(Double.self, forKey: .confidence) {
+            guard let whole = Int(exactly: number) else {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(
+                        codingPath: container.codingPath + [CodingKeys.confidence],
+                        debugDescription: "expected a whole number from 0 to 100"
+                    )
+                )
+            }
+            confidence = whole
+        }
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         expires = try container.decodeIfPresent(String.self, forKey: .expires)
         note = try container.decodeIfPresent(String.self, forKey: .note)

@@ -69,7 +69,9 @@ struct APIServerTests {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-api-none")
         defer { try? FileManager.default.removeItem(at: folder) }
         let node = try await DevelopmentAlliance.makeNode("brand-a", in: folder)
-        #expect(throws: HallmarkError.self) { try APIServer(member: node, listeners: [], logger: Logger(label: "test")) }
+        #expect(throws: HallmarkError.self) {
+            try APIServer(member: node, listeners: [], logger: Logger(label: "test"))
+        }
     }
 
     /// A socket file bound and closed, as a node killed with SIGKILL leaves it.

@@ -65,7 +65,9 @@ struct CheckRoutesTests {
             #expect(malformed.code == "malformed")
             #expect(malformed.field == nil)
 
-            let wrongType = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": 5, "value": "b"}]}"#)
+            let wrongType = try await problem(
+                #"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": 5, "value": "b"}]}"#
+            )
             #expect(wrongType.field == "identifiers[1].kind")
             #expect(wrongType.detail.contains("expected a string"))
 
@@ -78,7 +80,9 @@ struct CheckRoutesTests {
             let unknownField = try await problem(#"{"identifiers": [{"kind": "sku", "valu": "a"}]}"#)
             #expect(unknownField.field == "identifiers[0].valu")
 
-            let unknownKind = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": "phone", "value": "1"}]}"#)
+            let unknownKind = try await problem(
+                #"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": "phone", "value": "1"}]}"#
+            )
             #expect(unknownKind.code == "unknown-kind")
             #expect(unknownKind.field == "identifiers[1].kind")
             #expect(unknownKind.detail.contains("seller, sku, url, image-pdq"))
@@ -116,7 +120,8 @@ struct CheckRoutesTests {
             #expect(most.status == 200)
             #expect(try most.decode(APIDocument.Verdicts.self).verdicts.count == APILimits.maximumBatch)
 
-            let huge = #"{"identifiers": [], "pad": ""# + String(repeating: "x", count: APILimits.maximumBodyBytes) + #""}"#
+            let huge =
+                #"{"identifiers": [], "pad": ""# + String(repeating: "x", count: APILimits.maximumBodyBytes) + #""}"#
             let tooBig = try await api.call(.POST, "/v1/check", json: huge)
             #expect(tooBig.status == 413)
             #expect(try tooBig.problem().code == "too-large")

@@ -87,7 +87,12 @@ struct RunningAPI {
         json: String? = nil,
         contentType: String? = "application/json"
     ) async throws -> Answer {
-        try await Self.call(method, url: "http://127.0.0.1:\(port)\(path)", body: json.map { Data($0.utf8) }, contentType: contentType)
+        try await Self.call(
+            method,
+            url: "http://127.0.0.1:\(port)\(path)",
+            body: json.map { Data($0.utf8) },
+            contentType: contentType
+        )
     }
 
     /// Calls any URL (`http+unix://` too) with a real client.

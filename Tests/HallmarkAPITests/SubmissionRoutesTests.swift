@@ -51,7 +51,8 @@ struct SubmissionRoutesTests {
             let byDigest = try await api.call(
                 .POST,
                 "/v1/retractions",
-                json: #"{"identifiers": [{"kind": "sku", "digest": "\#(api.node.digest(of: Identifier(kind: .sku, value: "BAG-1")).hex)"}]}"#
+                json:
+                    #"{"identifiers": [{"kind": "sku", "digest": "\#(api.node.digest(of: Identifier(kind: .sku, value: "BAG-1")).hex)"}]}"#
             )
             #expect(byDigest.status == 400)
             #expect(try byDigest.problem().field == "identifiers[0]")

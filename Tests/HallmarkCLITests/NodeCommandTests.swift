@@ -63,7 +63,10 @@ struct NodeCommandTests {
         defer { cli.remove() }
         try cli.initialize(member: "brand-a")
         try cli.succeed(["submit", "--data", cli.data, "seller", "shopmart:served fake", "--confidence", "77"])
-        let node = try NodeProcess(["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"], in: cli.folder)
+        let node = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
         let line = try await node.waitForLine(containing: "node listening")
         let port = try #require(line.split(separator: " ").first { $0.hasPrefix("federation.port=") }?.dropFirst(16))
 
@@ -102,7 +105,10 @@ struct NodeCommandTests {
         var csv = "kind,value\n"
         for i in 0..<total { csv += "sku,KILL-\(i)\n" }
         try cli.succeed(["import", "--data", cli.data, try cli.write("many.csv", Data(csv.utf8))])
-        let node = try NodeProcess(["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"], in: cli.folder)
+        let node = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
         defer { _ = node.stop() }
         let line = try await node.waitForLine(containing: "node listening")
         let port = try #require(line.split(separator: " ").first { $0.hasPrefix("federation.port=") }?.dropFirst(16))
