@@ -56,46 +56,55 @@ struct CheckRoutesTests {
     @Test("bad input: malformed JSON, wrong types, unknown fields and kinds, both value and digest, bad values")
     func badInput() async throws {
         try await RunningAPI.with { api in
-            func problem(_ json: String) async throws -> APIProblem {
-                let answer = try await api.call(.POST, "/v1/check", json: json)
-                #expect(answer.status == 400)
-                return try answer.problem()
-            }
-            let malformed = try await problem(#"{"identifiers": [{"kind": "sku", "#)
+            let malformed = try await api.badRequest("/v1/check", #"{"identifiers": [{"kind": "sku", "#)
             #expect(malformed.code == "malformed")
             #expect(malformed.field == nil)
 
-            let wrongType = try await problem(
+            let wrongType = try await api.badRequest(
+                "/v1/check",
                 #"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": 5, "value": "b"}]}"#
             )
             #expect(wrongType.field == "identifiers[1].kind")
             #expect(wrongType.detail.contains("expected a string"))
 
-            let notArray = try await problem(#"{"identifiers": "sku a"}"#)
+            let notArray = try await api.badRequest("/v1/check", #"{"identifiers": "sku a"}"#)
             #expect(notArray.field == "identifiers")
 
-            let missing = try await problem(#"{"identifers": []}"#)
+            let missing = try await api.badRequest("/v1/check", #"{"identifers": []}"#)
             #expect(missing.field == "identifers")
 
-            let unknownField = try await problem(#"{"identifiers": [{"kind": "sku", "valu": "a"}]}"#)
+            let unknownField = try await api.badRequest(
+                "/v1/check",
+                #"{"identifiers": [{"kind": "sku", "valu": "a"}]}"#
+            )
             #expect(unknownField.field == "identifiers[0].valu")
 
-            let unknownKind = try await problem(
+            let unknownKind = try await api.badRequest(
+                "/v1/check",
                 #"{"identifiers": [{"kind": "sku", "value": "a"}, {"kind": "phone", "value": "1"}]}"#
             )
             #expect(unknownKind.code == "unknown-kind")
             #expect(unknownKind.field == "identifiers[1].kind")
             #expect(unknownKind.detail.contains("seller, sku, url, image-pdq"))
 
-            let both = try await problem(#"{"identifiers": [{"kind": "sku", "value": "a", "digest": "00"}]}"#)
+            let both = try await api.badRequest(
+                "/v1/check",
+                #"{"identifiers": [{"kind": "sku", "value": "a", "digest": "00"}]}"#
+            )
             #expect(both.field == "identifiers[0]")
 
-            let badDigest = try await problem(#"{"identifiers": [{"kind": "sku", "digest": "xyz"}]}"#)
+            let badDigest = try await api.badRequest(
+                "/v1/check",
+                #"{"identifiers": [{"kind": "sku", "digest": "xyz"}]}"#
+            )
             #expect(badDigest.field == "identifiers[0].digest")
 
             // The same rule, and the same words, as the command line.
             let cliError = #expect(throws: HallmarkError.self) { try Identifier(kind: .imagePDQ, value: "zz") }
-            let badValue = try await problem(#"{"identifiers": [{"kind": "image-pdq", "value": "zz"}]}"#)
+            let badValue = try await api.badRequest(
+                "/v1/check",
+                #"{"identifiers": [{"kind": "image-pdq", "value": "zz"}]}"#
+            )
             #expect(badValue.code == "invalid-value")
             #expect(badValue.field == "identifiers[0].value")
             #expect(badValue.detail == cliError?.message)

@@ -95,6 +95,13 @@ struct RunningAPI {
         )
     }
 
+    /// Posts `json` to `path`, expects `400` with a problem document, and returns the problem.
+    func badRequest(_ path: String, _ json: String) async throws -> APIProblem {
+        let answer = try await call(.POST, path, json: json)
+        #expect(answer.status == 400)
+        return try answer.problem()
+    }
+
     /// Calls any URL (`http+unix://` too) with a real client.
     static func call(
         _ method: HTTPMethod,

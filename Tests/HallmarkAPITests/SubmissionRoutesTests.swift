@@ -62,31 +62,40 @@ struct SubmissionRoutesTests {
     @Test("a bad indicator refuses the whole request, naming its field, and nothing is appended")
     func badIndicators() async throws {
         try await RunningAPI.with { api in
-            func problem(_ json: String) async throws -> APIProblem {
-                let answer = try await api.call(.POST, "/v1/indicators", json: json)
-                #expect(answer.status == 400)
-                return try answer.problem()
-            }
-            let confidence = try await problem(
+            let confidence = try await api.badRequest(
+                "/v1/indicators",
                 #"{"indicators": [{"kind": "sku", "value": "A"}, {"kind": "sku", "value": "B", "confidence": 150}]}"#
             )
             #expect(confidence.field == "indicators[1].confidence")
-            let fraction = try await problem(#"{"indicators": [{"kind": "sku", "value": "A", "confidence": 9.5}]}"#)
+            let fraction = try await api.badRequest(
+                "/v1/indicators",
+                #"{"indicators": [{"kind": "sku", "value": "A", "confidence": 9.5}]}"#
+            )
             #expect(fraction.field == "indicators[0].confidence")
-            let expires = try await problem(#"{"indicators": [{"kind": "sku", "value": "A", "expires": "soon"}]}"#)
+            let expires = try await api.badRequest(
+                "/v1/indicators",
+                #"{"indicators": [{"kind": "sku", "value": "A", "expires": "soon"}]}"#
+            )
             #expect(expires.field == "indicators[0].expires")
-            let reason = try await problem(#"{"indicators": [{"kind": "sku", "value": "A", "reason": "Not A Code!"}]}"#)
+            let reason = try await api.badRequest(
+                "/v1/indicators",
+                #"{"indicators": [{"kind": "sku", "value": "A", "reason": "Not A Code!"}]}"#
+            )
             #expect(reason.field == "indicators[0].reason")
-            let note = try await problem(
+            let note = try await api.badRequest(
+                "/v1/indicators",
                 #"{"indicators": [{"kind": "sku", "value": "A", "note": "\#(String(repeating: "n", count: 281))"}]}"#
             )
             #expect(note.field == "indicators[0].note")
-            let kind = try await problem(#"{"indicators": [{"kind": "isbn", "value": "A"}]}"#)
+            let kind = try await api.badRequest("/v1/indicators", #"{"indicators": [{"kind": "isbn", "value": "A"}]}"#)
             #expect(kind.field == "indicators[0].kind")
             #expect(kind.code == "unknown-kind")
-            let value = try await problem(#"{"indicators": [{"kind": "sku", "value": "   "}]}"#)
+            let value = try await api.badRequest(
+                "/v1/indicators",
+                #"{"indicators": [{"kind": "sku", "value": "   "}]}"#
+            )
             #expect(value.field == "indicators[0].value")
-            let missing = try await problem(#"{"indicators": [{"kind": "sku"}]}"#)
+            let missing = try await api.badRequest("/v1/indicators", #"{"indicators": [{"kind": "sku"}]}"#)
             #expect(missing.field == "indicators[0].value")
 
             let many = Array(repeating: #"{"kind": "sku", "value": "A"}"#, count: APILimits.maximumBatch + 1)
