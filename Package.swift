@@ -79,6 +79,7 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: upcoming
@@ -185,6 +186,7 @@ let package = Package(
                 "HallmarkEvidence", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
                 "HallmarkTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import SwiftASN1
 import X509
 
 /// Checks an evidence bundle with nothing but the bundle and the alliance CA certificate: no store, no network,
@@ -54,7 +55,7 @@ extension EvidenceVerifier {
             self.trust = trust
         }
 
-        mutating func record(_ name: String, _ item: String, _ outcome: EvidenceCheck.Outcome, _ detail: String) {
+        mutating func note(_ name: String, _ item: String, _ outcome: EvidenceCheck.Outcome, _ detail: String) {
             checks.append(EvidenceCheck(name: name, item: item, outcome: outcome, detail: detail))
         }
 
@@ -62,12 +63,12 @@ extension EvidenceVerifier {
         @discardableResult
         mutating func check(_ name: String, _ item: String, _ body: () async throws -> String) async -> Bool {
             do {
-                record(name, item, .passed, try await body())
+                note(name, item, .passed, try await body())
                 return true
             } catch let error as HallmarkError {
-                record(name, item, .failed, error.message)
+                note(name, item, .failed, error.message)
             } catch {
-                record(name, item, .failed, "\(error)")
+                note(name, item, .failed, "\(error)")
             }
             return false
         }
@@ -176,7 +177,7 @@ extension EvidenceVerifier {
                     return "the entry says what the bundle claims: \(EvidenceVerdict.describe(actual, origin: record.origin))"
                 }
             } else {
-                record(EvidenceCheck.claim, item, .notChecked, "the entry's bytes are unusable")
+                note(EvidenceCheck.claim, item, .notChecked, "the entry's bytes are unusable")
             }
 
             var checkpoint: Checkpoint?
@@ -226,7 +227,7 @@ extension EvidenceVerifier {
                         + "at \(checkpoint.time)"
                 }
             } else {
-                record(EvidenceCheck.originCertificate, item, .notChecked, "the checkpoint is unusable")
+                note(EvidenceCheck.originCertificate, item, .notChecked, "the checkpoint is unusable")
             }
 
             if let checkpoint, let originCertificate {
@@ -247,8 +248,8 @@ extension EvidenceVerifier {
                 }
             } else {
                 let why = checkpoint == nil ? "the checkpoint is unusable" : "the origin's certificate is unusable"
-                record(EvidenceCheck.checkpointSignature, item, .notChecked, why)
-                record(EvidenceCheck.revocation, item, .notChecked, why)
+                note(EvidenceCheck.checkpointSignature, item, .notChecked, why)
+                note(EvidenceCheck.revocation, item, .notChecked, why)
             }
 
             if let checkpoint, let entryBytes {
@@ -271,13 +272,13 @@ extension EvidenceVerifier {
                 }
             } else {
                 let why = checkpoint == nil ? "the checkpoint is unusable" : "the entry's bytes are unusable"
-                record(EvidenceCheck.inclusionProof, item, .notChecked, why)
+                note(EvidenceCheck.inclusionProof, item, .notChecked, why)
             }
         }
 
         mutating func checkAttestation() {
             guard let producer = producerKey else {
-                record(EvidenceCheck.attestation, "bundle", .notChecked, "the producer's certificate is unusable")
+                note(EvidenceCheck.attestation, "bundle", .notChecked, "the producer's certificate is unusable")
                 return
             }
             do {
@@ -292,16 +293,16 @@ extension EvidenceVerifier {
                             + "a value of the bundle was changed after \(bundle.producer.member) made it"
                     )
                 }
-                record(
+                note(
                     EvidenceCheck.attestation,
                     "bundle",
                     .passed,
                     "\(bundle.producer.member) signed every value of the bundle, including the hops and reception times"
                 )
             } catch let error as HallmarkError {
-                record(EvidenceCheck.attestation, "bundle", .failed, error.message)
+                note(EvidenceCheck.attestation, "bundle", .failed, error.message)
             } catch {
-                record(EvidenceCheck.attestation, "bundle", .failed, "\(error)")
+                note(EvidenceCheck.attestation, "bundle", .failed, "\(error)")
             }
         }
     }

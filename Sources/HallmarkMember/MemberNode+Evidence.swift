@@ -1,5 +1,6 @@
 import HallmarkCore
 import HallmarkEvidence
+import HallmarkPKI
 import HallmarkStore
 
 extension MemberNode {

@@ -1,6 +1,8 @@
 import Crypto
 import HallmarkCore
+import HallmarkPKI
 import HallmarkStore
+import SwiftASN1
 import X509
 
 extension MemberNode {

@@ -5,6 +5,7 @@ import HallmarkMember
 import HallmarkPKI
 import HallmarkStore
 import HallmarkTestSupport
+import SwiftASN1
 import Testing
 import X509
 
@@ -59,7 +60,8 @@ struct EvidenceVerifierTests {
         #expect(read == bundle)
         let verdict = await EvidenceVerifier(trust: Self.trust).verify(read)
         #expect(verdict.isValid, "\(verdict.text)")
-        #expect(verdict.checks.count == 5 + 2 * 7 + 1)
+        // Four about the whole bundle, seven per entry, the attestation.
+        #expect(verdict.checks.count == 19)
         #expect(verdict.text.contains("brand-a asserted this seller (confidence 85, reason counterfeit)"))
         #expect(verdict.text.contains("reached market-c from brand-b at"))
         #expect(verdict.text.contains("VERDICT: VALID."))
