@@ -64,7 +64,8 @@ extension EvidenceVerdict {
         case "retract":
             text = "\(origin) retracted its assertion of this \(claim.kind)"
         case "dispute":
-            text = "\(origin) disputed \(claim.disputedOrigin ?? "another member")'s assertion of this \(claim.kind) "
+            text =
+                "\(origin) disputed \(claim.disputedOrigin ?? "another member")'s assertion of this \(claim.kind) "
                 + "(reason \(claim.reason))"
         default:
             text = "\(origin) recorded '\(claim.action)' about this \(claim.kind)"

@@ -84,7 +84,8 @@ extension EvidenceVerifier {
                             + "not the CA given ('\(trust.allianceName)', fingerprint \(trust.fingerprint.hex))"
                     )
                 }
-                return "the bundle names the given alliance CA '\(trust.allianceName)' (fingerprint \(trust.fingerprint.hex))"
+                return
+                    "the bundle names the given alliance CA '\(trust.allianceName)' (fingerprint \(trust.fingerprint.hex))"
             }
             var list: RevocationList?
             revocationListUsable = await check(EvidenceCheck.revocationList, "bundle") {
@@ -93,7 +94,8 @@ extension EvidenceVerifier {
                 }
                 let parsed = try RevocationList(pemEncoded: pem, trust: trust)
                 list = parsed
-                return "revocation list \(parsed.number), signed by the alliance CA on \(parsed.issued.ISO8601Format()), "
+                return
+                    "revocation list \(parsed.number), signed by the alliance CA on \(parsed.issued.ISO8601Format()), "
                     + "revokes \(parsed.revocations.count) certificate(s)"
             }
             revocations = list
@@ -110,7 +112,10 @@ extension EvidenceVerifier {
                     what: "producer"
                 )
                 guard revocationListUsable else {
-                    throw HallmarkError(.untrustedCredential, "cannot tell whether it was revoked: the revocation list is unusable")
+                    throw HallmarkError(
+                        .untrustedCredential,
+                        "cannot tell whether it was revoked: the revocation list is unusable"
+                    )
                 }
                 if let revocation = list?.revocation(of: certificate), revocation.isInEffect(at: time.date) {
                     throw HallmarkError(
@@ -120,7 +125,8 @@ extension EvidenceVerifier {
                     )
                 }
                 producer = certificate
-                return "\(member)'s certificate was issued by the alliance CA and valid when it made the bundle at \(time)"
+                return
+                    "\(member)'s certificate was issued by the alliance CA and valid when it made the bundle at \(time)"
             }
             producerKey = producer
             var parsedSubject: (kind: String, digest: Hash256)?
@@ -174,7 +180,8 @@ extension EvidenceVerifier {
                                 + "\(bundle.subject.kind) \(bundle.subject.digest)"
                         )
                     }
-                    return "the entry says what the bundle claims: \(EvidenceVerdict.describe(actual, origin: record.origin))"
+                    return
+                        "the entry says what the bundle claims: \(EvidenceVerdict.describe(actual, origin: record.origin))"
                 }
             } else {
                 note(EvidenceCheck.claim, item, .notChecked, "the entry's bytes are unusable")
@@ -187,7 +194,10 @@ extension EvidenceVerifier {
                 let bytes = try EvidenceText.bytes(hex: fields.encoded, what: "the checkpoint")
                 let parsed = try Checkpoint(decoding: bytes)
                 guard parsed.origin.rawValue == record.origin else {
-                    throw HallmarkError(.proofMismatch, "the checkpoint is of \(parsed.origin)'s log, not \(record.origin)'s")
+                    throw HallmarkError(
+                        .proofMismatch,
+                        "the checkpoint is of \(parsed.origin)'s log, not \(record.origin)'s"
+                    )
                 }
                 var differences: [String] = []
                 if parsed.treeSize != fields.treeSize { differences.append("treeSize") }

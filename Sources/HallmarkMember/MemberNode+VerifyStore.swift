@@ -58,7 +58,10 @@ extension MemberNode {
         while frontier.size < end {
             let leaves = try await store.storedLeaves(of: origin, from: frontier.size, limit: Self.verificationChunk)
             if leaves.isEmpty {
-                return problem(frontier.size, "entries \(frontier.size)..<\(end) of \(origin) are missing from the store")
+                return problem(
+                    frontier.size,
+                    "entries \(frontier.size)..<\(end) of \(origin) are missing from the store"
+                )
             }
             for leaf in leaves where leaf.index < end {
                 let index = frontier.size
@@ -69,10 +72,16 @@ extension MemberNode {
                 do {
                     entry = try Entry(decoding: leaf.bytes)
                 } catch let error as HallmarkError {
-                    return problem(index, "the stored bytes of entry \(index) of \(origin) do not decode: \(error.message)")
+                    return problem(
+                        index,
+                        "the stored bytes of entry \(index) of \(origin) do not decode: \(error.message)"
+                    )
                 }
                 guard entry.origin == origin, entry.index == index else {
-                    return problem(index, "the bytes stored as entry \(origin)#\(index) are entry \(entry.origin)#\(entry.index)")
+                    return problem(
+                        index,
+                        "the bytes stored as entry \(origin)#\(index) are entry \(entry.origin)#\(entry.index)"
+                    )
                 }
                 let leafHash = MerkleHash.leaf(leaf.bytes)
                 guard leaf.leafHash == leafHash.bytes else {
@@ -134,7 +143,8 @@ extension MemberNode {
 
     /// The origin's certified key, its certificate checked against the alliance CA at its latest checkpoint's time
     /// (when it signed, not now: an expired certificate still proves what it signed while valid).
-    private func checkpointKey(of origin: MemberID, signing latest: Checkpoint?) async throws -> P256.Signing.PublicKey? {
+    private func checkpointKey(of origin: MemberID, signing latest: Checkpoint?) async throws -> P256.Signing.PublicKey?
+    {
         guard let latest, let pem = try await store.memberCertificatePEM(origin) else { return nil }
         let certificate: Certificate
         do {

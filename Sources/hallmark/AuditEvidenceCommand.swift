@@ -39,6 +39,8 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
             force: force
         )
         let origins = Set(bundle.entries.map(\.origin)).sorted().joined(separator: ", ")
-        Output.line("wrote \(file.path): \(bundle.entries.count) entries about \(identifier.kind) '\(identifier.normalized)' from \(origins)")
+        Output.line(
+            "wrote \(file.path): \(bundle.entries.count) entries about \(identifier.kind) '\(identifier.normalized)' from \(origins)"
+        )
     }
 }

@@ -20,7 +20,9 @@ struct AuditEvidenceCommandTests {
         let bundle = cli.folder.appendingPathComponent("bundle.json").path
         let made = try cli.succeed(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle])
         #expect(made.stdout.contains("2 entries about sku 'EVIDENCE-1' from brand-a, brand-b"))
-        #expect(try cli.run(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle]).status == 2)
+        #expect(
+            try cli.run(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle]).status == 2
+        )
         // The existing form still works beside the subcommands.
         #expect(try cli.run(["audit", "--data", cli.data, "sku", "evidence-1"]).status == 0)
 

@@ -45,7 +45,9 @@ struct EvidenceVerifierTests {
         }
     }
 
-    static let trust: AllianceTrust = try! AllianceTrust.load(caFile: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"))
+    static let trust: AllianceTrust = try! AllianceTrust.load(
+        caFile: DevelopmentAlliance.folder.appendingPathComponent("ca.pem")
+    )
 
     @Test("a bundle from a relayed log verifies, says what the entries say, and survives its JSON")
     func validBundle() async throws {
@@ -53,7 +55,11 @@ struct EvidenceVerifierTests {
         defer { alliance.remove() }
         let bundle = try await alliance.c.evidence(about: alliance.seller)
         #expect(bundle.entries.map { "\($0.origin)#\($0.index)" } == ["brand-a#20", "brand-b#0"])
-        #expect(bundle.entries[0].hops == [EvidenceBundle.Hop(from: "brand-b", to: "market-c", at: bundle.entries[0].hops[0].at)])
+        #expect(
+            bundle.entries[0].hops == [
+                EvidenceBundle.Hop(from: "brand-b", to: "market-c", at: bundle.entries[0].hops[0].at)
+            ]
+        )
         // The earliest checkpoint that covers it: the batch it was submitted in.
         #expect(bundle.entries[0].checkpoint.treeSize == 41)
         let read = try EvidenceBundle(json: try bundle.jsonData())
@@ -86,11 +92,17 @@ struct EvidenceVerifierTests {
                 #expect(verdict.firstFailure?.name == expected, "\(tampered.name): \(verdict.text)")
                 #expect(verdict.text.contains("VERDICT: INVALID. Check '\(expected)' failed"), "\(tampered.name)")
             } else {
-                await #expect(throws: HallmarkError.self, "\(tampered.name)") { try await verifier.verify(json: tampered.data) }
+                await #expect(throws: HallmarkError.self, "\(tampered.name)") {
+                    try await verifier.verify(json: tampered.data)
+                }
             }
         }
         let details = try await cases.asyncMap { try await verifier.verify(json: $0.data).firstFailure?.detail }
-        #expect(details.contains { $0?.contains("the inclusion proof is for a tree of 40 entries, but the checkpoint covers 41") == true })
+        #expect(
+            details.contains {
+                $0?.contains("the inclusion proof is for a tree of 40 entries, but the checkpoint covers 41") == true
+            }
+        )
         #expect(details.contains { $0?.contains("was not issued by the alliance CA") == true })
         #expect(details.contains { $0?.contains("differs from what the entry's bytes say in digest") == true })
     }
@@ -120,16 +132,27 @@ struct EvidenceVerifierTests {
             certificateFile: DevelopmentAlliance.folder.appendingPathComponent("ca.pem"),
             keyFile: DevelopmentAlliance.folder.appendingPathComponent("ca-key.pem")
         )
-        let certificate = try Certificate(pemEncoded: try #require(await alliance.c.store.memberCertificatePEM(alliance.a.identity.member)))
-        let signed = try await #require(alliance.c.store.checkpointCovering(alliance.a.identity.member, index: 20)).checkpoint.time
+        let certificate = try Certificate(
+            pemEncoded: try #require(await alliance.c.store.memberCertificatePEM(alliance.a.identity.member))
+        )
+        let signed = try await #require(alliance.c.store.checkpointCovering(alliance.a.identity.member, index: 20))
+            .checkpoint.time
         // Dated back before the checkpoint, as for a key compromise found late.
         let early = try RevocationList(
             number: 1,
-            revocations: [try Revocation(certificate: certificate, time: signed.date.addingTimeInterval(-60), reason: .keyCompromise)],
+            revocations: [
+                try Revocation(
+                    certificate: certificate,
+                    time: signed.date.addingTimeInterval(-60),
+                    reason: .keyCompromise
+                )
+            ],
             signedBy: authority
         )
         alliance.c.useRevocationList(early)
-        let verdict = await EvidenceVerifier(trust: Self.trust).verify(try await alliance.c.evidence(about: alliance.seller))
+        let verdict = await EvidenceVerifier(trust: Self.trust).verify(
+            try await alliance.c.evidence(about: alliance.seller)
+        )
         #expect(verdict.firstFailure?.name == EvidenceCheck.revocation, "\(verdict.text)")
         #expect(verdict.firstFailure?.detail.contains("keyCompromise") == true)
 
@@ -137,13 +160,19 @@ struct EvidenceVerifierTests {
         let late = try RevocationList(
             number: 2,
             revocations: [
-                try Revocation(certificate: certificate, time: Date().addingTimeInterval(2), reason: .cessationOfOperation)
+                try Revocation(
+                    certificate: certificate,
+                    time: Date().addingTimeInterval(2),
+                    reason: .cessationOfOperation
+                )
             ],
             signedBy: authority,
             issued: Date().addingTimeInterval(3)
         )
         alliance.c.useRevocationList(late)
-        let marked = await EvidenceVerifier(trust: Self.trust).verify(try await alliance.c.evidence(about: alliance.seller))
+        let marked = await EvidenceVerifier(trust: Self.trust).verify(
+            try await alliance.c.evidence(about: alliance.seller)
+        )
         #expect(marked.isValid, "\(marked.text)")
         #expect(marked.text.contains("revoked only later"))
     }

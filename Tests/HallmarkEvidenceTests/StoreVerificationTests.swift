@@ -94,7 +94,11 @@ struct StoreVerificationTests {
             time: checkpoint.time,
             using: node.identity.signingKey
         )
-        try await Self.alter(node, "UPDATE checkpoints SET bytes = ? WHERE origin = 'brand-b'", [Data(forged.encoded())])
+        try await Self.alter(
+            node,
+            "UPDATE checkpoints SET bytes = ? WHERE origin = 'brand-b'",
+            [Data(forged.encoded())]
+        )
         let logs = try await node.verifyStore().logs
         let a = try #require(logs.first { $0.origin.rawValue == "brand-a" }?.problem)
         #expect(a.index == 3)

@@ -38,7 +38,8 @@ struct EvidenceInteropTests {
         let seller = try Identifier(kind: .seller, value: "shopmart:federated fake")
         let others = try (0..<30).map { try Identifier(kind: .seller, value: "shopmart:federated \($0)") }
         try await a.member.submit(
-            [Submission(identifier: seller, confidence: 90, note: "two test buys")] + others.map { Submission(identifier: $0) }
+            [Submission(identifier: seller, confidence: 90, note: "two test buys")]
+                + others.map { Submission(identifier: $0) }
         )
         try await b.member.submit([Submission(identifier: seller, confidence: 50)])
         #expect(try await b.sync(from: a).rejected.isEmpty)

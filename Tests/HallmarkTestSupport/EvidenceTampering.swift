@@ -22,7 +22,12 @@ public enum EvidenceTampering {
     /// producer would, so that the check named is the one that catches them, not only the attestation.
     public static func cases(of bundle: EvidenceBundle, producer: MemberNode) async throws -> [TamperedBundle] {
         var cases: [TamperedBundle] = []
-        func add(_ name: String, _ expected: String?, resign: Bool = false, _ change: (inout EvidenceBundle) throws -> Void)
+        func add(
+            _ name: String,
+            _ expected: String?,
+            resign: Bool = false,
+            _ change: (inout EvidenceBundle) throws -> Void
+        )
             throws
         {
             var copy = bundle
@@ -33,7 +38,9 @@ public enum EvidenceTampering {
         // Entry 0's digest, its first bit flipped: the bytes no longer say what the claim says.
         let entry = try Entry(decoding: try bytes(bundle.entries[0].bytes))
         let digestOffset = 1 + 1 + entry.origin.rawValue.utf8.count + 8 + 8 + 1 + 1 + entry.kind.name.utf8.count
-        try add("entry-bit-flipped", "claim") { $0.entries[0].bytes = try flip(bit: 0, ofByte: digestOffset, in: $0.entries[0].bytes) }
+        try add("entry-bit-flipped", "claim") {
+            $0.entries[0].bytes = try flip(bit: 0, ofByte: digestOffset, in: $0.entries[0].bytes)
+        }
         // The confidence changed in the bytes and the claim alike, re-signed: only the Merkle proof can tell.
         let confidenceOffset = digestOffset + 32 + 1 + entry.keyID.utf8.count
         try add("entry-and-claim-changed-resigned", EvidenceCheck.inclusionProof, resign: true) {
