@@ -97,7 +97,7 @@ struct EvidenceVerifierTests {
                 }
             }
         }
-        let details = try await cases.asyncMap { try await verifier.verify(json: $0.data).firstFailure?.detail }
+        let details = await cases.asyncMap { try? await verifier.verify(json: $0.data).firstFailure?.detail }
         #expect(
             details.contains {
                 $0?.contains("the inclusion proof is for a tree of 40 entries, but the checkpoint covers 41") == true

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkEvidence
+import HallmarkFederation
 import HallmarkMember
 import HallmarkPKI
 import HallmarkTestSupport
@@ -54,8 +55,10 @@ struct EvidenceInteropTests {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-evidence-interop")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let valid = TamperedBundle(name: "valid", expectedCheck: "", data: try bundle.jsonData())
-        let cases = [valid] + (try await EvidenceTampering.cases(of: bundle, producer: c.member))
+        let validPath = folder.appendingPathComponent("valid.json").path
+        try bundle.jsonData().write(to: URL(fileURLWithPath: validPath))
+        #expect(await verifier.verify(bundle).isValid)
+        let cases = try await EvidenceTampering.cases(of: bundle, producer: c.member)
         var paths: [String] = []
         for tampered in cases {
             let url = folder.appendingPathComponent("\(tampered.name).json")
@@ -68,26 +71,23 @@ struct EvidenceInteropTests {
             [
                 DevelopmentAlliance.repositoryRoot.appendingPathComponent("Tests/interop/verify_evidence.py").path,
                 "--alliance-ca", InteropTests.dev("ca.pem"),
-            ] + paths
+            ] + [validPath] + paths
         )
         #expect(run.status == 2, "\(run.output)")
         let python = Self.verdicts(run.output)
+        #expect(python[validPath] == "VERDICT: VALID", "\(run.output)")
         for (tampered, path) in zip(cases, paths) {
-            let pythonVerdict = try #require(python[path], "no verdict for \(tampered.name): \(run.output)")
-            switch tampered.expectedCheck {
-            case "":
-                #expect(await verifier.verify(bundle).isValid)
-                #expect(pythonVerdict == "VERDICT: VALID", "\(run.output)")
-            case nil:
-                await #expect(throws: HallmarkError.self) { try await verifier.verify(json: tampered.data) }
-                #expect(pythonVerdict.hasPrefix("VERDICT: UNREADABLE."), "\(tampered.name): \(pythonVerdict)")
-            case let expected?:
+            let pythonVerdict: String = python[path] ?? "no verdict"
+            if let expected = tampered.expectedCheck {
                 let verdict = try await verifier.verify(json: tampered.data)
                 #expect(verdict.firstFailure?.name == expected, "\(tampered.name): \(verdict.text)")
                 #expect(
                     pythonVerdict.hasPrefix("VERDICT: INVALID. Check '\(expected)' failed"),
                     "\(tampered.name): \(pythonVerdict)"
                 )
+            } else {
+                await #expect(throws: HallmarkError.self) { try await verifier.verify(json: tampered.data) }
+                #expect(pythonVerdict.hasPrefix("VERDICT: UNREADABLE."), "\(tampered.name): \(pythonVerdict)")
             }
         }
     }

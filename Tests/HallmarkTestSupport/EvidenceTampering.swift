@@ -13,6 +13,13 @@ public struct TamperedBundle: Sendable {
     public var expectedCheck: String?
     /// The altered bundle file.
     public var data: Data
+
+    /// Pairs an altered bundle with the check that must catch it.
+    public init(name: String, expectedCheck: String?, data: Data) {
+        self.name = name
+        self.expectedCheck = expectedCheck
+        self.data = data
+    }
 }
 
 /// The alterations that the evidence tests show both verifiers catch.
