@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HallmarkPKI", targets: ["HallmarkPKI"]),
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
+        .library(name: "HallmarkEvidence", targets: ["HallmarkEvidence"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
         .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
@@ -75,6 +76,18 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Evidence bundles: their format, and their offline verification with nothing but the alliance CA certificate.
+        .target(
+            name: "HallmarkEvidence",
+            dependencies: [
+                "HallmarkCore",
+                "HallmarkPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: upcoming
+        ),
         // A member's operations: identity, submit, import, retract, dispute, check, audit, receive a peer's log.
         .target(
             name: "HallmarkMember",
@@ -82,6 +95,7 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkPKI",
                 "HallmarkStore",
+                "HallmarkEvidence",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -148,6 +162,7 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkPKI",
                 "HallmarkMember",
+                "HallmarkEvidence",
                 "HallmarkStore",
                 "HallmarkFederation",
                 "HallmarkNode",
@@ -160,7 +175,9 @@ let package = Package(
         .target(
             name: "HallmarkTestSupport",
             dependencies: [
-                "HallmarkCore", "HallmarkMember", "HallmarkStore", .product(name: "Logging", package: "swift-log"),
+                "HallmarkCore", "HallmarkMember", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/HallmarkTestSupport",
             swiftSettings: upcoming
@@ -186,10 +203,22 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "HallmarkEvidenceTests",
+            dependencies: [
+                "HallmarkEvidence", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "HallmarkFederationTests",
             dependencies: [
                 "HallmarkFederation", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
-                "HallmarkTestSupport", "HallmarkProtocol",
+                "HallmarkTestSupport", "HallmarkProtocol", "HallmarkEvidence",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Crypto", package: "swift-crypto"),

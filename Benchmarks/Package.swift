@@ -20,6 +20,8 @@ let package = Package(
             dependencies: [
                 "CBloom",
                 .product(name: "HallmarkCore", package: "Hallmark"),
+                .product(name: "HallmarkEvidence", package: "Hallmark"),
+                .product(name: "HallmarkPKI", package: "Hallmark"),
                 .product(name: "HallmarkFederation", package: "Hallmark"),
                 .product(name: "HallmarkMember", package: "Hallmark"),
                 .product(name: "HallmarkStore", package: "Hallmark"),

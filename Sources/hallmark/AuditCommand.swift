@@ -3,10 +3,10 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkStore
 
-/// `hallmark audit`: every entry about an identifier, with its proofs.
+/// `hallmark audit [show]`: every entry about an identifier, with its proofs (the default of ``AuditGroupCommand``).
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit",
+        commandName: "show",
         abstract: "Show every entry about an identifier and verify its inclusion proof and checkpoint signature.",
         discussion: "Exit status 0 when every entry verifies, 2 when one does not or on error."
     )

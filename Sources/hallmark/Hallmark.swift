@@ -13,7 +13,7 @@ struct Hallmark: AsyncParsableCommand {
             "A member node of an anti-counterfeiting alliance: share hashed indicators, check identifiers, audit provenance.",
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
-            RetractCommand.self, DisputeCommand.self, AuditCommand.self, StatusCommand.self, NodeCommand.self,
+            RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,
             SyncCommand.self, DemoCommand.self,
         ]
     )

@@ -242,7 +242,7 @@ struct SyncBenchmark {
         try await c.close()
     }
 
-    private func node(_ member: String, in root: URL) async throws -> MemberNode {
+    func node(_ member: String, in root: URL) async throws -> MemberNode {
         let repository = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

@@ -17,3 +17,6 @@ if options.section == .endToEnd || options.section == .all {
 if options.section == .sync || options.section == .all {
     await syncSection(options: options)
 }
+if options.section == .evidence || options.section == .all {
+    await evidenceSection(options: options)
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+/// One stored entry of a log as it sits in the store, unchecked: for verifying the store itself.
+public struct StoredLeaf: Sendable {
+    /// The entry's log index, as recorded.
+    public var index: UInt64
+    /// The entry's bytes, as stored.
+    public var bytes: [UInt8]
+    /// The leaf hash recorded beside them (32 bytes unless the store was altered).
+    public var leafHash: [UInt8]
+}
+
+extension HallmarkStore {
+    /// The earliest stored checkpoint of `origin` that covers entry `index`, with when this store first held it: the
+    /// time its last entry was committed (a checkpoint is stored in the transaction that completes its entries).
+    /// `nil` when no stored checkpoint covers the entry.
+    public func checkpointCovering(
+        _ origin: MemberID,
+        index: UInt64
+    ) async throws -> (checkpoint: Checkpoint, receivedAt: Timestamp)? {
+        try await database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.bytes, e.received_at FROM checkpoints c
+                        JOIN entries e ON e.origin = c.origin AND e.log_index = c.tree_size - 1
+                        WHERE c.origin = ? AND c.tree_size > ? ORDER BY c.tree_size LIMIT 1
+                        """,
+                    arguments: [origin.rawValue, Int64(clamping: index)]
+                )
+            else { return nil }
+            return (
+                try Checkpoint(decoding: row["bytes"] as Data),
+                Timestamp(millisecondsSince1970: row["received_at"])
+            )
+        }
+    }
+
+    /// Every origin the store holds anything of (a log head, an entry or a checkpoint), in order.
+    public func storedOrigins() async throws -> [MemberID] {
+        try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT origin FROM log_heads UNION SELECT DISTINCT origin FROM checkpoints
+                    UNION SELECT DISTINCT origin FROM entries ORDER BY origin
+                    """
+            ).map { try MemberID($0) }
+        }
+    }
+
+    /// Every stored checkpoint of `origin` as its recorded tree size and exact bytes, undecoded, by size.
+    public func storedCheckpoints(of origin: MemberID) async throws -> [(treeSize: UInt64, bytes: [UInt8])] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT tree_size, bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size",
+                arguments: [origin.rawValue]
+            ).map { row in (UInt64(clamping: row["tree_size"] as Int64), [UInt8](row["bytes"] as Data)) }
+        }
+    }
+
+    /// Up to `limit` stored entries of `origin` from index `start` on, in index order, exactly as stored (gaps show
+    /// as skipped indexes): for reading a whole log in bounded pieces.
+    public func storedLeaves(of origin: MemberID, from start: UInt64, limit: Int) async throws -> [StoredLeaf] {
+        try await database.read { db in
+            var leaves: [StoredLeaf] = []
+            leaves.reserveCapacity(limit)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT log_index, bytes, leaf_hash FROM entries
+                        WHERE origin = ? AND log_index >= ? ORDER BY log_index LIMIT ?
+                        """
+                ),
+                arguments: [origin.rawValue, Int64(clamping: start), limit]
+            )
+            while let row = try rows.next() {
+                leaves.append(
+                    StoredLeaf(
+                        index: UInt64(clamping: row[0] as Int64),
+                        bytes: try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] },
+                        leafHash: try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } ?? [] }
+                    )
+                )
+            }
+            return leaves
+        }
+    }
+}

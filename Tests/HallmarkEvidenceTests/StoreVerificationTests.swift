@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import HallmarkCore
+import HallmarkMember
+import HallmarkStore
+import HallmarkTestSupport
+import Testing
+
+/// `verifyStore` against a real SQLite file altered by hand, as someone with the database file could.
+@Suite("Store verification")
+struct StoreVerificationTests {
+    /// market-c holding brand-a's log of 41 entries under two checkpoints (20 and 41) and brand-b's of 1.
+    static func makeStore() async throws -> (node: MemberNode, folders: [URL]) {
+        let alliance = try await EvidenceVerifierTests.Alliance.make()
+        for folder in alliance.folders.prefix(2) { try? FileManager.default.removeItem(at: folder) }
+        return (alliance.c, alliance.folders)
+    }
+
+    static func alter(_ node: MemberNode, _ sql: String, _ arguments: StatementArguments = []) async throws {
+        let database = try DatabaseQueue(path: node.store.directory.appendingPathComponent("hallmark.sqlite").path)
+        try await database.write { try $0.execute(sql: sql, arguments: arguments) }
+        try database.close()
+    }
+
+    @Test("an untouched store verifies: every log, entry and checkpoint")
+    func clean() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        let result = try await node.verifyStore()
+        #expect(result.isClean)
+        #expect(result.logs.map(\.origin.rawValue) == ["brand-a", "brand-b"])
+        #expect(result.logs.map(\.entries) == [41, 1])
+        #expect(result.logs.map(\.checkpoints) == [2, 1])
+    }
+
+    @Test("a changed entry byte is reported with its origin and index; other origins stay clean")
+    func changedEntryByte() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        let bytes = try await node.store.entryBytes(origin: try MemberID("brand-a"), index: 25)
+        var changed = bytes
+        changed[40] ^= 0x01  // a digest bit: the entry still decodes
+        try await Self.alter(
+            node,
+            "UPDATE entries SET bytes = ? WHERE origin = 'brand-a' AND log_index = 25",
+            [Data(changed)]
+        )
+        let result = try await node.verifyStore()
+        #expect(!result.isClean)
+        let a = try #require(result.logs.first { $0.origin.rawValue == "brand-a" })
+        #expect(a.problem?.index == 25)
+        #expect(a.problem?.message.contains("entry 25 of brand-a") == true, "\(a.problem?.message ?? "")")
+        #expect(result.logs.first { $0.origin.rawValue == "brand-b" }?.problem == nil)
+    }
+
+    @Test("an entry changed together with its leaf hash is caught by the checkpoint over it")
+    func changedEntryAndLeafHash() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        let origin = try MemberID("brand-a")
+        var changed = try await node.store.entryBytes(origin: origin, index: 25)
+        changed[40] ^= 0x01  // a digest bit: the entry still decodes
+        try await Self.alter(
+            node,
+            "UPDATE entries SET bytes = ?, leaf_hash = ? WHERE origin = 'brand-a' AND log_index = 25",
+            [Data(changed), Data(MerkleHash.leaf(changed).bytes)]
+        )
+        let problem = try #require(try await node.verifyStore().logs.first { $0.origin == origin }?.problem)
+        #expect(problem.index == 20)
+        #expect(problem.message.contains("entries 20..<41 of brand-a do not hash to the root"))
+    }
+
+    @Test("a deleted checkpoint leaves entries no stored checkpoint covers, reported from where they start")
+    func deletedCheckpoint() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        try await Self.alter(node, "DELETE FROM checkpoints WHERE origin = 'brand-a' AND tree_size = 41")
+        let problem = try #require(try await node.verifyStore().logs.first { $0.origin.rawValue == "brand-a" }?.problem)
+        #expect(problem.index == 20)
+        #expect(problem.message.contains("entries 20..<41 of brand-a are covered by no stored checkpoint"))
+    }
+
+    @Test("a deleted entry and a forged checkpoint signature are reported")
+    func deletedEntryAndForgedSignature() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        try await Self.alter(node, "DELETE FROM entries WHERE origin = 'brand-a' AND log_index = 3")
+        // brand-b's checkpoint re-signed by another key: it still decodes, its signature no longer verifies.
+        let checkpoint = try #require(try await node.store.latestCheckpoint(of: try MemberID("brand-b")))
+        let forged = try Checkpoint.sign(
+            origin: checkpoint.origin,
+            treeSize: checkpoint.treeSize,
+            rootHash: checkpoint.rootHash,
+            time: checkpoint.time,
+            using: node.identity.signingKey
+        )
+        try await Self.alter(
+            node,
+            "UPDATE checkpoints SET bytes = ? WHERE origin = 'brand-b'",
+            [Data(forged.encoded())]
+        )
+        let logs = try await node.verifyStore().logs
+        let a = try #require(logs.first { $0.origin.rawValue == "brand-a" }?.problem)
+        #expect(a.index == 3)
+        #expect(a.message.contains("entry 3 of brand-a is missing"))
+        let b = try #require(logs.first { $0.origin.rawValue == "brand-b" }?.problem)
+        #expect(b.message.contains("is not signed by its certified key"))
+    }
+}
