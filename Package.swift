@@ -82,6 +82,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
@@ -160,7 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkMemberTests",
-            dependencies: ["HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
+            dependencies: [
+                "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -36,7 +36,7 @@ public enum NodeRunner {
             )
         }
         let group = ServiceGroup(
-            services: [server] + syncs,
+            services: [server, FilterMaintenance(store: member.store, logger: logger)] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
