@@ -7,7 +7,9 @@ import Synchronization
 /// The in-memory Bloom filter over every listed digest, with its on-disk snapshot.
 ///
 /// Lookups take the lock only for the few nanoseconds of the probe; a rebuilt filter is built
-/// outside the lock and swapped in whole, so checks never wait for a rebuild.
+/// outside the lock and swapped in whole, so checks never wait for a rebuild. Batches appended while a
+/// rebuild reads the store are kept in its journal and added before the swap, so none goes missing.
+/// Retractions and expiries since the last rebuild are tracked (``FilterFreshness``) to tell when to rebuild.
 final class FilterIndex: Sendable {
     /// The filter's target false-positive rate.
     static let falsePositiveRate = 0.001
@@ -116,6 +118,11 @@ final class FilterIndex: Sendable {
             state.journals[id] = []
             return id
         }
+    }
+
+    /// Forgets a rebuild that failed before ``finishRebuild(_:digests:heads:nextExpiry:)``.
+    func abandonRebuild(_ id: UInt64) {
+        state.withLock { _ = $0.journals.removeValue(forKey: id) }
     }
 
     /// Swaps in a filter built from `digests`, the listed digests at `heads` (read after ``beginRebuild()``), sized

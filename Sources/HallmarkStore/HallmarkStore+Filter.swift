@@ -36,11 +36,17 @@ extension HallmarkStore {
         let start = clock.now
         let id = filter.beginRebuild()
         let now = Timestamp.now()
-        let (digests, heads, nextExpiry) = try await database.read { db in
-            (
-                try Self.listedDigests(now: now.millisecondsSince1970, in: db), try Self.allLogHeads(in: db),
-                try Self.nextExpiry(after: now, in: db)
-            )
+        let (digests, heads, nextExpiry): ([Hash256], [LogHead], Timestamp?)
+        do {
+            (digests, heads, nextExpiry) = try await database.read { db in
+                (
+                    try Self.listedDigests(now: now.millisecondsSince1970, in: db), try Self.allLogHeads(in: db),
+                    try Self.nextExpiry(after: now, in: db)
+                )
+            }
+        } catch {
+            filter.abandonRebuild(id)
+            throw error
         }
         let swapped = filter.finishRebuild(id, digests: digests, heads: heads, nextExpiry: nextExpiry)
         let rebuild = FilterRebuild(digestCount: digests.count, duration: clock.now - start, swapped: swapped)
