@@ -37,7 +37,7 @@ struct AllowlistCommandTests {
 
         let list = try cli.succeed(["allowlist", "list", "--data", cli.data, "--json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
-        #expect(entries.map { $0["value"] as? String } == ["shopmart:our reseller", "p-1", "p-2"])
+        #expect(entries.map { $0["value"] as? String } == ["shopmart:our reseller", "p1", "p2"])
         #expect(entries.first?["note"] as? String == "since 2019")
         #expect(try cli.succeed(["allowlist", "list", "--data", cli.data]).stdout.contains("note: ours"))
 

@@ -8,15 +8,26 @@ import Testing
 
 @Suite("A revoked origin's entries stay, marked; whether its assertions still count depends on why")
 struct OriginRevocationTests {
-    /// brand-a holding brand-b's assertion of `seller`, and the development alliance copied so that it can revoke.
-    static func setUp(_ seller: Identifier) async throws -> (brandA: NodeFixture, brandB: NodeFixture, alliance: URL) {
-        let brandB = try await NodeFixture.make("brand-b")
-        let brandA = try await NodeFixture.make("brand-a")
-        try await brandB.node.submit([Submission(identifier: seller, confidence: 70)])
-        try await brandA.receive(logOf: brandB.node.identity.member, from: brandB.node)
-        let alliance = DevelopmentAlliance.temporaryFolder("hallmark-alliance")
-        try FileManager.default.copyItem(at: DevelopmentAlliance.folder, to: alliance)
-        return (brandA, brandB, alliance)
+    /// brand-a holding brand-b's assertion of an identifier, and the development alliance copied so that it can revoke.
+    struct Scene {
+        let brandA: NodeFixture
+        let brandB: NodeFixture
+        let alliance: URL
+
+        init(_ seller: Identifier) async throws {
+            brandB = try await NodeFixture.make("brand-b")
+            brandA = try await NodeFixture.make("brand-a")
+            try await brandB.node.submit([Submission(identifier: seller, confidence: 70)])
+            try await brandA.receive(logOf: brandB.node.identity.member, from: brandB.node)
+            alliance = DevelopmentAlliance.temporaryFolder("hallmark-alliance")
+            try FileManager.default.copyItem(at: DevelopmentAlliance.folder, to: alliance)
+        }
+
+        func remove() {
+            brandA.remove()
+            brandB.remove()
+            try? FileManager.default.removeItem(at: alliance)
+        }
     }
 
     /// Revokes brand-b's certificate in `alliance` and has `node` apply the new list.
@@ -42,12 +53,9 @@ struct OriginRevocationTests {
     )
     func marked(reason: RevocationReason, stillListed: Bool) async throws {
         let seller = try Identifier(kind: .seller, value: "shopmart:revoked says so")
-        let (brandA, brandB, alliance) = try await Self.setUp(seller)
-        defer {
-            brandA.remove()
-            brandB.remove()
-            try? FileManager.default.removeItem(at: alliance)
-        }
+        let scene = try await Scene(seller)
+        defer { scene.remove() }
+        let (brandA, brandB, alliance) = (scene.brandA, scene.brandB, scene.alliance)
         let member = brandB.node.identity.member
         #expect(try await brandA.node.check(seller).revokedOrigins.isEmpty)
         let list = try Self.revokeBrandB(reason, in: alliance, appliedBy: brandA.node)
@@ -72,12 +80,9 @@ struct OriginRevocationTests {
     @Test("another member's verdict is unmarked, and a second listing origin keeps an identifier listed")
     func otherOrigins() async throws {
         let seller = try Identifier(kind: .seller, value: "shopmart:two say so")
-        let (brandA, brandB, alliance) = try await Self.setUp(seller)
-        defer {
-            brandA.remove()
-            brandB.remove()
-            try? FileManager.default.removeItem(at: alliance)
-        }
+        let scene = try await Scene(seller)
+        defer { scene.remove() }
+        let (brandA, brandB, alliance) = (scene.brandA, scene.brandB, scene.alliance)
         try await brandA.node.submit([Submission(identifier: seller)])
         _ = try Self.revokeBrandB(.keyCompromise, in: alliance, appliedBy: brandA.node)
         let verdict = try await brandA.node.check(seller)

@@ -12,7 +12,7 @@ struct FilterRebuildTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var log = try LogBuilder("brand-a")
         let later = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + 3_600_000)
-        for n in 1...10 { _ = try log.add(.assert, digest(n), expires: n == 4 ? later : nil) }
+        for n: UInt64 in 1...10 { _ = try log.add(.assert, digest(n), expires: n == 4 ? later : nil) }
         try await store.append(try log.batch())
         #expect(store.filterFreshness == FilterFreshness(nextExpiry: later))
         #expect(store.filterStatistics.insertedCount == 10)
