@@ -8,7 +8,7 @@ extension MemberNode {
     /// and returned with its provenance, so a false positive never becomes a verdict. An identifier on this
     /// member's allowlist answers ``Verdict/Status/allowlisted``, whether listed or not, with the assertions shown.
     /// An origin whose certificate is revoked is marked (``Verdict/revokedOrigins``); its assertions count only
-    /// as ``OriginRevocation/assertionsCount`` says.
+    /// as ``OriginRevocation/counts(_:)`` says.
     /// - Parameter time: When to judge expiry; now unless given.
     public func check(_ identifier: Identifier, at time: Timestamp = .now()) async throws -> Verdict {
         try await check([identifier], at: time)[0]
@@ -50,7 +50,7 @@ extension MemberNode {
             verdicts[position].revokedOrigins = revoked.filter { origin, _ in
                 assertions.contains { $0.origin == origin }
             }
-            let counted = assertions.contains { revoked[$0.origin]?.assertionsCount ?? true }
+            let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
             if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
             verdicts[position].filterFalsePositive = assertions.isEmpty
         }

@@ -1,5 +1,6 @@
 import HallmarkCore
 import HallmarkPKI
+import HallmarkStore
 
 /// That an origin's certificate is on the alliance's revocation list in force: its entries stay auditable and are
 /// marked with this.
@@ -22,18 +23,15 @@ public struct OriginRevocation: Sendable, Equatable {
         self.listNumber = listNumber
     }
 
-    /// The reasons that end a member's certificate without casting doubt on what the member asserted with it.
-    public static let reasonsKeepingAssertions: Set<RevocationReason> = [
-        .superseded, .cessationOfOperation, .affiliationChanged,
-    ]
-
-    /// Whether the origin's standing assertions still make an identifier listed.
+    /// Whether the origin's assertion `record` still makes an identifier listed: only when it certainly predates the
+    /// revocation, that is when both its signed time and the time this node received it are before ``since``.
     ///
-    /// Yes when the certificate ended for an administrative reason (``reasonsKeepingAssertions``): the member was
-    /// trusted when it asserted. No for any other reason — `keyCompromise` (anyone may have signed with the key, and
-    /// backdated), `privilegeWithdrawn` (the alliance no longer trusts the member's judgment), `unspecified` or
-    /// another: the assertions are still shown, marked, but alone they never make an identifier listed.
-    public var assertionsCount: Bool {
-        Self.reasonsKeepingAssertions.contains(reason)
+    /// This is how a node judges a revoked origin's checkpoints (`Protocol/revocation.md` §3), applied to what it
+    /// already holds: for a `keyCompromise` the CA dates the revocation back to when the key may first have leaked,
+    /// and an entry received after that may have been signed, and backdated, by whoever took the key. What the node
+    /// held before is the member's own word and keeps counting; what came later is shown, marked, but counts for
+    /// nothing.
+    public func counts(_ record: AssertionRecord) -> Bool {
+        max(record.lastSeen, record.receivedAt) < since
     }
 }

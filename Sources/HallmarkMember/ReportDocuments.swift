@@ -35,7 +35,7 @@ public enum ReportDocument {
         ///   - record: The assertion.
         ///   - revoked: The revocation of its origin's certificate, if any.
         public init(_ record: AssertionRecord, revoked: OriginRevocation? = nil) {
-            self.revoked = revoked.map(Revoked.init)
+            self.revoked = revoked.map { Revoked($0, counts: $0.counts(record)) }
             member = record.origin.rawValue
             confidence = record.confidence
             reason = record.reason
@@ -56,15 +56,19 @@ public enum ReportDocument {
         public var reason: String
         /// The number of the revocation list that says so.
         public var revocationList: UInt64
-        /// Whether the member's standing assertions still make an identifier listed (see `Protocol/revocation.md`).
-        public var assertionsCount: Bool
+        /// For an assertion: whether it still makes the identifier listed, having reached this node before the
+        /// revocation (`Protocol/revocation.md` §3.1); absent for an audited entry.
+        public var counts: Bool?
 
         /// The JSON form of a revocation mark.
-        public init(_ revocation: OriginRevocation) {
+        /// - Parameters:
+        ///   - revocation: The revocation of the origin's certificate.
+        ///   - counts: For an assertion, whether it still counts.
+        public init(_ revocation: OriginRevocation, counts: Bool? = nil) {
             since = revocation.since.iso8601
             reason = revocation.reason.name
             revocationList = revocation.listNumber
-            assertionsCount = revocation.assertionsCount
+            self.counts = counts
         }
     }
 
@@ -157,7 +161,7 @@ public enum ReportDocument {
         ///   - audited: The entry and its proofs.
         ///   - revoked: The revocation of its origin's certificate, if any.
         public init(_ audited: AuditedEntry, revoked: OriginRevocation? = nil) {
-            self.revoked = revoked.map(Revoked.init)
+            self.revoked = revoked.map { Revoked($0) }
             let entry = audited.stored.entry
             origin = entry.origin.rawValue
             index = entry.index

@@ -5,7 +5,7 @@ import HallmarkStore
 public struct Verdict: Sendable {
     /// Whether the identifier is listed.
     public enum Status: String, Sendable {
-        /// At least one member's assertion stands (and counts: see ``OriginRevocation/assertionsCount``).
+        /// At least one member's assertion stands (and counts: see ``OriginRevocation/counts(_:)``).
         case listed
         /// No member's assertion stands.
         case notListed = "not_listed"

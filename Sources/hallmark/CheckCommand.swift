@@ -104,7 +104,11 @@ struct CheckCommand: AsyncParsableCommand {
             Output.line(
                 "  by \(origin.origin): confidence \(origin.confidence), reason \(origin.reason), first seen \(origin.firstSeen.iso8601), last seen \(origin.lastSeen.iso8601), expires \(expires) (\(via))"
             )
-            if let revoked = verdict.revokedOrigins[origin.origin] { Output.line("    \(Self.describe(revoked))") }
+            if let revoked = verdict.revokedOrigins[origin.origin] {
+                let counts =
+                    revoked.counts(origin) ? "received before it: still counts" : "received after it: does not count"
+                Output.line("    \(Self.describe(revoked)); \(counts)")
+            }
             if !origin.note.isEmpty { Output.line("    note: \(origin.note)") }
             for dispute in origin.disputes {
                 Output.line("    disputed by \(dispute.disputer) at \(dispute.time.iso8601): \(dispute.reason)")
@@ -114,7 +118,6 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// One line about a revoked origin, shared with `audit`.
     static func describe(_ revoked: OriginRevocation) -> String {
-        "REVOKED since \(revoked.since.iso8601) (\(revoked.reason), revocation list \(revoked.listNumber)); "
-            + (revoked.assertionsCount ? "its assertions still count" : "its assertions no longer count")
+        "REVOKED since \(revoked.since.iso8601) (\(revoked.reason), revocation list \(revoked.listNumber))"
     }
 }

@@ -6,7 +6,7 @@ import HallmarkStore
 import HallmarkTestSupport
 import Testing
 
-@Suite("A revoked origin's entries stay, marked; whether its assertions still count depends on why")
+@Suite("A revoked origin's entries stay, marked; its assertions count only if received before the revocation")
 struct OriginRevocationTests {
     /// brand-a holding brand-b's assertion of an identifier, and the development alliance copied so that it can revoke.
     struct Scene {
@@ -30,14 +30,15 @@ struct OriginRevocationTests {
         }
     }
 
-    /// Revokes brand-b's certificate in `alliance` and has `node` apply the new list.
-    static func revokeBrandB(_ reason: RevocationReason, in alliance: URL, appliedBy node: MemberNode) throws
-        -> RevocationList
+    /// Revokes brand-b's certificate in `alliance` as of `time` and has `node` apply the new list.
+    static func revokeBrandB(_ reason: RevocationReason, at time: Date, in alliance: URL, appliedBy node: MemberNode)
+        throws -> RevocationList
     {
         _ = try AllianceFiles.revoke(
             allianceDirectory: alliance,
             memberCertificateFile: alliance.appendingPathComponent("brand-b/member.pem"),
-            reason: reason
+            reason: reason,
+            at: time
         )
         let list = try #require(try AllianceFiles.loadRevocationList(in: alliance, trust: node.identity.trust))
         #expect(node.useRevocationList(list))
@@ -45,31 +46,35 @@ struct OriginRevocationTests {
     }
 
     @Test(
-        "check and audit mark the revoked origin with since when and why",
+        "check and audit mark the revoked origin; its assertion counts only if received before the revocation",
         arguments: [
-            (RevocationReason.superseded, true), (.cessationOfOperation, true), (.keyCompromise, false),
-            (.privilegeWithdrawn, false), (.unspecified, false),
+            (RevocationReason.superseded, false), (.keyCompromise, false), (.keyCompromise, true),
+            (.privilegeWithdrawn, true),
         ]
     )
-    func marked(reason: RevocationReason, stillListed: Bool) async throws {
+    func marked(reason: RevocationReason, backdated: Bool) async throws {
         let seller = try Identifier(kind: .seller, value: "shopmart:revoked says so")
         let scene = try await Scene(seller)
         defer { scene.remove() }
         let (brandA, brandB, alliance) = (scene.brandA, scene.brandB, scene.alliance)
         let member = brandB.node.identity.member
         #expect(try await brandA.node.check(seller).revokedOrigins.isEmpty)
-        let list = try Self.revokeBrandB(reason, in: alliance, appliedBy: brandA.node)
+        // Revocations are in whole seconds: revoke from the next second on, or from an hour before the entry arrived.
+        if !backdated { try await Task.sleep(for: .milliseconds(1_100)) }
+        let time = backdated ? Date(timeIntervalSinceNow: -3_600) : Date()
+        let list = try Self.revokeBrandB(reason, at: time, in: alliance, appliedBy: brandA.node)
         let revocation = try #require(list.revocations.first)
 
         let verdict = try await brandA.node.check(seller)
-        #expect(verdict.status == (stillListed ? .listed : .notListed))
+        #expect(verdict.status == (backdated ? .notListed : .listed))
         #expect(verdict.origins.map(\.origin) == [member])
         let mark = try #require(verdict.revokedOrigins[member])
         #expect(mark == OriginRevocation(since: Timestamp(revocation.time), reason: reason, listNumber: list.number))
-        #expect(mark.assertionsCount == stillListed)
+        #expect(mark.counts(verdict.origins[0]) == !backdated)
         let body = ReportDocument.VerdictBody(verdict)
         #expect(body.origins.first?.revoked?.reason == reason.name)
         #expect(body.origins.first?.revoked?.since == Timestamp(revocation.time).iso8601)
+        #expect(body.origins.first?.revoked?.counts == !backdated)
 
         let audit = try await brandA.node.audit(seller)
         #expect(audit.allVerified)
@@ -77,14 +82,15 @@ struct OriginRevocationTests {
         #expect(ReportDocument.AuditBody(audit).entries.allSatisfy { $0.revoked?.revocationList == list.number })
     }
 
-    @Test("another member's verdict is unmarked, and a second listing origin keeps an identifier listed")
+    @Test("only the revoked origin is marked, and another origin's assertion keeps an identifier listed")
     func otherOrigins() async throws {
         let seller = try Identifier(kind: .seller, value: "shopmart:two say so")
         let scene = try await Scene(seller)
         defer { scene.remove() }
         let (brandA, brandB, alliance) = (scene.brandA, scene.brandB, scene.alliance)
         try await brandA.node.submit([Submission(identifier: seller)])
-        _ = try Self.revokeBrandB(.keyCompromise, in: alliance, appliedBy: brandA.node)
+        let backdated = Date(timeIntervalSinceNow: -3_600)
+        _ = try Self.revokeBrandB(.keyCompromise, at: backdated, in: alliance, appliedBy: brandA.node)
         let verdict = try await brandA.node.check(seller)
         #expect(verdict.status == .listed)
         #expect(verdict.origins.count == 2)
