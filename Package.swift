@@ -100,6 +100,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
@@ -199,7 +200,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkMemberTests",
-            dependencies: ["HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport"],
+            dependencies: [
+                "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

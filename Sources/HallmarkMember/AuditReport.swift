@@ -11,6 +11,9 @@ public struct AuditReport: Sendable {
     public var localValue: String?
     /// The entries, by origin and log index.
     public var entries: [AuditedEntry]
+    /// The origins of ``entries`` whose certificate is on the revocation list in force: their entries stay auditable
+    /// and are marked with this.
+    public var revokedOrigins: [MemberID: OriginRevocation] = [:]
 
     /// Whether every entry's inclusion proof and checkpoint signature verify.
     public var allVerified: Bool { entries.allSatisfy(\.isVerified) }

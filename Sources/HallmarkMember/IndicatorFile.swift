@@ -46,16 +46,8 @@ public enum IndicatorFile {
         now: Timestamp,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> [Submission] {
-        let format = try Format(fileName: path)
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > maximumFileSize {
-            throw HallmarkError(.invalidValue, "file is \(size) bytes, the limit is \(maximumFileSize)", location: path)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HallmarkError(.fileProblem, "cannot read the file", location: path)
-        }
-        return try parse([UInt8](data), format: format, fileName: name, now: now, progress: progress)
+        let (bytes, format, name) = try contents(path: path)
+        return try parse(bytes, format: format, fileName: name, now: now, progress: progress)
     }
 
     /// Parses file contents already in memory. See ``read(path:now:progress:)``.
@@ -66,7 +58,65 @@ public enum IndicatorFile {
         now: Timestamp,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> [Submission] {
-        var submissions: [Submission] = []
+        try parseLines(bytes, format: format, fileName: fileName, columns: columns, progress: progress) {
+            identifier,
+            fields in
+            try submission(
+                identifier: identifier,
+                confidence: fields["confidence"].flatMap { $0.isEmpty ? nil : $0 },
+                reason: fields["reason"],
+                expires: fields["expires"],
+                note: fields["note"],
+                now: now
+            )
+        }
+    }
+
+    /// Reads a file of identifiers to allowlist: as an import file, with the columns `kind,value` and optionally
+    /// `note` (CSV), or the same fields (JSON Lines).
+    /// - Throws: ``HallmarkError`` naming the file, the line and what is wrong.
+    public static func readAllowlist(path: String) throws -> [AllowlistItem] {
+        let (bytes, format, name) = try contents(path: path)
+        return try parseAllowlist(bytes, format: format, fileName: name)
+    }
+
+    /// Parses an allowlist file already in memory. See ``readAllowlist(path:)``.
+    public static func parseAllowlist(_ bytes: [UInt8], format: Format, fileName: String) throws -> [AllowlistItem] {
+        try parseLines(bytes, format: format, fileName: fileName, columns: allowlistColumns, progress: nil) {
+            identifier,
+            fields in
+            let item = AllowlistItem(identifier: identifier, note: fields["note"] ?? "")
+            try item.validate()
+            return item
+        }
+    }
+
+    /// The columns an allowlist file may name.
+    static let allowlistColumns = ["kind", "value", "note"]
+
+    private static func contents(path: String) throws -> (bytes: [UInt8], format: Format, name: String) {
+        let format = try Format(fileName: path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > maximumFileSize {
+            throw HallmarkError(.invalidValue, "file is \(size) bytes, the limit is \(maximumFileSize)", location: path)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HallmarkError(.fileProblem, "cannot read the file", location: path)
+        }
+        return ([UInt8](data), format, URL(fileURLWithPath: path).lastPathComponent)
+    }
+
+    /// Splits the file into lines, reads each line's identifier and other fields (of `columns`), and makes a row of
+    /// them with `row`; any error is located at its line.
+    private static func parseLines<Row>(
+        _ bytes: [UInt8],
+        format: Format,
+        fileName: String,
+        columns: [String],
+        progress: ((Int, Int) -> Void)?,
+        row: (Identifier, [String: String]) throws -> Row
+    ) throws -> [Row] {
+        var rows: [Row] = []
         var header: [String]?
         var lineNumber = 0
         var start = 0
@@ -90,13 +140,15 @@ public enum IndicatorFile {
                 switch format {
                 case .csv:
                     let fields = try CSVLine.fields(of: line)
-                    guard let columns = header else {
-                        header = try csvHeader(fields)
+                    guard let names = header else {
+                        header = try csvHeader(fields, columns: columns)
                         continue
                     }
-                    submissions.append(try csvSubmission(fields, columns: columns, now: now))
+                    let (identifier, text) = try csvFields(fields, columns: names)
+                    rows.append(try row(identifier, text))
                 case .jsonLines:
-                    submissions.append(try jsonSubmission(line, now: now))
+                    let (identifier, text) = try jsonFields(line, columns: columns)
+                    rows.append(try row(identifier, text))
                 }
             } catch let error as HallmarkError {
                 throw error.at(location)
@@ -106,15 +158,15 @@ public enum IndicatorFile {
         if format == .csv, header == nil {
             throw HallmarkError(.invalidValue, "empty file: expected a header line 'kind,value,…'", location: fileName)
         }
-        return submissions
+        return rows
     }
 
-    private static func csvHeader(_ fields: [[UInt8]]) throws -> [String] {
+    private static func csvHeader(_ fields: [[UInt8]], columns: [String]) throws -> [String] {
         let names = fields.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace().lowercased() }
         guard names.count >= 2, names[0] == "kind", names[1] == "value" else {
             throw HallmarkError(
                 .invalidValue,
-                "the header must start with 'kind,value' (optional columns: confidence, reason, expires, note)"
+                "the header must start with 'kind,value' (optional columns: \(columns.dropFirst(2).joined(separator: ", ")))"
             )
         }
         for (position, name) in names.enumerated() {
@@ -131,7 +183,8 @@ public enum IndicatorFile {
         return names
     }
 
-    private static func csvSubmission(_ fields: [[UInt8]], columns: [String], now: Timestamp) throws -> Submission {
+    /// The identifier of a CSV line and its other fields by column.
+    private static func csvFields(_ fields: [[UInt8]], columns: [String]) throws -> (Identifier, [String: String]) {
         guard fields.count == columns.count else {
             throw HallmarkError(.invalidValue, "expected \(columns.count) fields as in the header, got \(fields.count)")
         }
@@ -148,17 +201,13 @@ public enum IndicatorFile {
             text[column] = string
         }
         let kind = try IndicatorKind(parsing: text["kind"] ?? "")
-        return try submission(
-            identifier: field("value") { try Identifier(kind: kind, utf8: rawValue) },
-            confidence: text["confidence"].flatMap { $0.isEmpty ? nil : $0 },
-            reason: text["reason"],
-            expires: text["expires"],
-            note: text["note"],
-            now: now
-        )
+        return (try field("value") { try Identifier(kind: kind, utf8: rawValue) }, text)
     }
 
-    private static func jsonSubmission(_ line: ArraySlice<UInt8>, now: Timestamp) throws -> Submission {
+    /// The identifier of a JSON line and its other fields (of `columns`) as text.
+    private static func jsonFields(_ line: ArraySlice<UInt8>, columns: [String]) throws -> (
+        Identifier, [String: String]
+    ) {
         guard String(validating: line, as: UTF8.self) != nil else {
             throw HallmarkError(.invalidValue, "line is not valid UTF-8")
         }
@@ -176,29 +225,25 @@ public enum IndicatorFile {
         for key in object.keys where !columns.contains(key) {
             throw HallmarkError(.invalidValue, "unknown field '\(key)' (known: \(columns.joined(separator: ", ")))")
         }
-        func string(_ key: String) throws -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let string = value as? String else { throw HallmarkError(.invalidValue, "\(key): expected a string") }
-            return string
-        }
-        var confidence: String?
-        if let value = object["confidence"], !(value is NSNull) {
-            guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue) else {
-                throw HallmarkError(.invalidValue, "confidence: expected a whole number from 0 to 100")
+        var text: [String: String] = [:]
+        for (key, value) in object where !(value is NSNull) {
+            if key == "confidence" {
+                guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue)
+                else {
+                    throw HallmarkError(.invalidValue, "confidence: expected a whole number from 0 to 100")
+                }
+                text[key] = String(exact)
+            } else {
+                guard let string = value as? String else {
+                    throw HallmarkError(.invalidValue, "\(key): expected a string")
+                }
+                text[key] = string
             }
-            confidence = String(exact)
         }
-        guard let kindName = try string("kind") else { throw HallmarkError(.invalidValue, "kind: missing") }
+        guard let kindName = text["kind"] else { throw HallmarkError(.invalidValue, "kind: missing") }
         let kind = try IndicatorKind(parsing: kindName)
-        guard let value = try string("value") else { throw HallmarkError(.invalidValue, "value: missing") }
-        return try submission(
-            identifier: field("value") { try Identifier(kind: kind, value: value) },
-            confidence: confidence,
-            reason: try string("reason"),
-            expires: try string("expires"),
-            note: try string("note"),
-            now: now
-        )
+        guard let value = text["value"] else { throw HallmarkError(.invalidValue, "value: missing") }
+        return (try field("value") { try Identifier(kind: kind, value: value) }, text)
     }
 
     /// Builds a submission from optional text fields, as the CLI does from its options.

@@ -3,7 +3,8 @@ import HallmarkStore
 
 extension MemberNode {
     /// Every entry about `identifier`, each proved: its inclusion in its origin's log against the origin's
-    /// latest checkpoint, and that checkpoint's signature against the origin's alliance-issued certificate.
+    /// latest checkpoint, and that checkpoint's signature against the origin's alliance-issued certificate. An origin
+    /// whose certificate is on the revocation list in force is marked (``AuditReport/revokedOrigins``).
     public func audit(_ identifier: Identifier) async throws -> AuditReport {
         let digest = digest(of: identifier)
         let stored = try await store.entries(kind: identifier.kind, digest: digest)
@@ -18,7 +19,8 @@ extension MemberNode {
             identifier: identifier,
             digest: digest,
             localValue: try await store.localValue(kind: identifier.kind, digest: digest),
-            entries: audited
+            entries: audited,
+            revokedOrigins: try await originRevocations(Set(proofs.keys))
         )
     }
 

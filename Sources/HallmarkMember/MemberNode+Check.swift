@@ -5,7 +5,10 @@ extension MemberNode {
     /// Whether `identifier` is known-bad, and who says so.
     ///
     /// A negative comes from the Bloom filter alone; a positive is confirmed against the exact index
-    /// and returned with its provenance, so a false positive never becomes a verdict.
+    /// and returned with its provenance, so a false positive never becomes a verdict. An identifier on this
+    /// member's allowlist answers ``Verdict/Status/allowlisted``, whether listed or not, with the assertions shown.
+    /// An origin whose certificate is revoked is marked (``Verdict/revokedOrigins``); its assertions count only
+    /// as ``OriginRevocation/counts(_:)`` says.
     /// - Parameter time: When to judge expiry; now unless given.
     public func check(_ identifier: Identifier, at time: Timestamp = .now()) async throws -> Verdict {
         try await check([identifier], at: time)[0]
@@ -24,13 +27,15 @@ extension MemberNode {
         digests lookups: [(kind: IndicatorKind, digest: Hash256)],
         at time: Timestamp = .now()
     ) async throws -> [Verdict] {
-        let maybe = store.mayBeListed(lookups.map(\.digest))
-        var verdicts = zip(lookups, maybe).map { lookup, _ in
+        let digests = lookups.map(\.digest)
+        let maybe = store.mayBeListed(digests)
+        let allowed = store.areAllowlisted(digests)
+        var verdicts = zip(lookups, allowed).map { lookup, allowed in
             Verdict(
                 identifier: nil,
                 kind: lookup.kind,
                 digest: lookup.digest,
-                status: .notListed,
+                status: allowed ? .allowlisted : .notListed,
                 origins: [],
                 filterFalsePositive: false
             )
@@ -38,11 +43,16 @@ extension MemberNode {
         let positions = maybe.indices.filter { maybe[$0] }
         guard !positions.isEmpty else { return verdicts }
         let records = try await store.assertions(for: positions.map { lookups[$0] })
-        for (position, assertions) in zip(positions, records) {
-            let inForce = assertions.filter { $0.isInForce(at: time) }
-            verdicts[position].origins = inForce
-            verdicts[position].status = inForce.isEmpty ? .notListed : .listed
-            verdicts[position].filterFalsePositive = inForce.isEmpty
+        let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
+        let revoked = try await originRevocations(Set(inForce.joined().map(\.origin)))
+        for (position, assertions) in zip(positions, inForce) {
+            verdicts[position].origins = assertions
+            verdicts[position].revokedOrigins = revoked.filter { origin, _ in
+                assertions.contains { $0.origin == origin }
+            }
+            let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
+            if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
+            verdicts[position].filterFalsePositive = assertions.isEmpty
         }
         return verdicts
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkPKI
 import HallmarkStore
 
 /// JSON forms of verdicts, audits and status, shared by the command line's `--json` output and the HTTP API.
@@ -35,9 +36,15 @@ public enum ReportDocument {
         public var receivedFrom: String
         /// Other members' disputes of this assertion.
         public var disputes: [Dispute]
+        /// Present when the member's certificate is on the revocation list in force.
+        public var revoked: Revoked?
 
         /// The JSON form of an assertion.
-        public init(_ record: AssertionRecord) {
+        /// - Parameters:
+        ///   - record: The assertion.
+        ///   - revoked: The revocation of its origin's certificate, if any.
+        public init(_ record: AssertionRecord, revoked: OriginRevocation? = nil) {
+            self.revoked = revoked.map { Revoked($0, counts: $0.counts(record)) }
             member = record.origin.rawValue
             confidence = record.confidence
             reason = record.reason
@@ -47,6 +54,30 @@ public enum ReportDocument {
             expires = record.expires?.iso8601
             receivedFrom = record.receivedFrom.rawValue
             disputes = record.disputes.map(Dispute.init)
+        }
+    }
+
+    /// That a member's certificate is revoked: its entries stay, marked with this.
+    public struct Revoked: Codable, Sendable, Equatable {
+        /// From when the certificate is revoked.
+        public var since: String
+        /// The RFC 5280 reason, such as `keyCompromise`.
+        public var reason: String
+        /// The number of the revocation list that says so.
+        public var revocationList: UInt64
+        /// For an assertion: whether it still makes the identifier listed, having reached this node before the
+        /// revocation (`Protocol/revocation.md` §3.1); absent for an audited entry.
+        public var counts: Bool?
+
+        /// The JSON form of a revocation mark.
+        /// - Parameters:
+        ///   - revocation: The revocation of the origin's certificate.
+        ///   - counts: For an assertion, whether it still counts.
+        public init(_ revocation: OriginRevocation, counts: Bool? = nil) {
+            since = revocation.since.iso8601
+            reason = revocation.reason.name
+            revocationList = revocation.listNumber
+            self.counts = counts
         }
     }
 
@@ -78,9 +109,9 @@ public enum ReportDocument {
         public var value: String?
         /// The digest looked up, hex.
         public var digest: String
-        /// ``Verdict/Status``'s raw value: `listed`, `not_listed`, or any status added later.
+        /// `listed`, `not_listed`, or `allowlisted` (on this member's own allowlist: not to be blocked).
         public var status: String
-        /// Every origin whose assertion stands.
+        /// Every origin whose assertion stands (also when allowlisted), marked `revoked` when its certificate is.
         public var origins: [Origin]
 
         /// The JSON form of a verdict.
@@ -89,7 +120,7 @@ public enum ReportDocument {
             value = verdict.identifier?.normalized
             digest = verdict.digest.hex
             status = verdict.status.rawValue
-            origins = verdict.origins.map(Origin.init)
+            origins = verdict.origins.map { Origin($0, revoked: verdict.revokedOrigins[$0.origin]) }
         }
     }
 
@@ -131,9 +162,15 @@ public enum ReportDocument {
         public var signatureVerified: Bool
         /// Why a proof failed, if one did.
         public var problems: [String]
+        /// Present when the origin's certificate is on the revocation list in force.
+        public var revoked: Revoked?
 
         /// The JSON form of an audited entry.
-        public init(_ audited: AuditedEntry) {
+        /// - Parameters:
+        ///   - audited: The entry and its proofs.
+        ///   - revoked: The revocation of its origin's certificate, if any.
+        public init(_ audited: AuditedEntry, revoked: OriginRevocation? = nil) {
+            self.revoked = revoked.map { Revoked($0) }
             let entry = audited.stored.entry
             origin = entry.origin.rawValue
             index = entry.index
@@ -175,7 +212,32 @@ public enum ReportDocument {
             value = report.identifier.normalized
             digest = report.digest.hex
             verified = report.allVerified
-            entries = report.entries.map(AuditEntry.init)
+            entries = report.entries.map {
+                AuditEntry($0, revoked: report.revokedOrigins[$0.stored.entry.origin])
+            }
+        }
+    }
+
+    /// An identifier on this member's allowlist.
+    public struct AllowlistEntryBody: Codable, Sendable, Equatable {
+        /// The indicator kind.
+        public var kind: String
+        /// The normalized identifier.
+        public var value: String
+        /// Its digest, hex.
+        public var digest: String
+        /// Why it is allowlisted, possibly empty.
+        public var note: String
+        /// When it was added.
+        public var added: String
+
+        /// The JSON form of an allowlist entry.
+        public init(_ entry: AllowlistEntry) {
+            kind = entry.kind.name
+            value = entry.value
+            digest = entry.digest.hex
+            note = entry.note
+            added = entry.added.iso8601
         }
     }
 

@@ -5,10 +5,12 @@ import HallmarkStore
 public struct Verdict: Sendable {
     /// Whether the identifier is listed.
     public enum Status: String, Sendable {
-        /// At least one member's assertion stands.
+        /// At least one member's assertion stands (and counts: see ``OriginRevocation/counts(_:)``).
         case listed
         /// No member's assertion stands.
         case notListed = "not_listed"
+        /// On this member's own allowlist: not to be blocked, whoever lists it (``Verdict/origins`` still shows who).
+        case allowlisted
     }
 
     /// The identifier asked about, when it was given raw (not as a digest).
@@ -23,6 +25,8 @@ public struct Verdict: Sendable {
     public var origins: [AssertionRecord]
     /// Whether the Bloom filter said "maybe" but the exact index found nothing in force (a false positive, or a lapsed listing).
     public var filterFalsePositive: Bool
+    /// The origins among ``origins`` whose certificate is on the revocation list in force.
+    public var revokedOrigins: [MemberID: OriginRevocation] = [:]
 
     /// Whether ``status`` is ``Status/listed``.
     public var isListed: Bool { status == .listed }

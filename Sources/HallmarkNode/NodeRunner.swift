@@ -50,7 +50,7 @@ public enum NodeRunner {
             logger: logger
         )
         let group = ServiceGroup(
-            services: [server, api] + syncs,
+            services: [server, api, FilterMaintenance(store: member.store, logger: logger)] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -7,7 +7,9 @@ import Synchronization
 /// The in-memory Bloom filter over every listed digest, with its on-disk snapshot.
 ///
 /// Lookups take the lock only for the few nanoseconds of the probe; a rebuilt filter is built
-/// outside the lock and swapped in whole, so checks never wait for a rebuild.
+/// outside the lock and swapped in whole, so checks never wait for a rebuild. Batches appended while a
+/// rebuild reads the store are kept in its journal and added before the swap, so none goes missing.
+/// Retractions and expiries since the last rebuild are tracked (``FilterFreshness``) to tell when to rebuild.
 final class FilterIndex: Sendable {
     /// The filter's target false-positive rate.
     static let falsePositiveRate = 0.001
@@ -20,6 +22,24 @@ final class FilterIndex: Sendable {
         /// The log heads whose listed digests the filter holds; `nil` once another process has written to
         /// the store behind this one's back, when only a rebuild can say what the filter covers.
         var coverage: [MemberID: Coverage]?
+        /// What the filter holds that no longer stands, or soon will not.
+        var freshness = FilterFreshness()
+        /// The rebuilds under way, each with what was inserted since it started reading the store.
+        var journals: [UInt64: [Insertion]] = [:]
+        var nextRebuild: UInt64 = 0
+        /// The latest-started rebuild swapped in so far: an earlier-started one finishing later is older, and dropped.
+        var swappedRebuild: UInt64?
+    }
+
+    /// One batch's change to the filter, kept for the rebuilds under way.
+    struct Insertion {
+        var digests: [Hash256]
+        var origin: MemberID
+        var startSize: UInt64
+        var head: Coverage
+        var retracted: Int
+        var earliestExpiry: Timestamp?
+        var time: Timestamp
     }
 
     /// How much of one origin's log the filter reflects.
@@ -56,24 +76,62 @@ final class FilterIndex: Sendable {
         state.withLock { state in digests.map { state.filter.mayContain($0) } }
     }
 
-    /// Adds the digests a batch listed, which took `origin`'s log from `startSize` to `head`; returns `true` when
-    /// the filter now holds more than it was sized for and should be rebuilt.
+    /// Adds the digests a batch listed, which took `origin`'s log from `startSize` to `head`, and notes its
+    /// retractions and expiries; returns `true` when the filter now holds more than it was sized for and should be
+    /// rebuilt.
     @discardableResult
-    func insert(_ digests: [Hash256], origin: MemberID, startSize: UInt64, head: Coverage) -> Bool {
+    func insert(_ insertion: Insertion) -> Bool {
         state.withLock { state in
-            for digest in digests { state.filter.insert(digest) }
-            if state.coverage?[origin]?.treeSize ?? 0 == startSize {
-                state.coverage?[origin] = head
-            } else {
-                // Entries this process never saw were appended before this batch.
-                state.coverage = nil
-            }
+            for digest in insertion.digests { state.filter.insert(digest) }
+            Self.apply(insertion, to: &state.coverage, freshness: &state.freshness)
+            for id in state.journals.keys { state.journals[id]?.append(insertion) }
             return state.filter.insertedCount > state.capacity
         }
     }
 
-    /// Replaces the filter with one built from `digests`, the listed digests at `heads`, sized with room to grow.
-    func rebuild(from digests: [Hash256], heads: [LogHead]) {
+    private static func apply(
+        _ insertion: Insertion,
+        to coverage: inout [MemberID: Coverage]?,
+        freshness: inout FilterFreshness
+    ) {
+        let held = coverage?[insertion.origin]?.treeSize ?? 0
+        if held == insertion.startSize {
+            coverage?[insertion.origin] = insertion.head
+        } else if held < insertion.head.treeSize {
+            // Entries this process never saw were appended before this batch.
+            coverage = nil
+        }
+        if insertion.retracted > 0 {
+            freshness.retractions += insertion.retracted
+            freshness.oldestRetraction = min(freshness.oldestRetraction ?? insertion.time, insertion.time)
+        }
+        if let expiry = insertion.earliestExpiry {
+            freshness.nextExpiry = min(freshness.nextExpiry ?? expiry, expiry)
+        }
+    }
+
+    /// Starts a rebuild: from now on, what is inserted is also kept for it. Call before reading the store.
+    func beginRebuild() -> UInt64 {
+        state.withLock { state in
+            let id = state.nextRebuild
+            state.nextRebuild += 1
+            state.journals[id] = []
+            return id
+        }
+    }
+
+    /// Forgets a rebuild that failed before ``finishRebuild(_:digests:heads:nextExpiry:)``.
+    func abandonRebuild(_ id: UInt64) {
+        state.withLock { _ = $0.journals.removeValue(forKey: id) }
+    }
+
+    /// Swaps in a filter built from `digests`, the listed digests at `heads` (read after ``beginRebuild()``), sized
+    /// with room to grow, plus whatever was inserted since the rebuild began, so that nothing committed meanwhile is
+    /// missed. The filter is built outside the lock: checks go on with the old one until the swap.
+    /// - Parameter nextExpiry: The earliest expiry of a digest in `digests`.
+    /// - Returns: Whether it was swapped in (`false` when a rebuild that started later already was).
+    @discardableResult
+    func finishRebuild(_ id: UInt64, digests: [Hash256], heads: [LogHead], nextExpiry: Timestamp?) -> Bool {
         let capacity = max(Self.minimumCapacity, digests.count * 2)
         var filter = SplitBlockBloomFilter(
             expectedCount: capacity,
@@ -81,8 +139,36 @@ final class FilterIndex: Sendable {
             seed: seed
         )
         for digest in digests { filter.insert(digest) }
-        state.withLock { $0 = State(filter: filter, capacity: capacity, coverage: Self.coverage(heads)) }
+        return state.withLock { state in
+            let journal = state.journals.removeValue(forKey: id) ?? []
+            if let swapped = state.swappedRebuild, swapped > id { return false }
+            var coverage: [MemberID: Coverage]? = Self.coverage(heads)
+            var freshness = FilterFreshness(nextExpiry: nextExpiry)
+            for insertion in journal {
+                for digest in insertion.digests { filter.insert(digest) }
+                Self.apply(insertion, to: &coverage, freshness: &freshness)
+            }
+            state.filter = filter
+            state.capacity = capacity
+            state.coverage = coverage
+            state.freshness = freshness
+            state.swappedRebuild = id
+            return true
+        }
     }
+
+    /// Replaces the filter with one built from `digests`, the listed digests at `heads`; for when nothing else runs.
+    func rebuild(from digests: [Hash256], heads: [LogHead], nextExpiry: Timestamp?) {
+        finishRebuild(beginRebuild(), digests: digests, heads: heads, nextExpiry: nextExpiry)
+    }
+
+    /// Notes the earliest expiry of a listed digest, for a filter loaded from its snapshot.
+    func noteNextExpiry(_ expiry: Timestamp?) {
+        state.withLock { $0.freshness.nextExpiry = expiry }
+    }
+
+    /// What the filter holds that no longer stands, or soon will not.
+    var freshness: FilterFreshness { state.withLock { $0.freshness } }
 
     static func coverage(_ heads: [LogHead]) -> [MemberID: Coverage] {
         Dictionary(
@@ -116,7 +202,11 @@ final class FilterIndex: Sendable {
                 return false
             }
             let capacity = max(Self.minimumCapacity, Self.capacity(of: filter))
-            state.withLock { $0 = State(filter: filter, capacity: capacity, coverage: coverage) }
+            state.withLock { state in
+                state.filter = filter
+                state.capacity = capacity
+                state.coverage = coverage
+            }
             return true
         } catch {
             logger.warning(

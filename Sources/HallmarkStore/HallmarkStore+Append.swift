@@ -41,6 +41,9 @@ extension HallmarkStore {
         var startSize: UInt64
         var root: Hash256
         var listed: [Hash256]
+        /// Retractions appended, and the earliest expiry asserted: what makes the filter stale.
+        var retracted = 0
+        var earliestExpiry: Timestamp?
     }
 
     static func append(_ batch: LogBatch, receivedAt: Int64, in db: Database) throws -> Committed {
@@ -155,16 +158,26 @@ extension HallmarkStore {
             origin: origin,
             startSize: startSize,
             root: frontier.root,
-            listed: listed
+            listed: listed,
+            retracted: batch.items.count { $0.entry.action == .retract },
+            earliestExpiry: batch.items.compactMap { $0.entry.action == .assert ? $0.entry.expires : nil }.min()
         )
     }
 
     func insertIntoFilter(_ committed: Committed) async throws {
         guard committed.outcome.appended > 0 else { return }
-        let head = FilterIndex.Coverage(treeSize: committed.outcome.treeSize, rootHash: committed.root)
-        if filter.insert(committed.listed, origin: committed.origin, startSize: committed.startSize, head: head) {
+        let insertion = FilterIndex.Insertion(
+            digests: committed.listed,
+            origin: committed.origin,
+            startSize: committed.startSize,
+            head: FilterIndex.Coverage(treeSize: committed.outcome.treeSize, rootHash: committed.root),
+            retracted: committed.retracted,
+            earliestExpiry: committed.earliestExpiry,
+            time: .now()
+        )
+        if filter.insert(insertion) {
             // More listed digests than the filter was sized for: its false-positive rate would climb.
-            try await rebuildFilter()
+            try await rebuildFilter(reason: "capacity")
         }
     }
 

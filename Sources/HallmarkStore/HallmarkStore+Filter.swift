@@ -22,26 +22,68 @@ extension HallmarkStore {
         try filter.saveSnapshot()
     }
 
-    /// Rebuilds the filter from the folded state, dropping retracted and expired indicators.
-    public func rebuildFilter() async throws {
-        let now = Timestamp.now().millisecondsSince1970
-        let (digests, heads) = try await database.read { db in
-            (try Self.listedDigests(now: now, in: db), try Self.allLogHeads(in: db))
+    /// What the filter holds that no longer stands, or soon will not.
+    public var filterFreshness: FilterFreshness { filter.freshness }
+
+    /// Rebuilds the filter from the folded state, dropping retracted and expired indicators, and swaps it in whole.
+    ///
+    /// Checks go on with the old filter meanwhile, and what is appended meanwhile is added to the new one.
+    /// - Parameter reason: Why, for the log line that reports the rebuild.
+    /// - Returns: How many digests the new filter holds, and how long the rebuild took.
+    @discardableResult
+    public func rebuildFilter(reason: String = "requested") async throws -> FilterRebuild {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let id = filter.beginRebuild()
+        let now = Timestamp.now()
+        let (digests, heads, nextExpiry): ([Hash256], [LogHead], Timestamp?)
+        do {
+            (digests, heads, nextExpiry) = try await database.read { db in
+                (
+                    try Self.listedDigests(now: now.millisecondsSince1970, in: db), try Self.allLogHeads(in: db),
+                    try Self.nextExpiry(after: now, in: db)
+                )
+            }
+        } catch {
+            filter.abandonRebuild(id)
+            throw error
         }
-        filter.rebuild(from: digests, heads: heads)
+        let swapped = filter.finishRebuild(id, digests: digests, heads: heads, nextExpiry: nextExpiry)
+        let rebuild = FilterRebuild(digestCount: digests.count, duration: clock.now - start, swapped: swapped)
+        logger.info(
+            "filter rebuilt",
+            metadata: [
+                "filter.reason": "\(reason)", "filter.digests": "\(digests.count)",
+                "filter.duration_ms": "\(rebuild.duration.milliseconds)", "filter.swapped": "\(swapped)",
+            ]
+        )
+        return rebuild
     }
 
     func loadFilter() throws {
-        let (heads, digests): ([LogHead], [Hash256]?) = try database.read { db in
+        let now = Timestamp.now()
+        let (heads, digests, nextExpiry): ([LogHead], [Hash256]?, Timestamp?) = try database.read { db in
             let heads = try Self.allLogHeads(in: db)
-            if filter.loadSnapshot(heads: heads) { return (heads, nil) }
-            return (heads, try Self.listedDigests(now: Timestamp.now().millisecondsSince1970, in: db))
+            let nextExpiry = try Self.nextExpiry(after: now, in: db)
+            if filter.loadSnapshot(heads: heads) { return (heads, nil, nextExpiry) }
+            return (heads, try Self.listedDigests(now: now.millisecondsSince1970, in: db), nextExpiry)
         }
         if let digests {
-            filter.rebuild(from: digests, heads: heads)
+            filter.rebuild(from: digests, heads: heads, nextExpiry: nextExpiry)
             logger.info("filter rebuilt from the store", metadata: ["filter.digests": "\(digests.count)"])
             try filter.saveSnapshot()
+        } else {
+            filter.noteNextExpiry(nextExpiry)
         }
+    }
+
+    /// The earliest expiry after `time` of an assertion that stands.
+    static func nextExpiry(after time: Timestamp, in db: Database) throws -> Timestamp? {
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT MIN(expires) FROM assertions WHERE listed = 1 AND expires > ?",
+            arguments: [time.millisecondsSince1970]
+        ).map(Timestamp.init(millisecondsSince1970:))
     }
 
     static func listedDigests(now: Int64, in db: Database) throws -> [Hash256] {

@@ -79,7 +79,7 @@ extension HallmarkStore {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT a.*, e.received_from FROM assertions a
+                    SELECT a.*, e.received_from, e.received_at FROM assertions a
                     JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
                     WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
                     """
@@ -122,6 +122,7 @@ extension HallmarkStore {
                 retractedAt: (row["retracted_at"] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
                 lastIndex: UInt64(lastIndex),
                 receivedFrom: try MemberID(row["received_from"]),
+                receivedAt: Timestamp(millisecondsSince1970: row["received_at"]),
                 disputes: disputes[origin] ?? []
             )
         }

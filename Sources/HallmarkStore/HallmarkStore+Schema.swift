@@ -121,6 +121,22 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v3-allowlist") { db in
+            try db.execute(
+                sql: """
+                    -- This member's own allowlist: its authorized sellers and resellers. Local only: no entry of any
+                    -- log refers to it, so federation never serves it and no peer ever learns of it.
+                    CREATE TABLE allowlist (
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        value TEXT NOT NULL,
+                        note TEXT NOT NULL,
+                        added_at INTEGER NOT NULL,
+                        PRIMARY KEY (kind, digest)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

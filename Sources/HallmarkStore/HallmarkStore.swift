@@ -24,6 +24,7 @@ public final class HallmarkStore: Sendable {
 
     let database: DatabasePool
     let filter: FilterIndex
+    let allowlistIndex = AllowlistIndex()
     let logger: Logger
 
     private init(directory: URL, database: DatabasePool, selfMember: MemberID, filter: FilterIndex, logger: Logger) {
@@ -99,6 +100,7 @@ public final class HallmarkStore: Sendable {
             logger: logger
         )
         try store.loadFilter()
+        try database.read { db in try store.loadAllowlist(in: db) }
         return store
     }
 

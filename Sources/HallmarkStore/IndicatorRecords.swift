@@ -24,6 +24,8 @@ public struct AssertionRecord: Sendable, Equatable {
     public var lastIndex: UInt64
     /// The member this node received that entry from (the origin itself when direct).
     public var receivedFrom: MemberID
+    /// When this node stored that entry.
+    public var receivedAt: Timestamp
     /// Other members' disputes of this assertion.
     public var disputes: [DisputeRecord]
 

@@ -33,6 +33,9 @@ struct AuditCommand: AsyncParsableCommand {
                 if entry.action == .assert { line += "  confidence \(entry.confidence)" }
                 if let disputed = entry.disputedOrigin { line += "  disputes \(disputed)" }
                 Output.line(line)
+                if let revoked = report.revokedOrigins[entry.origin] {
+                    Output.line("    \(CheckCommand.describe(revoked))")
+                }
                 if let checkpoint = audited.checkpoint {
                     Output.line(
                         "    checkpoint: size \(checkpoint.treeSize), root \(checkpoint.rootHash.hex), signed \(checkpoint.time.iso8601)"

@@ -4,7 +4,8 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkStore
 
-/// `hallmark check`: is an identifier known-bad, and who says so? Exit 0 when listed, 1 when not, 2 on error.
+/// `hallmark check`: is an identifier known-bad, and who says so? Exit 0 when listed, 1 when not (or allowlisted),
+/// 2 on error.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -12,6 +13,8 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             With --file, each line is 'KIND VALUE' (the kind, then white space, then the value), or just the value
             when --kind is given. Blank lines and lines starting with # are skipped.
+            An identifier on this member's allowlist prints 'allowlisted' and counts as not listed (exit status 1:
+            do not block it), whoever lists it. An origin whose certificate is revoked is marked 'REVOKED'.
             """
     )
 
@@ -90,21 +93,31 @@ struct CheckCommand: AsyncParsableCommand {
 
     private func print(_ verdict: Verdict) {
         let subject = "\(verdict.kind) '\(verdict.identifier?.normalized ?? verdict.digest.hex)'"
-        guard verdict.isListed else {
-            Output.line("not listed  \(subject)")
-            return
+        switch verdict.status {
+        case .listed: Output.line("LISTED  \(subject)")
+        case .allowlisted: Output.line("allowlisted  \(subject)")
+        case .notListed: Output.line("not listed  \(subject)")
         }
-        Output.line("LISTED  \(subject)")
         for origin in verdict.origins {
             let expires = origin.expires?.iso8601 ?? "never"
             let via = origin.receivedFrom == origin.origin ? "direct" : "via \(origin.receivedFrom)"
             Output.line(
                 "  by \(origin.origin): confidence \(origin.confidence), reason \(origin.reason), first seen \(origin.firstSeen.iso8601), last seen \(origin.lastSeen.iso8601), expires \(expires) (\(via))"
             )
+            if let revoked = verdict.revokedOrigins[origin.origin] {
+                let counts =
+                    revoked.counts(origin) ? "received before it: still counts" : "received after it: does not count"
+                Output.line("    \(Self.describe(revoked)); \(counts)")
+            }
             if !origin.note.isEmpty { Output.line("    note: \(origin.note)") }
             for dispute in origin.disputes {
                 Output.line("    disputed by \(dispute.disputer) at \(dispute.time.iso8601): \(dispute.reason)")
             }
         }
+    }
+
+    /// One line about a revoked origin, shared with `audit`.
+    static func describe(_ revoked: OriginRevocation) -> String {
+        "REVOKED since \(revoked.since.iso8601) (\(revoked.reason), revocation list \(revoked.listNumber))"
     }
 }

@@ -4,7 +4,8 @@ import HallmarkCore
 
 /// `hallmark`: the command line of a Hallmark member node.
 ///
-/// Exit status: 0 on success (for `check`: listed), 1 for `check` when nothing is listed, 2 on any error.
+/// Exit status: 0 on success (for `check`: listed), 1 for `check` when nothing is listed (or only allowlisted), 2 on
+/// any error.
 @main
 struct Hallmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Hallmark: AsyncParsableCommand {
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,
-            SyncCommand.self, DemoCommand.self,
+            SyncCommand.self, AllowlistCommand.self, DemoCommand.self,
         ]
     )
 

@@ -14,9 +14,13 @@ struct LogBuilder {
 
     init(_ origin: String) throws { self.origin = try MemberID(origin) }
 
-    mutating func add(_ action: EntryAction, _ digest: Hash256, disputing: MemberID? = nil, time: Int64 = 1_000) throws
-        -> LogBatch.Item
-    {
+    mutating func add(
+        _ action: EntryAction,
+        _ digest: Hash256,
+        disputing: MemberID? = nil,
+        time: Int64 = 1_000,
+        expires: Timestamp? = nil
+    ) throws -> LogBatch.Item {
         let entry = try Entry(
             origin: origin,
             index: frontier.size,
@@ -27,6 +31,7 @@ struct LogBuilder {
             keyID: "ktest",
             confidence: action == .assert ? 90 : 0,
             reason: action == .retract ? "" : "counterfeit",
+            expires: expires,
             disputedOrigin: disputing
         )
         let item = LogBatch.Item(encoding: entry)

@@ -1,0 +1,90 @@
+import HallmarkCore
+import HallmarkStore
+import Logging
+import ServiceLifecycle
+
+/// Keeps what a check consults in memory fresh while the node runs: rebuilds the Bloom filter in the background
+/// once retractions or expiries have made it stale (``Policy``), and reloads the allowlist when another process
+/// (such as `hallmark allowlist add` beside the node) changed it.
+///
+/// A rebuild is built off to the side and swapped in whole: checks running meanwhile never wait and never see a
+/// half-built filter, and what is appended meanwhile is carried over.
+public struct FilterMaintenance: Service {
+    /// When a stale filter is rebuilt.
+    public struct Policy: Sendable {
+        /// Rebuild as soon as this many retractions were appended since the last rebuild.
+        public var retractionThreshold: Int
+        /// Rebuild once a retraction or a lapsed expiry has been in the filter this long, however few there are.
+        public var maximumStaleness: Duration
+        /// How often to look.
+        public var pollInterval: Duration
+
+        /// Creates a policy.
+        /// - Parameters:
+        ///   - retractionThreshold: Retractions that trigger a rebuild at once (at least 1).
+        ///   - maximumStaleness: The longest a retracted or expired digest stays in the filter.
+        ///   - pollInterval: How often to look.
+        public init(
+            retractionThreshold: Int = 1_000,
+            maximumStaleness: Duration = .seconds(60),
+            pollInterval: Duration = .seconds(1)
+        ) {
+            self.retractionThreshold = max(1, retractionThreshold)
+            self.maximumStaleness = maximumStaleness
+            self.pollInterval = pollInterval
+        }
+
+        /// Why a filter in the state `freshness` should be rebuilt at `time`, or `nil` when it should not yet.
+        public func rebuildReason(for freshness: FilterFreshness, at time: Timestamp) -> String? {
+            if freshness.retractions >= retractionThreshold { return "retractions" }
+            guard let since = freshness.staleSince(at: time) else { return nil }
+            let waited = Double(time.millisecondsSince1970 - since.millisecondsSince1970) / 1000
+            guard waited >= maximumStaleness / .seconds(1) else { return nil }
+            return since == freshness.oldestRetraction ? "retractions" : "expiry"
+        }
+    }
+
+    let store: HallmarkStore
+    let policy: Policy
+    let logger: Logger
+
+    /// Maintains `store`'s filter by `policy`.
+    /// - Parameters:
+    ///   - store: The node's store.
+    ///   - policy: When to rebuild.
+    ///   - logger: Where rebuilds and failures are reported.
+    public init(store: HallmarkStore, policy: Policy = Policy(), logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Looks every ``Policy/pollInterval`` until graceful shutdown or cancellation.
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await maintain()
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: policy.pollInterval) }
+            } catch {
+                break
+            }
+        }
+    }
+
+    /// One look: reloads the allowlist if another process changed it, and rebuilds the filter if the policy says so
+    /// at `time`. Failures are logged; the next look tries again.
+    /// - Returns: The rebuild, when one was made.
+    @discardableResult
+    public func maintain(at time: Timestamp = .now()) async -> FilterRebuild? {
+        do {
+            if try await store.refreshAllowlist() {
+                logger.info("allowlist reloaded: another process changed it")
+            }
+            guard let reason = policy.rebuildReason(for: store.filterFreshness, at: time) else { return nil }
+            return try await store.rebuildFilter(reason: reason)
+        } catch {
+            logger.warning("filter maintenance failed; trying again later", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}

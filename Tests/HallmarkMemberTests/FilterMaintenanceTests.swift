@@ -1,0 +1,111 @@
+import Foundation
+import HallmarkCore
+import HallmarkMember
+import HallmarkStore
+import HallmarkTestSupport
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite("FilterMaintenance: background rebuilds after retractions and expiries, checks never torn")
+struct FilterMaintenanceTests {
+    static func skus(_ range: Range<Int>, _ prefix: String) throws -> [Identifier] {
+        try range.map { try Identifier(kind: .sku, value: "\(prefix)-\($0)") }
+    }
+
+    @Test("the policy: a threshold of retractions at once, any staleness after the maximum delay")
+    func policy() {
+        let policy = FilterMaintenance.Policy(retractionThreshold: 3, maximumStaleness: .seconds(10))
+        let t0 = Timestamp(millisecondsSince1970: 1_000_000)
+        let later = Timestamp(millisecondsSince1970: 1_000_000 + 10_000)
+        #expect(policy.rebuildReason(for: FilterFreshness(), at: later) == nil)
+        #expect(
+            policy.rebuildReason(for: FilterFreshness(retractions: 3, oldestRetraction: t0), at: t0) == "retractions"
+        )
+        #expect(policy.rebuildReason(for: FilterFreshness(retractions: 1, oldestRetraction: t0), at: t0) == nil)
+        #expect(
+            policy.rebuildReason(for: FilterFreshness(retractions: 1, oldestRetraction: t0), at: later) == "retractions"
+        )
+        #expect(policy.rebuildReason(for: FilterFreshness(nextExpiry: t0), at: t0) == nil)
+        #expect(policy.rebuildReason(for: FilterFreshness(nextExpiry: later), at: later) == nil)
+        #expect(policy.rebuildReason(for: FilterFreshness(nextExpiry: t0), at: later) == "expiry")
+    }
+
+    @Test("checks from many tasks during rebuilds always answer right; a retraction leaves the filter after one")
+    func concurrentChecks() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let node = fixture.node
+        let kept = try Self.skus(0..<300, "kept")
+        let retracted = try Self.skus(0..<100, "gone")
+        let never = try Self.skus(0..<100, "never")
+        try await node.submit((kept + retracted).map { Submission(identifier: $0) })
+        #expect(node.store.filterStatistics.insertedCount == 400)
+        try await node.retract(retracted)
+        #expect(node.store.filterFreshness.retractions == 100)
+
+        let maintenance = FilterMaintenance(
+            store: node.store,
+            policy: .init(retractionThreshold: 100),
+            logger: Logger(label: "test")
+        )
+        let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<20 {
+                        let sample = Array(kept[(task * 20 + round) % 280..<(task * 20 + round) % 280 + 20])
+                        let verdicts = try await node.check(sample + retracted.prefix(10) + never.prefix(10))
+                        wrong += verdicts[..<20].count { !$0.isListed }
+                        wrong += verdicts[20...].count { $0.isListed || !$0.origins.isEmpty }
+                    }
+                    return wrong
+                }
+            }
+            group.addTask {
+                #expect(await maintenance.maintain() != nil)
+                for _ in 0..<10 { try await node.store.rebuildFilter() }
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+        #expect(node.store.filterStatistics.insertedCount == 300)
+        #expect(node.store.filterFreshness.retractions == 0)
+        #expect(retracted.allSatisfy { !node.store.mayBeListed(node.digest(of: $0)) })
+        #expect(await maintenance.maintain() == nil)
+    }
+
+    @Test("run as a service, it rebuilds after a retraction and an expiry, and stops on shutdown")
+    func service() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let node = fixture.node
+        let soon = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 + 500)
+        let lapsing = try Identifier(kind: .sku, value: "lapsing")
+        let retracted = try Identifier(kind: .sku, value: "retracted")
+        try await node.submit([Submission(identifier: lapsing, expires: soon), Submission(identifier: retracted)])
+        try await node.retract([retracted])
+        #expect(node.store.filterStatistics.insertedCount == 2)
+
+        let maintenance = FilterMaintenance(
+            store: node.store,
+            policy: .init(maximumStaleness: .zero, pollInterval: .milliseconds(20)),
+            logger: Logger(label: "test")
+        )
+        let group = ServiceGroup(services: [maintenance], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var polls = 0
+            while node.store.filterStatistics.insertedCount > 0, polls < 500 {
+                try await Task.sleep(for: .milliseconds(20))
+                polls += 1
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(node.store.filterStatistics.insertedCount == 0)
+        #expect(!node.store.mayBeListed(node.digest(of: lapsing)))
+        #expect(node.store.filterFreshness == FilterFreshness())
+    }
+}
