@@ -21,6 +21,11 @@ public struct SyncEngine: Sendable {
     let revocations: @Sendable () -> RevocationList?
     let logger: Logger
 
+    /// The most entries of a fetch committed in one transaction: every verified chunk waiting, up to this. A commit
+    /// costs about as much as the pages it dirties, and entries land at random places in the two indexes keyed by
+    /// digest, so fewer, larger commits write far less. A killed sync still leaves whole chunks.
+    public static let maximumEntriesPerCommit = 16_384
+
     /// Syncs into `member`'s store.
     /// - Parameter revocations: A source of the alliance's revocation list; the newer of it and the member's own
     ///   list (``MemberNode/revocations``) applies, and a newer one is adopted by the member.
@@ -97,14 +102,27 @@ public struct SyncEngine: Sendable {
         into report: inout SyncReport
     ) async -> HeadOutcome {
         let peer = connection.address.member
+        // Chunks committed before a failure stay, and the next round resumes after them: count them either way.
+        let committed = CommitTally()
+        func countCommitted() async -> Int {
+            let count = await committed.count
+            if count > 0, let origin = try? MemberID(head.origin) { report.fetched[origin, default: 0] += count }
+            return count
+        }
         do {
-            let fetched = try await pull(head, from: connection)
-            if fetched > 0, let origin = try? MemberID(head.origin) { report.fetched[origin, default: 0] += fetched }
+            try await pull(head, from: connection, committed: committed)
+            _ = await countCommitted()
         } catch {
+            let kept = await countCommitted()
             let hallmarkError = error as? HallmarkError
             let reason = Self.reason(error)
             if let rpcError = error as? RPCError, rpcError.code == .unavailable {
                 return .connectionLost(reason)
+            }
+            if kept > 0 {
+                report.interrupted =
+                    "the fetch of \(head.origin) stopped after \(kept) entries, which are verified and committed "
+                    + "(the next round resumes after them): \(reason)"
             }
             if let origin = try? MemberID(head.origin), hallmarkError?.code == .notPermitted,
                 (try? await member.store.quarantine(of: origin)) != nil
@@ -133,7 +151,12 @@ public struct SyncEngine: Sendable {
         return "\(error)"
     }
 
-    private func pull(_ head: Hallmark_V1_OriginHead, from connection: PeerConnection) async throws -> Int {
+    /// Fetches and commits what `head` holds beyond this node, adding what it commits to `committed` as it goes.
+    private func pull(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: PeerConnection,
+        committed: CommitTally
+    ) async throws {
         let peer = connection.address.member
         let origin: MemberID
         do {
@@ -166,23 +189,24 @@ public struct SyncEngine: Sendable {
             throw HallmarkError(.malformed, "the certificate offered for \(origin) does not decode")
         }
         guard try await member.checkOffered(checkpoint, originCertificatePEM: certificatePEM, from: peer) else {
-            return 0
+            return
         }
-        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
-        let progress = FetchProgress(next: held)
+        let held = try await member.store.logHead(of: origin)
+        let start = held?.treeSize ?? 0
+        let pipeline = FetchPipeline(
+            origin: origin,
+            checkpoint: checkpoint,
+            frontier: held?.frontier ?? MerkleFrontier(),
+            receivedFrom: peer
+        )
         do {
-            try await connection.fetch(origin: origin, start: held, treeSize: checkpoint.treeSize) { chunk in
-                let batch = try await decode(
-                    chunk,
-                    origin: origin,
-                    expected: checkpoint,
-                    from: connection,
-                    progress: progress
-                )
-                try await member.receive(batch, originCertificatePEM: certificatePEM)
-                await progress.advance(by: batch.items.count)
-            }
-        } catch let error as HallmarkError where error.code == .proofMismatch && held > 0 {
+            try await fetch(
+                from: connection,
+                into: pipeline,
+                originCertificatePEM: certificatePEM,
+                committed: committed
+            )
+        } catch let error as HallmarkError where error.code == .proofMismatch && start > 0 {
             // The chunk failed against a correctly signed checkpoint: bad data, or a log that does not extend ours.
             if let fork = try await diagnoseFork(
                 of: checkpoint,
@@ -193,36 +217,62 @@ public struct SyncEngine: Sendable {
             }
             throw error
         }
-        let fetched = await progress.next - held
-        guard fetched == checkpoint.treeSize - held else {
+        let sent = await pipeline.next - start
+        guard sent == checkpoint.treeSize - start else {
             throw HallmarkError(
                 .malformed,
-                "the peer sent \(fetched) of the \(checkpoint.treeSize - held) entries of \(origin) it advertised"
+                "the peer sent \(sent) of the \(checkpoint.treeSize - start) entries of \(origin) it advertised"
             )
         }
+        let fetched = await committed.count
         logger.info(
             "fetched log entries",
             metadata: ["peer": "\(connection.address)", "log.origin": "\(origin)", "log.fetched": "\(fetched)"]
         )
-        return Int(fetched)
     }
 
-    private func decode(
-        _ chunk: Hallmark_V1_LogChunk,
-        origin: MemberID,
-        expected: Checkpoint,
+    /// Streams the pipeline's range from the peer while committing what it has verified: the next chunks are
+    /// received, decoded and verified while the previous ones commit, and the commit takes every verified chunk
+    /// waiting, in one transaction. A chunk that fails verification ends the fetch; the chunks verified before it
+    /// are still committed, each whole.
+    private func fetch(
         from connection: PeerConnection,
-        progress: FetchProgress
-    ) async throws -> LogBatch {
-        let next = await progress.next
-        let checked = try ChunkCheck(chunk, origin: origin, expected: expected, next: next)
-        return LogBatch(
-            origin: origin,
-            items: checked.items,
-            checkpoint: expected,
-            receivedFrom: connection.address.member,
-            rightSubtrees: checked.rightSubtrees
-        )
+        into pipeline: FetchPipeline,
+        originCertificatePEM: String,
+        committed: CommitTally
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [member] in
+                while let batches = await pipeline.take() {
+                    do {
+                        let outcome = try await member.receive(
+                            contentsOf: batches,
+                            originCertificatePEM: originCertificatePEM
+                        )
+                        await committed.add(outcome.appended)
+                    } catch {
+                        await pipeline.fail(error)
+                        throw error
+                    }
+                }
+            }
+            var received: (any Error)?
+            do {
+                try await connection.fetch(
+                    origin: pipeline.origin,
+                    start: pipeline.start,
+                    treeSize: pipeline.checkpoint.treeSize
+                ) { chunk in
+                    try await pipeline.verify(chunk)
+                }
+            } catch {
+                received = error
+            }
+            await pipeline.finish()
+            // A failed commit is the first cause: it is what stopped the stream.
+            try await group.waitForAll()
+            if let received { throw received }
+        }
     }
 
     /// Fetches the peer's whole log of the checkpoint's origin up to it, verifying every chunk in memory; when it
@@ -262,83 +312,6 @@ public struct SyncEngine: Sendable {
                 + "of the checkpoint held here"
         )
     }
-}
-
-/// One chunk checked on its own (Protocol/PROTOCOL.md §3.2 steps 1–4): its place, its limits, its checkpoint,
-/// its entries decoded in order.
-private struct ChunkCheck {
-    let items: [LogBatch.Item]
-    let rightSubtrees: [Hash256]
-    let firstIndex: UInt64
-
-    init(_ chunk: Hallmark_V1_LogChunk, origin: MemberID, expected: Checkpoint, next: UInt64) throws {
-        guard chunk.firstIndex == next else {
-            throw HallmarkError(
-                .malformed,
-                "a chunk of \(origin) starts at entry \(chunk.firstIndex), expected \(next): out of order"
-            )
-        }
-        guard !chunk.entries.isEmpty, chunk.entries.count <= FederationLimits.maximumEntriesPerChunk,
-            chunk.rightSubtrees.count <= FederationLimits.maximumRightSubtrees,
-            UInt64(chunk.entries.count) <= expected.treeSize - next
-        else {
-            throw HallmarkError(
-                .malformed,
-                "the chunk of \(origin) at \(next) holds \(chunk.entries.count) entries and "
-                    + "\(chunk.rightSubtrees.count) subtree hashes: empty, beyond its checkpoint or over the limits"
-            )
-        }
-        let checkpoint: Checkpoint
-        do {
-            checkpoint = try Checkpoint(decoding: chunk.checkpoint)
-        } catch let error as HallmarkError {
-            throw HallmarkError(
-                .malformed,
-                "the checkpoint in the chunk of \(origin) at \(next) does not decode: \(error)"
-            )
-        }
-        guard checkpoint == expected else {
-            throw HallmarkError(
-                .malformed,
-                "the chunk of \(origin) at \(next) carries another checkpoint (\(checkpoint)) than requested (\(expected))"
-            )
-        }
-        var items: [LogBatch.Item] = []
-        items.reserveCapacity(chunk.entries.count)
-        for (offset, data) in chunk.entries.enumerated() {
-            let index = next + UInt64(offset)
-            let bytes = [UInt8](data)
-            let entry: Entry
-            do {
-                entry = try Entry(decoding: bytes)
-            } catch let error as HallmarkError {
-                throw HallmarkError(.malformed, "entry \(origin)#\(index) does not decode: \(error)")
-            }
-            guard entry.origin == origin, entry.index == index else {
-                throw HallmarkError(
-                    .malformed,
-                    "the chunk of \(origin) holds entry \(entry.origin)#\(entry.index) where \(origin)#\(index) belongs"
-                )
-            }
-            items.append(LogBatch.Item(entry: entry, bytes: bytes))
-        }
-        do {
-            rightSubtrees = try chunk.rightSubtrees.map { try Hash256(bytes: $0) }
-        } catch {
-            throw HallmarkError(.malformed, "the chunk of \(origin) at \(next) has a subtree hash that is not 32 bytes")
-        }
-        self.items = items
-        self.firstIndex = next
-    }
-}
-
-/// The next index expected while a fetch streams in.
-private actor FetchProgress {
-    var next: UInt64
-
-    init(next: UInt64) { self.next = next }
-
-    func advance(by count: Int) { next += UInt64(count) }
 }
 
 /// A peer's whole log replayed in memory, each chunk proven against the checkpoint, noting its root at `mark`.

@@ -14,14 +14,16 @@ public struct SyncReport: Sendable, CustomStringConvertible {
 
     /// The peer.
     public var peer: PeerAddress
-    /// Entries fetched, verified and committed, by origin.
+    /// Entries fetched, verified and committed, by origin, including those a fetch committed before it failed
+    /// part-way (they stay, and the next round resumes after them: see ``interrupted``).
     public var fetched: [MemberID: Int] = [:]
     /// Logs rejected, with the reason; nothing of them was stored.
     public var rejected: [Rejection] = []
     /// Origins the peer offers more of that this node did not fetch, because they are quarantined.
     public var quarantined: [MemberID] = []
-    /// Why the round stopped before it had handled every head the peer offered (the connection was lost, and lost
-    /// again after reconnecting); the rest is fetched in a later round. `nil` when it went through.
+    /// Why the round did not bring everything the peer offered: it stopped before handling every head (the connection
+    /// was lost, and lost again after reconnecting), or a fetch failed part-way after committing some of its chunks
+    /// (counted in ``fetched``). The rest is fetched in a later round. `nil` when it went through.
     public var interrupted: String?
 
     /// Entries fetched from every origin together.

@@ -35,37 +35,70 @@ extension MemberNode {
     ///   `bad-signature`, `proof-mismatch`, `malformed`, `equivocation`, `not-permitted` (quarantined origin).
     @discardableResult
     public func receive(_ batch: LogBatch, originCertificatePEM: String) async throws -> AppendOutcome {
-        let origin = batch.origin
+        try await receive(contentsOf: [batch], originCertificatePEM: originCertificatePEM)
+    }
+
+    /// Verifies and commits consecutive batches of one origin's log in one transaction, each checked as
+    /// ``receive(_:originCertificatePEM:)`` checks one, each distinct checkpoint verified once: a sync commits several
+    /// verified chunks of a fetch at once. All or nothing: when one batch fails, nothing of any of them is stored.
+    /// - Parameters:
+    ///   - batches: Consecutive batches of one origin's log, in order.
+    ///   - originCertificatePEM: The origin's member certificate.
+    /// - Returns: The entries newly stored by all the batches, and the origin's tree size afterwards.
+    /// - Throws: ``HallmarkError`` as ``receive(_:originCertificatePEM:)``; `invalid-value` when the batches are
+    ///   not all of one origin.
+    @discardableResult
+    public func receive(contentsOf batches: [LogBatch], originCertificatePEM: String) async throws -> AppendOutcome {
+        guard let origin = batches.first?.origin else {
+            throw HallmarkError(.invalidValue, "no batch to receive")
+        }
+        guard batches.allSatisfy({ $0.origin == origin }) else {
+            throw HallmarkError(.invalidValue, "batches received together must all be of one origin's log")
+        }
         guard origin != identity.member else {
             throw HallmarkError(.notPermitted, "a batch of this member's own log cannot be received from elsewhere")
         }
-        let checkpoint = batch.checkpoint
-        guard checkpoint.origin == origin else {
-            throw HallmarkError(
-                .malformed,
-                "the batch of \(origin) ends with a checkpoint of \(checkpoint.origin)"
-            )
+        var checkpoints: [Checkpoint] = []
+        for checkpoint in batches.map(\.checkpoint) where !checkpoints.contains(checkpoint) {
+            guard checkpoint.origin == origin else {
+                throw HallmarkError(
+                    .malformed,
+                    "the batch of \(origin) ends with a checkpoint of \(checkpoint.origin)"
+                )
+            }
+            checkpoints.append(checkpoint)
         }
         let certificate = try originCertificate(originCertificatePEM, of: origin)
-        try await verify(checkpoint, certificate: certificate)
+        for checkpoint in checkpoints { try await verify(checkpoint, certificate: certificate) }
         let held = try await store.logHead(of: origin)?.treeSize ?? 0
-        if checkpoint.treeSize <= held {
-            try await crossCheck(checkpoint, certificatePEM: originCertificatePEM, from: batch.receivedFrom)
-            return AppendOutcome(appended: 0, treeSize: held)
+        for checkpoint in checkpoints where checkpoint.treeSize <= held {
+            try await crossCheck(checkpoint, certificatePEM: originCertificatePEM, from: batches[0].receivedFrom)
         }
-        try checkNotRevoked(certificate, checkpoint: checkpoint, receivedAt: .now())
+        let receivedAt = Timestamp.now()
+        for checkpoint in checkpoints where checkpoint.treeSize > held {
+            try checkNotRevoked(certificate, checkpoint: checkpoint, receivedAt: receivedAt)
+        }
         // Recorded with the entries, in their transaction, and only once the batch verifies and grows the log: an
         // entry is never held without the certificate that proves it, and a forged batch never replaces it.
-        var batch = batch
-        batch.originCertificate = (originCertificatePEM, try certificate.sha256Fingerprint().hex)
-        let outcome = try await store.append(batch)
+        let recorded = (pem: originCertificatePEM, fingerprint: try certificate.sha256Fingerprint().hex)
+        let growing = batches.filter { $0.checkpoint.treeSize > held }.map { batch in
+            var batch = batch
+            batch.originCertificate = recorded
+            return batch
+        }
+        guard !growing.isEmpty else { return AppendOutcome(appended: 0, treeSize: held) }
+        let outcomes = try await store.append(contentsOf: growing)
+        let outcome = AppendOutcome(
+            appended: outcomes.reduce(0) { $0 + $1.appended },
+            treeSize: outcomes.last?.treeSize ?? held
+        )
         if outcome.appended > 0 {
             headUpdates.publish(origin)
             logger.info(
                 "received log entries",
                 metadata: [
                     "log.origin": "\(origin)", "log.appended": "\(outcome.appended)", "log.size": "\(outcome.treeSize)",
-                    "peer": "\(batch.receivedFrom)",
+                    "peer": "\(batches[0].receivedFrom)",
                 ]
             )
         }

@@ -25,13 +25,29 @@ extension HallmarkStore {
     ///   origin is quarantined. Nothing is stored then.
     @discardableResult
     public func append(_ batch: LogBatch) async throws -> AppendOutcome {
+        try await append(contentsOf: [batch])[0]
+    }
+
+    /// Appends batches in order in one transaction, each checked as ``append(_:)`` checks one: a sync commits
+    /// several verified chunks at once, since each commit costs about as much as the pages it dirties.
+    ///
+    /// All or nothing: when one batch fails, nothing of any of them is stored.
+    /// - Returns: What each batch changed, in order.
+    /// - Throws: ``HallmarkError`` as ``append(_:)``.
+    @discardableResult
+    public func append(contentsOf batches: [LogBatch]) async throws -> [AppendOutcome] {
         let now = Timestamp.now().millisecondsSince1970
         let committed = try await database.write { db in
-            try Self.refuseIfQuarantined(batch.origin, in: db)
-            return try Self.append(batch, receivedAt: now, in: db)
+            var committed: [Committed] = []
+            committed.reserveCapacity(batches.count)
+            for batch in batches {
+                try Self.refuseIfQuarantined(batch.origin, in: db)
+                committed.append(try Self.append(batch, receivedAt: now, in: db))
+            }
+            return committed
         }
-        try await insertIntoFilter(committed)
-        return committed.outcome
+        for batch in committed { try await insertIntoFilter(batch) }
+        return committed.map(\.outcome)
     }
 
     /// What a committed append changed, for the filter.
@@ -75,56 +91,26 @@ extension HallmarkStore {
             )
         }
 
-        let endSize = startSize + UInt64(batch.items.count)
-        guard !batch.items.isEmpty, endSize <= checkpointSize else {
-            throw HallmarkError(
-                .malformed,
-                "batch of \(origin) holds \(batch.items.count) entries from \(startSize), which does not lead toward its checkpoint at size \(checkpointSize)"
-            )
-        }
-        var frontier = head?.frontier ?? MerkleFrontier()
-        var leafHashes: [Hash256] = []
-        leafHashes.reserveCapacity(batch.items.count)
-        for (offset, item) in batch.items.enumerated() {
-            let expectedIndex = startSize + UInt64(offset)
-            guard item.entry.origin == origin, item.entry.index == expectedIndex else {
-                throw HallmarkError(
-                    .malformed,
-                    "entry \(offset) of the batch is \(item.entry.origin)#\(item.entry.index), expected \(origin)#\(expectedIndex)"
-                )
-            }
-            let leaf = MerkleHash.leaf(item.bytes)
-            leafHashes.append(leaf)
-            frontier.append(leaf)
-        }
-        // A chunk that stops short of its checkpoint proves itself with the subtrees that tile the rest.
-        guard
-            try frontier.root(extendedTo: checkpointSize, withSubtrees: batch.rightSubtrees)
-                == batch.checkpoint.rootHash
-        else {
-            throw HallmarkError(
-                .proofMismatch,
-                "entries \(startSize)..<\(endSize) of \(origin) do not hash to the root of its checkpoint at size \(checkpointSize)"
-            )
-        }
+        let frontier = try batch.extending(head?.frontier ?? MerkleFrontier())
+        let endSize = frontier.size
 
         if let certificate = batch.originCertificate {
             try recordMember(origin, certificatePEM: certificate.pem, fingerprint: certificate.fingerprint, in: db)
         }
-        let insertEntry = try db.cachedStatement(
-            sql: """
-                INSERT INTO entries (origin, log_index, bytes, leaf_hash, time, action, kind, digest, received_from, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
+        let statements = try AppendStatements(db)
+        // Bound once per batch; the loop below binds only what changes from entry to entry.
+        let originValue = origin.rawValue.databaseValue
+        let receivedFromValue = batch.receivedFrom.rawValue.databaseValue
+        let receivedAtValue = receivedAt.databaseValue
         var listed: [Hash256] = []
-        for (item, leaf) in zip(batch.items, leafHashes) {
+        for item in batch.items {
             let entry = item.entry
-            try insertEntry.execute(arguments: [
-                origin.rawValue, Int64(entry.index), Data(item.bytes), leaf.data, entry.time.millisecondsSince1970,
-                entry.action.name, entry.kind.name, entry.digest.data, batch.receivedFrom.rawValue, receivedAt,
+            statements.insertEntry.setUncheckedArguments([
+                originValue, Int64(entry.index), Data(item.bytes), item.leafHash.data, entry.time.millisecondsSince1970,
+                entry.action.name, entry.kind.name, entry.digest.data, receivedFromValue, receivedAtValue,
             ])
-            if try fold(entry, in: db) { listed.append(entry.digest) }
+            try statements.insertEntry.execute()
+            if try fold(entry, using: statements) { listed.append(entry.digest) }
         }
         // The checkpoint is held once every entry it covers is.
         if endSize == checkpointSize {
@@ -186,45 +172,24 @@ extension HallmarkStore {
     /// Each origin's log is applied in index order, and an entry only changes rows keyed by its own
     /// origin (or, for a dispute, by its own origin as disputer), so the fold does not depend on the
     /// order in which different origins' logs arrive.
-    private static func fold(_ entry: Entry, in db: Database) throws -> Bool {
+    private static func fold(_ entry: Entry, using statements: AppendStatements) throws -> Bool {
         let time = entry.time.millisecondsSince1970
         switch entry.action {
         case .assert:
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO assertions
-                        (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at, last_index)
-                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, ?)
-                    ON CONFLICT (kind, digest, origin) DO UPDATE SET
-                        listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
-                        expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
-                        last_index = excluded.last_index
-                    """
-            ).execute(
-                arguments: [
-                    entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
-                    entry.note, entry.expires?.millisecondsSince1970, time, time, Int64(entry.index),
-                ]
-            )
+            statements.assert.setUncheckedArguments([
+                entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
+                entry.note, entry.expires?.millisecondsSince1970, time, time, Int64(entry.index),
+            ])
+            try statements.assert.execute()
             return true
         case .retract:
-            try db.cachedStatement(
-                sql: """
-                    UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?
-                    WHERE kind = ? AND digest = ? AND origin = ?
-                    """
-            ).execute(
+            try statements.retract.execute(
                 arguments: [time, Int64(entry.index), entry.kind.name, entry.digest.data, entry.origin.rawValue]
             )
             return false
         case .dispute:
             guard let disputed = entry.disputedOrigin else { return false }
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO disputes (kind, digest, disputed_origin, disputer, reason, note, time, log_index)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
+            try statements.dispute.execute(
                 arguments: [
                     entry.kind.name, entry.digest.data, disputed.rawValue, entry.origin.rawValue, entry.reason,
                     entry.note, time, Int64(entry.index),

@@ -134,10 +134,20 @@ public final class HallmarkStore: Sendable {
         }
     }
 
+    /// The page cache of the connection that writes, in KiB. Every entry lands at a random place in two indexes
+    /// keyed by digest (`entries_by_indicator`, `assertions`); once those outgrow SQLite's default 2 MiB cache,
+    /// nearly every insert reads a page back from the file. This holds both indexes of about a million entries.
+    /// Memory is taken only as pages are used; reader connections keep the default.
+    static let writerCacheKiB = 256 << 10
+
     private static func openDatabase(path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "hallmark"
+        configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
+        }
         do {
             return try DatabasePool(path: path, configuration: configuration)
         } catch {

@@ -10,12 +10,18 @@ public struct LogBatch: Sendable {
         /// The decoded entry.
         public var entry: Entry
         /// The entry's bytes as the origin encoded them.
-        public var bytes: [UInt8]
+        public var bytes: [UInt8] {
+            didSet { leafHash = MerkleHash.leaf(bytes) }
+        }
+        /// The Merkle leaf hash of ``bytes``, kept in step with them: computed where the batch is built (while a
+        /// sync decodes the next chunk), not inside the store's write transaction.
+        public private(set) var leafHash: Hash256
 
         /// Pairs an entry with its bytes.
         public init(entry: Entry, bytes: [UInt8]) {
             self.entry = entry
             self.bytes = bytes
+            self.leafHash = MerkleHash.leaf(bytes)
         }
 
         /// An entry this node created, with its canonical encoding.
@@ -70,5 +76,47 @@ public struct LogBatch: Sendable {
         self.checkpoint = checkpoint
         self.receivedFrom = receivedFrom
         self.localIdentifiers = localIdentifiers
+    }
+}
+
+extension LogBatch {
+    /// Checks that the batch continues its origin's log held up to `frontier` and, with its right subtrees, hashes
+    /// to its checkpoint's root (Protocol/PROTOCOL.md §3.2 step 5).
+    /// - Parameter frontier: The frontier of the origin's log as held (empty when none of it is held).
+    /// - Returns: The frontier extended by the batch's entries.
+    /// - Throws: ``HallmarkError`` `malformed` when the entries are not the next ones of the origin's log or lead
+    ///   beyond the checkpoint, `proof-mismatch` when they do not hash to the checkpoint's root.
+    public func extending(_ frontier: MerkleFrontier) throws -> MerkleFrontier {
+        guard checkpoint.origin == origin else {
+            throw HallmarkError(.malformed, "checkpoint is for origin \(checkpoint.origin), batch is for \(origin)")
+        }
+        let startSize = frontier.size
+        let checkpointSize = checkpoint.treeSize
+        let endSize = startSize + UInt64(items.count)
+        guard !items.isEmpty, endSize <= checkpointSize else {
+            throw HallmarkError(
+                .malformed,
+                "batch of \(origin) holds \(items.count) entries from \(startSize), which does not lead toward its checkpoint at size \(checkpointSize)"
+            )
+        }
+        var extended = frontier
+        for (offset, item) in items.enumerated() {
+            let expectedIndex = startSize + UInt64(offset)
+            guard item.entry.origin == origin, item.entry.index == expectedIndex else {
+                throw HallmarkError(
+                    .malformed,
+                    "entry \(offset) of the batch is \(item.entry.origin)#\(item.entry.index), expected \(origin)#\(expectedIndex)"
+                )
+            }
+            extended.append(item.leafHash)
+        }
+        // A chunk that stops short of its checkpoint proves itself with the subtrees that tile the rest.
+        guard try extended.root(extendedTo: checkpointSize, withSubtrees: rightSubtrees) == checkpoint.rootHash else {
+            throw HallmarkError(
+                .proofMismatch,
+                "entries \(startSize)..<\(endSize) of \(origin) do not hash to the root of its checkpoint at size \(checkpointSize)"
+            )
+        }
+        return extended
     }
 }

@@ -7,7 +7,8 @@ struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Fetch, verify and store what one peer holds beyond this node, once, and report it.",
-        discussion: "Exit status 0 when everything offered verified, 2 when something was rejected or the peer failed."
+        discussion: "Exit status 0 when everything offered verified, 2 when something was rejected, the peer failed "
+            + "or the round was interrupted."
     )
 
     @OptionGroup var store: StoreOptions
@@ -27,6 +28,7 @@ struct SyncCommand: AsyncParsableCommand {
         for rejection in report.rejected {
             Output.line("  REJECTED log of \(rejection.origin): \(rejection.reason)")
         }
-        if !report.rejected.isEmpty { throw ExitCode(2) }
+        if let interrupted = report.interrupted { Output.line("  INTERRUPTED: \(interrupted)") }
+        if !report.rejected.isEmpty || report.interrupted != nil { throw ExitCode(2) }
     }
 }
