@@ -8,11 +8,11 @@ extension ReportDocument {
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { path in
-            guard let key = path.last, key.intValue == nil else { return path.last ?? AnyCodingKey(stringValue: "") }
+            let key: any CodingKey = path.last ?? AnyCodingKey(stringValue: "")
             let words = key.stringValue.split(separator: "_", omittingEmptySubsequences: false)
-            guard let first = words.first, words.count > 1 else { return key }
-            let rest = words.dropFirst().map { word in
-                word == "id" ? "ID" : word.prefix(1).uppercased() + word.dropFirst()
+            guard key.intValue == nil, let first = words.first, words.count > 1 else { return key }
+            let rest = words.dropFirst().map { (word: Substring) -> String in
+                word == "id" ? "ID" : word.prefix(1).uppercased() + String(word.dropFirst())
             }
             return AnyCodingKey(stringValue: String(first) + rest.joined())
         }

@@ -133,7 +133,7 @@ public struct NodeClient: MemberAccess {
         _ path: String,
         body: Data? = nil,
         as type: Answer.Type,
-        timeout: TimeAmount = requestTimeout
+        timeout: TimeAmount = NodeClient.requestTimeout
     ) async throws -> Answer {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
             throw HallmarkError(.invalidValue, "cannot address the control socket", location: socketPath)
@@ -178,8 +178,8 @@ public struct NodeClient: MemberAccess {
         }
     }
 
-    /// Request bodies need no key conversion: their keys are single words.
-    private static let encoder = JSONEncoder()
+    /// An encoder for request bodies: their keys are single words, so they need no conversion.
+    private static var encoder: JSONEncoder { JSONEncoder() }
 
     /// The percent-encoding of a path segment, `/` included.
     static func segment(_ text: String) -> String {

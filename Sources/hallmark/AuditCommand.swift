@@ -33,7 +33,8 @@ struct AuditCommand: AsyncParsableCommand {
                 if entry.action == EntryAction.assert.name { line += "  confidence \(entry.confidence)" }
                 if let disputed = entry.disputedOrigin { line += "  disputes \(disputed)" }
                 Output.line(line)
-                if let size = entry.checkpointTreeSize, let root = entry.checkpointRoot, let time = entry.checkpointTime {
+                if let size = entry.checkpointTreeSize, let root = entry.checkpointRoot, let time = entry.checkpointTime
+                {
                     Output.line("    checkpoint: size \(size), root \(root), signed \(time)")
                 }
                 // The problems are listed inclusion first, then signature, each only when it failed.
