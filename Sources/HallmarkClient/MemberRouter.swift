@@ -1,6 +1,8 @@
 import Foundation
 import HallmarkCore
 import Logging
+import NIOCore
+import NIOPosix
 
 /// Chooses how to reach a member: through its running node when the node's control socket answers, otherwise
 /// through its store opened directly.
@@ -19,6 +21,7 @@ public enum MemberRouter {
         }
         let client = NodeClient(socketPath: controlSocket.path)
         do {
+            try await connectOnce(controlSocket.path)
             try await client.probe()
         } catch {
             logger.info(
@@ -29,5 +32,14 @@ public enum MemberRouter {
         }
         logger.info("going through the running node's control socket")
         return client
+    }
+
+    /// Connects to the socket once and closes: a file left by a killed node refuses at once, where an HTTP request
+    /// would retry until its timeout.
+    /// - Throws: The connection's error.
+    private static func connectOnce(_ path: String) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: path).get()
+        try? await channel.close()
     }
 }

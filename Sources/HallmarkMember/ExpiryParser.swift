@@ -45,6 +45,6 @@ public enum ExpiryParser {
     private static func absoluteTime(_ text: String) -> Date? {
         let dateOnly = text.count == 10 ? text + "T00:00:00Z" : text
         // Also with milliseconds, as verdicts and audits write times, so that a time read from them can be sent back.
-        return (try? Date(dateOnly, strategy: .iso8601)) ?? (try? Timestamp(iso8601: dateOnly))?.date
+        return (try? Timestamp(iso8601: dateOnly))?.date ?? (try? Date(dateOnly, strategy: .iso8601))
     }
 }

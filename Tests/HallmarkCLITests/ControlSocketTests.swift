@@ -23,7 +23,7 @@ struct ControlSocketTests {
 
         // A peer whose periodic round is a day away: only brand-a's watch stream can bring it the new entry soon.
         let other = cli.folder.appendingPathComponent("brand-b").path
-        try Self.initialize("brand-b", data: other, with: cli)
+        try cli.initialize(member: "brand-b", data: other)
         let config = try cli.write("brand-b.json", Data(#"{"sync_interval_seconds": 86400}"#.utf8))
         let (nodeB, _) = try await Self.startNode(
             on: other,
@@ -190,16 +190,6 @@ struct ControlSocketTests {
     /// The `error: …` lines of standard error (the logs around them name the way taken).
     static func errorLines(_ stderr: String) -> [Substring] {
         stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
-    }
-
-    /// `hallmark init` of a development member into `data`.
-    static func initialize(_ member: String, data: String, with cli: CommandRunner) throws {
-        let dev = CommandRunner.devCertificates.path
-        try cli.succeed([
-            "init", "--data", data, "--member-cert", "\(dev)/\(member)/member.pem",
-            "--member-key", "\(dev)/\(member)/member-key.pem", "--alliance-ca", "\(dev)/ca.pem",
-            "--alliance-key", "\(dev)/alliance.key",
-        ])
     }
 
     /// Starts `hallmark node` on `data` with ephemeral ports; returns it once its control socket listens, with its
