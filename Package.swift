@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
         .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
+        .library(name: "HallmarkClient", targets: ["HallmarkClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -156,6 +157,21 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // A member reached the way the command line reaches it: through the running node's control socket, or the store.
+        .target(
+            name: "HallmarkClient",
+            dependencies: [
+                "HallmarkCore",
+                "HallmarkMember",
+                "HallmarkAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
         // Command line: argument parsing and output only.
         .executableTarget(
             name: "hallmark",
@@ -167,6 +183,8 @@ let package = Package(
                 "HallmarkStore",
                 "HallmarkFederation",
                 "HallmarkNode",
+                "HallmarkClient",
+                "HallmarkAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -44,6 +44,7 @@ public enum ExpiryParser {
 
     private static func absoluteTime(_ text: String) -> Date? {
         let dateOnly = text.count == 10 ? text + "T00:00:00Z" : text
-        return try? Date(dateOnly, strategy: .iso8601)
+        // Also with milliseconds, as verdicts and audits write times, so that a time read from them can be sent back.
+        return (try? Timestamp(iso8601: dateOnly))?.date ?? (try? Date(dateOnly, strategy: .iso8601))
     }
 }

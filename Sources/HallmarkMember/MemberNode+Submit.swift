@@ -31,11 +31,7 @@ extension MemberNode {
     /// - Throws: ``HallmarkError`` naming the first invalid submission; nothing is appended then.
     @discardableResult
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
-        for (position, submission) in submissions.enumerated() {
-            do { try submission.validate() } catch let error as HallmarkError {
-                throw error.at("submission \(position + 1)")
-            }
-        }
+        try Submission.validate(submissions)
         let digests = submissions.map { digest(of: $0.identifier) }
         return try await appendOwn { view, now in
             var planned: [Hash256: Submission] = [:]

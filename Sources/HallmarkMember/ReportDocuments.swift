@@ -150,6 +150,8 @@ public enum ReportDocument {
         public var entryBytes: String
         /// The member this node received it from (the origin itself when direct).
         public var receivedFrom: String
+        /// When this node received it.
+        public var receivedAt: String
         /// The tree size of the checkpoint it was proved against.
         public var checkpointTreeSize: UInt64?
         /// That checkpoint's root hash, hex.
@@ -184,6 +186,7 @@ public enum ReportDocument {
             leafHash = MerkleHash.leaf(audited.stored.bytes).hex
             entryBytes = audited.stored.bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
             receivedFrom = audited.stored.receivedFrom.rawValue
+            receivedAt = audited.stored.receivedAt.iso8601
             checkpointTreeSize = audited.checkpoint?.treeSize
             checkpointRoot = audited.checkpoint?.rootHash.hex
             checkpointTime = audited.checkpoint?.time.iso8601

@@ -62,5 +62,15 @@ extension Submission {
         )
     }
 
+    /// Checks every submission with ``validate()``, as ``MemberNode/submit(_:)`` does before appending any.
+    /// - Throws: ``HallmarkError`` for the first invalid one, located at `submission N` (counting from 1).
+    public static func validate(_ submissions: [Submission]) throws {
+        for (position, submission) in submissions.enumerated() {
+            do { try submission.validate() } catch let error as HallmarkError {
+                throw error.at("submission \(position + 1)")
+            }
+        }
+    }
+
     private static let validationOrigin = try! MemberID("validation")
 }

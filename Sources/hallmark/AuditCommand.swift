@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 import HallmarkStore
@@ -20,33 +21,33 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let report = try await store.withNode { try await $0.audit(identifier) }
+        let report = try await store.withMember { try await $0.audit(identifier) }
         if json {
-            try Output.json(ReportDocument.AuditBody(report))
+            try Output.json(report)
         } else {
-            Output.line("\(identifier.kind) '\(identifier.normalized)'  digest \(report.digest.hex)")
+            Output.line("\(report.kind) '\(report.value)'  digest \(report.digest)")
             if report.entries.isEmpty { Output.line("  no entries") }
-            for audited in report.entries {
-                let entry = audited.stored.entry
-                var line = "  \(entry.origin)#\(entry.index)  \(entry.time.iso8601)  \(entry.action)"
-                if entry.action != .retract { line += "  reason \(entry.reason)" }
-                if entry.action == .assert { line += "  confidence \(entry.confidence)" }
+            for entry in report.entries {
+                var line = "  \(entry.origin)#\(entry.index)  \(entry.time)  \(entry.action)"
+                if entry.action != EntryAction.retract.name { line += "  reason \(entry.reason)" }
+                if entry.action == EntryAction.assert.name { line += "  confidence \(entry.confidence)" }
                 if let disputed = entry.disputedOrigin { line += "  disputes \(disputed)" }
                 Output.line(line)
-                if let revoked = report.revokedOrigins[entry.origin] {
-                    Output.line("    \(CheckCommand.describe(revoked))")
+                if let revoked = entry.revoked { Output.line("    \(CheckCommand.describe(revoked))") }
+                if let size = entry.checkpointTreeSize, let root = entry.checkpointRoot, let time = entry.checkpointTime
+                {
+                    Output.line("    checkpoint: size \(size), root \(root), signed \(time)")
                 }
-                if let checkpoint = audited.checkpoint {
-                    Output.line(
-                        "    checkpoint: size \(checkpoint.treeSize), root \(checkpoint.rootHash.hex), signed \(checkpoint.time.iso8601)"
-                    )
-                }
-                Output.line("    inclusion proof: \(audited.inclusionProblem.map { "FAILED (\($0))" } ?? "verified")")
-                Output.line("    signature: \(audited.signatureProblem.map { "FAILED (\($0))" } ?? "verified")")
-                Output.line("    received from \(audited.stored.receivedFrom) at \(audited.stored.receivedAt.iso8601)")
+                // The problems are listed inclusion first, then signature, each only when it failed.
+                var problems = entry.problems[...]
+                let inclusionProblem = entry.inclusionVerified ? nil : problems.popFirst()
+                let signatureProblem = entry.signatureVerified ? nil : problems.popFirst()
+                Output.line("    inclusion proof: \(inclusionProblem.map { "FAILED (\($0))" } ?? "verified")")
+                Output.line("    signature: \(signatureProblem.map { "FAILED (\($0))" } ?? "verified")")
+                Output.line("    received from \(entry.receivedFrom) at \(entry.receivedAt)")
             }
         }
-        if !report.allVerified {
+        if !report.verified {
             throw HallmarkError(.proofMismatch, "some entries about this identifier do not verify")
         }
     }

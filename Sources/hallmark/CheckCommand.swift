@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 import HallmarkStore
@@ -45,17 +46,17 @@ struct CheckCommand: AsyncParsableCommand {
         let identifiers =
             try file.map { try readIdentifiers(path: $0) }
             ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
-        let verdicts = try await store.withNode { try await $0.check(identifiers) }
+        let verdicts = try await store.withMember { try await $0.check(identifiers) }
         if json {
             if file == nil {
-                try Output.json(ReportDocument.VerdictBody(verdicts[0]))
+                try Output.json(verdicts[0])
             } else {
-                try Output.json(verdicts.map(ReportDocument.VerdictBody.init))
+                try Output.json(verdicts)
             }
         } else {
             for verdict in verdicts { print(verdict) }
         }
-        if !verdicts.contains(where: \.isListed) { throw ExitCode(1) }
+        if !verdicts.contains(where: { $0.status == Verdict.Status.listed.rawValue }) { throw ExitCode(1) }
     }
 
     private func readIdentifiers(path: String) throws -> [Identifier] {
@@ -91,33 +92,35 @@ struct CheckCommand: AsyncParsableCommand {
         return identifiers
     }
 
-    private func print(_ verdict: Verdict) {
-        let subject = "\(verdict.kind) '\(verdict.identifier?.normalized ?? verdict.digest.hex)'"
+    private func print(_ verdict: ReportDocument.VerdictBody) {
+        let subject = "\(verdict.kind) '\(verdict.value ?? verdict.digest)'"
         switch verdict.status {
-        case .listed: Output.line("LISTED  \(subject)")
-        case .allowlisted: Output.line("allowlisted  \(subject)")
-        case .notListed: Output.line("not listed  \(subject)")
+        case Verdict.Status.listed.rawValue: Output.line("LISTED  \(subject)")
+        case Verdict.Status.allowlisted.rawValue: Output.line("allowlisted  \(subject)")
+        default:
+            Output.line("not listed  \(subject)")
+            return
         }
         for origin in verdict.origins {
-            let expires = origin.expires?.iso8601 ?? "never"
-            let via = origin.receivedFrom == origin.origin ? "direct" : "via \(origin.receivedFrom)"
+            let expires = origin.expires ?? "never"
+            let via = origin.receivedFrom == origin.member ? "direct" : "via \(origin.receivedFrom)"
             Output.line(
-                "  by \(origin.origin): confidence \(origin.confidence), reason \(origin.reason), first seen \(origin.firstSeen.iso8601), last seen \(origin.lastSeen.iso8601), expires \(expires) (\(via))"
+                "  by \(origin.member): confidence \(origin.confidence), reason \(origin.reason), first seen \(origin.firstSeen), last seen \(origin.lastSeen), expires \(expires) (\(via))"
             )
-            if let revoked = verdict.revokedOrigins[origin.origin] {
+            if let revoked = origin.revoked {
                 let counts =
-                    revoked.counts(origin) ? "received before it: still counts" : "received after it: does not count"
+                    revoked.counts == true ? "received before it: still counts" : "received after it: does not count"
                 Output.line("    \(Self.describe(revoked)); \(counts)")
             }
             if !origin.note.isEmpty { Output.line("    note: \(origin.note)") }
             for dispute in origin.disputes {
-                Output.line("    disputed by \(dispute.disputer) at \(dispute.time.iso8601): \(dispute.reason)")
+                Output.line("    disputed by \(dispute.member) at \(dispute.time): \(dispute.reason)")
             }
         }
     }
 
     /// One line about a revoked origin, shared with `audit`.
-    static func describe(_ revoked: OriginRevocation) -> String {
-        "REVOKED since \(revoked.since.iso8601) (\(revoked.reason), revocation list \(revoked.listNumber))"
+    static func describe(_ revoked: ReportDocument.Revoked) -> String {
+        "REVOKED since \(revoked.since) (\(revoked.reason), revocation list \(revoked.revocationList))"
     }
 }

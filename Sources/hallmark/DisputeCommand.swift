@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 
@@ -25,7 +26,7 @@ struct DisputeCommand: AsyncParsableCommand {
     func run() async throws {
         let identifier = try indicator.identifier()
         let disputed = try MemberID(origin)
-        let outcome = try await store.withNode {
+        let outcome = try await store.withMember {
             try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)
         }
         Output.line(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 
@@ -22,9 +23,23 @@ struct ImportCommand: AsyncParsableCommand {
             progress.update(done: done, total: total)
         }
         progress.finish()
-        let outcome = try await store.withNode { try await $0.submit(submissions) }
+        // Through a running node the indicators go in several requests: show them going.
+        let sending = ProgressBar(label: "sending ")
+        var requests = 0
+        let (outcome, throughNode) = try await store.withMember { member in
+            let throughNode = member is NodeClient
+            let outcome = try await member.submit(submissions) { sent in
+                requests += 1
+                if throughNode { sending.update(done: sent, total: submissions.count) }
+            }
+            if throughNode { sending.finish() }
+            return (outcome, throughNode)
+        }
         Output.line(
             "imported \(submissions.count) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged (log size \(outcome.logSize))"
         )
+        if throughNode {
+            Output.note("sent \(submissions.count) indicators to the running node in \(requests) request(s)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 
@@ -18,7 +19,7 @@ struct RetractCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let outcome = try await store.withNode { try await $0.retract([identifier], note: note) }
+        let outcome = try await store.withMember { try await $0.retract([identifier], note: note) }
         Output.line("retracted \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
     }
 }

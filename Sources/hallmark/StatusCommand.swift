@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HallmarkAPI
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 import HallmarkStore
@@ -17,37 +19,43 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let status = try await store.withNode { try await $0.status() }
+        let (status, peers) = try await store.withMember { (try await $0.status(), try await $0.peers()) }
         if json {
-            try Output.json(ReportDocument.StatusBody(status))
+            try Output.json(status)
             return
         }
-        let filter = status.store.filter
         Output.line("member        \(status.member)")
-        Output.line("data          \(status.dataDirectory.path)")
+        Output.line("data          \(status.dataDirectory)")
         Output.line("alliance key  \(status.allianceKeyID)")
         Output.line("own log       \(status.ownLogSize) entries")
-        Output.line("entries held  \(status.store.entryCount) from \(status.store.logs.count) origin(s)")
+        Output.line("entries held  \(status.entries) from \(status.logs.count) origin(s)")
         Output.line("listed")
         for kind in IndicatorKind.known {
             Output.line(
-                "  \(kind.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(status.store.listedByKind[kind] ?? 0)"
+                "  \(kind.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(status.listed[kind.name] ?? 0)"
             )
         }
         Output.line(
-            "filter        \(filter.byteCount) bytes, sized for \(filter.capacity) digests, \(filter.insertedCount) inserted, expected false-positive rate \(String(format: "%.4f%%", filter.expectedFalsePositiveRate * 100))"
+            "filter        \(status.filterBytes) bytes, sized for \(status.filterCapacity) digests, \(status.filterInserted) inserted, expected false-positive rate \(String(format: "%.4f%%", status.filterExpectedFalsePositiveRate * 100))"
         )
         Output.line("revocations   \(status.revocationListNumber.map { "list number \($0)" } ?? "no list installed")")
         for rejection in status.peerRejections {
             Output.line(
-                "rejected      from \(rejection.peer), log of \(rejection.origin): \(rejection.count)×, last \(rejection.lastAt.iso8601): \(rejection.reason)"
+                "rejected      from \(rejection.peer), log of \(rejection.origin): \(rejection.count)×, last \(rejection.lastAt): \(rejection.reason)"
             )
         }
-        for quarantine in status.quarantinedOrigins {
-            Output.line("QUARANTINED   \(quarantine.origin) since \(quarantine.since.iso8601): \(quarantine.reason)")
+        for quarantine in status.quarantined {
+            Output.line("QUARANTINED   \(quarantine.origin) since \(quarantine.since): \(quarantine.reason)")
         }
-        if status.equivocationCount > 0 {
-            Output.line("equivocation  \(status.equivocationCount) piece(s) of evidence kept")
+        if status.equivocations > 0 {
+            Output.line("equivocation  \(status.equivocations) piece(s) of evidence kept")
+        }
+        // Only a running node knows these.
+        if let peers {
+            Output.line("node          running, control socket \(store.controlSocket.path)")
+            for peer in peers.peers {
+                Output.line("peer          \(peer.member) at \(peer.address)")
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HallmarkClient
 import HallmarkMember
+import HallmarkNode
 import Logging
 
 /// `--data DIR`, shared by every command that touches a store.
@@ -17,7 +19,24 @@ struct StoreOptions: ParsableArguments {
         return URL(fileURLWithPath: path)
     }
 
-    /// Opens the node, runs `body`, and saves the filter snapshot afterwards.
+    /// The control socket a node running on the data folder answers on.
+    var controlSocket: URL { directory.appendingPathComponent(NodeRunner.controlSocketName) }
+
+    /// Reaches the member through its running node (its control socket), or through its store when no node runs;
+    /// runs `body`, and closes the store afterwards (saving the filter snapshot).
+    func withMember<T>(_ body: (any MemberAccess) async throws -> T) async throws -> T {
+        let member = try await MemberRouter.open(
+            dataDirectory: directory,
+            controlSocket: controlSocket,
+            logger: CommandLogger.logger
+        )
+        let result = try await body(member)
+        try await member.close()
+        return result
+    }
+
+    /// Opens the store itself (whether or not a node runs on it), runs `body`, and saves the filter snapshot
+    /// afterwards.
     func withNode<T>(_ body: (MemberNode) async throws -> T) async throws -> T {
         let node = try await MemberNode.open(dataDirectory: directory, logger: CommandLogger.logger)
         let result = try await body(node)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 
@@ -31,7 +32,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let identifier = try indicator.identifier()
         var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
         if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
-        let outcome = try await store.withNode { try await $0.submit([submission]) }
+        let outcome = try await store.withMember { try await $0.submit([submission]) }
         if outcome.appended == 0 {
             Output.line("unchanged: \(identifier.kind) '\(identifier.normalized)' is already asserted the same way")
         } else {

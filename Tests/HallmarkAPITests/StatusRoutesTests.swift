@@ -23,6 +23,9 @@ struct StatusRoutesTests {
             let served = try #require(try JSONSerialization.jsonObject(with: status.body) as? NSDictionary)
             let cli = try ReportDocument.makeEncoder().encode(ReportDocument.StatusBody(try await api.node.status()))
             #expect(served == (try JSONSerialization.jsonObject(with: cli) as? NSDictionary))
+            // The decoder inverts the encoder, `alliance_key_id` included.
+            let decoded = try ReportDocument.makeDecoder().decode(ReportDocument.StatusBody.self, from: status.body)
+            #expect(decoded == ReportDocument.StatusBody(try await api.node.status()))
             #expect(served["member"] as? String == "brand-a")
             #expect((served["listed"] as? NSDictionary)?["sku"] as? Int == 1)
 

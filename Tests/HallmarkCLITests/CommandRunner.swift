@@ -79,11 +79,11 @@ struct CommandRunner {
         return result
     }
 
-    /// `hallmark init` for a development member.
-    func initialize(member: String = "brand-a") throws {
+    /// `hallmark init` for a development member, in the test's data folder unless `data` is given.
+    func initialize(member: String = "brand-a", data: String? = nil) throws {
         let dev = Self.devCertificates.path
         try succeed([
-            "init", "--data", data,
+            "init", "--data", data ?? self.data,
             "--member-cert", "\(dev)/\(member)/member.pem", "--member-key", "\(dev)/\(member)/member-key.pem",
             "--alliance-ca", "\(dev)/ca.pem", "--alliance-key", "\(dev)/alliance.key",
         ])

@@ -1,0 +1,46 @@
+import HallmarkAPI
+import HallmarkCore
+import HallmarkMember
+
+/// What the command line asks of a member: answered by its running node over the control socket
+/// (``NodeClient``), or by its store opened directly when no node runs (``StoreAccess``).
+///
+/// Both answer with the same documents and throw the same ``HallmarkError``s, so that what a person sees does not
+/// depend on the way taken. ``MemberRouter`` chooses the way.
+public protocol MemberAccess: Sendable {
+    /// Asserts indicators, calling `progress` with the number sent after each part is committed.
+    /// - Throws: ``HallmarkError`` naming the first invalid submission (nothing is sent then), or the node's or the
+    ///   store's refusal.
+    func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws -> SubmissionOutcome
+
+    /// Retracts this member's own standing assertions of `identifiers`.
+    /// - Throws: ``HallmarkError`` `not-permitted` when this member has no standing assertion of one of them.
+    func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome
+
+    /// Disputes `origin`'s assertion of `identifier`.
+    /// - Throws: ``HallmarkError`` when `origin` is this member, or holds no assertion of the identifier.
+    func dispute(_ identifier: Identifier, origin: MemberID, reason: String, note: String) async throws
+        -> SubmissionOutcome
+
+    /// One verdict per identifier, in order.
+    func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody]
+
+    /// Every entry about `identifier`, each with its proofs.
+    func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody
+
+    /// What the member's store holds.
+    func status() async throws -> ReportDocument.StatusBody
+
+    /// The running node's configured peers; `nil` when no node runs.
+    func peers() async throws -> APIDocument.Peers?
+
+    /// Ends the access: the store saves its filter snapshot and closes; a node is left running.
+    func close() async throws
+}
+
+extension MemberAccess {
+    /// ``submit(_:progress:)`` without progress.
+    public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
+        try await submit(submissions, progress: { _ in })
+    }
+}

@@ -1,0 +1,190 @@
+import AsyncHTTPClient
+import Foundation
+import HallmarkAPI
+import HallmarkCore
+import HallmarkMember
+import NIOCore
+import NIOHTTP1
+
+/// A member's running node, reached over its control socket: the HTTP API of `Protocol/http-api.openapi.json` on a
+/// Unix domain socket in the node's data folder, which only the folder's owner can open (so no credential is sent).
+///
+/// The node applies each change itself, so its filter and its peers see it at once. Its problems come back as the
+/// ``HallmarkError``s the same operation on the store throws: same code, message and location.
+public struct NodeClient: MemberAccess {
+    /// The control socket's path.
+    public let socketPath: String
+
+    /// How long one request may take: an import's batch of ``APILimits/maximumBatch`` indicators on a busy machine.
+    static let requestTimeout: TimeAmount = .minutes(10)
+    /// How long the node may take to answer the probe before the socket counts as dead.
+    static let probeTimeout: TimeAmount = .seconds(10)
+    /// The largest answer read: a batch of verdicts, each with every origin's assertion.
+    static let maximumAnswerBytes = 512 << 20
+
+    /// A client for the node serving `socketPath`; nothing is connected before the first request.
+    public init(socketPath: String) {
+        self.socketPath = socketPath
+    }
+
+    /// Asks the node whether it is up (`GET /healthz`).
+    /// - Throws: ``HallmarkError`` `peer-problem` when nothing answers on the socket (a stale socket file refuses the
+    ///   connection) or the answer is not the node's.
+    public func probe() async throws {
+        let health = try await send(.GET, "/healthz", as: APIDocument.Health.self, timeout: Self.probeTimeout)
+        guard health.status == "ok" else {
+            throw HallmarkError(.peerProblem, "the node answers /healthz with '\(health.status)'", location: socketPath)
+        }
+    }
+
+    public func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws
+        -> SubmissionOutcome
+    {
+        // Refuse locally what the store would refuse before appending anything, with the same error.
+        try Submission.validate(submissions)
+        var total = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
+        var sent = 0
+        try await inBatches(submissions) { batch in
+            try Self.encoder.encode(IndicatorsBody(indicators: batch.map(IndicatorBody.init)))
+        } send: { body, count in
+            let outcome = try await send(.POST, "/v1/indicators", body: body, as: APIDocument.Outcome.self)
+            total.appended += outcome.appended
+            total.unchanged += outcome.unchanged
+            total.logSize = outcome.logSize
+            sent += count
+            progress(sent)
+        }
+        if submissions.isEmpty { total.logSize = try await status().ownLogSize }
+        return total
+    }
+
+    public func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome {
+        let body = try Self.encoder.encode(
+            RetractionsBody(identifiers: identifiers.map(IdentifierBody.init), note: note)
+        )
+        return SubmissionOutcome(try await send(.POST, "/v1/retractions", body: body, as: APIDocument.Outcome.self))
+    }
+
+    public func dispute(_ identifier: Identifier, origin: MemberID, reason: String, note: String) async throws
+        -> SubmissionOutcome
+    {
+        let body = try Self.encoder.encode(
+            DisputeBody(
+                kind: identifier.kind.name,
+                value: identifier.normalized,
+                origin: origin.rawValue,
+                reason: reason,
+                note: note
+            )
+        )
+        return SubmissionOutcome(try await send(.POST, "/v1/disputes", body: body, as: APIDocument.Outcome.self))
+    }
+
+    public func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody] {
+        var verdicts: [ReportDocument.VerdictBody] = []
+        verdicts.reserveCapacity(identifiers.count)
+        try await inBatches(identifiers) { batch in
+            try Self.encoder.encode(CheckBody(identifiers: batch.map(IdentifierBody.init)))
+        } send: { body, _ in
+            verdicts += try await send(.POST, "/v1/check", body: body, as: APIDocument.Verdicts.self).verdicts
+        }
+        return verdicts
+    }
+
+    public func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody {
+        let path = "/v1/audit/\(Self.segment(identifier.kind.name))/\(Self.segment(identifier.normalized))"
+        return try await send(.GET, path, as: ReportDocument.AuditBody.self)
+    }
+
+    public func status() async throws -> ReportDocument.StatusBody {
+        try await send(.GET, "/v1/status", as: ReportDocument.StatusBody.self)
+    }
+
+    public func peers() async throws -> APIDocument.Peers? {
+        try await send(.GET, "/v1/peers", as: APIDocument.Peers.self)
+    }
+
+    /// Nothing to close: the shared HTTP client keeps no connection worth ending, and the node runs on.
+    public func close() async throws {}
+
+    /// Sends `items` in order, in requests within the API's limits: at most ``APILimits/maximumBatch`` items, and a
+    /// body of at most ``APILimits/maximumBodyBytes`` (a batch encoded larger is halved until it fits).
+    private func inBatches<Item>(
+        _ items: [Item],
+        encode: ([Item]) throws -> Data,
+        send: (_ body: Data, _ count: Int) async throws -> Void
+    ) async throws {
+        var start = items.startIndex
+        while start < items.endIndex {
+            var count = min(APILimits.maximumBatch, items.endIndex - start)
+            var body = try encode(Array(items[start..<start + count]))
+            while body.count > APILimits.maximumBodyBytes, count > 1 {
+                count /= 2
+                body = try encode(Array(items[start..<start + count]))
+            }
+            try await send(body, count)
+            start += count
+        }
+    }
+
+    /// One request and its answer, decoded as `type`; a problem answer is thrown as the ``HallmarkError`` it carries.
+    private func send<Answer: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        as type: Answer.Type,
+        timeout: TimeAmount = NodeClient.requestTimeout
+    ) async throws -> Answer {
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
+            throw HallmarkError(.invalidValue, "cannot address the control socket", location: socketPath)
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let status: HTTPResponseStatus
+        let answer: Data
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            status = response.status
+            answer = Data(try await response.body.collect(upTo: Self.maximumAnswerBytes).readableBytesView)
+        } catch {
+            throw HallmarkError(
+                .peerProblem,
+                "the running node did not answer \(method.rawValue) \(path): \(error)",
+                location: socketPath
+            )
+        }
+        guard status == .ok else {
+            if let problem = try? JSONDecoder().decode(APIProblem.self, from: answer) {
+                throw HallmarkError(problem)
+            }
+            throw HallmarkError(
+                .peerProblem,
+                "the running node answered \(method.rawValue) \(path) with HTTP \(status.code)",
+                location: socketPath
+            )
+        }
+        do {
+            return try ReportDocument.makeDecoder().decode(type, from: answer)
+        } catch {
+            throw HallmarkError(
+                .malformed,
+                "the running node's answer to \(method.rawValue) \(path) is not the API's document: \(error)",
+                location: socketPath
+            )
+        }
+    }
+
+    /// An encoder for request bodies: their keys are single words, so they need no conversion.
+    private static var encoder: JSONEncoder { JSONEncoder() }
+
+    /// The percent-encoding of a path segment, `/` included.
+    static func segment(_ text: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#%")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HallmarkAPI
+import HallmarkCore
+import HallmarkMember
+import Logging
+
+/// A member's store opened directly, when no node runs on its data folder.
+public struct StoreAccess: MemberAccess {
+    /// The member's node, over its store.
+    public let node: MemberNode
+
+    /// Opens the store in `dataDirectory`.
+    /// - Throws: ``HallmarkError`` when the folder holds no usable store.
+    public static func open(dataDirectory: URL, logger: Logger) async throws -> StoreAccess {
+        StoreAccess(node: try await MemberNode.open(dataDirectory: dataDirectory, logger: logger))
+    }
+
+    public func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws
+        -> SubmissionOutcome
+    {
+        let outcome = try await node.submit(submissions)
+        progress(submissions.count)
+        return outcome
+    }
+
+    public func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome {
+        try await node.retract(identifiers, note: note)
+    }
+
+    public func dispute(_ identifier: Identifier, origin: MemberID, reason: String, note: String) async throws
+        -> SubmissionOutcome
+    {
+        try await node.dispute(identifier, origin: origin, reason: reason, note: note)
+    }
+
+    public func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody] {
+        try await node.check(identifiers).map(ReportDocument.VerdictBody.init)
+    }
+
+    public func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody {
+        ReportDocument.AuditBody(try await node.audit(identifier))
+    }
+
+    public func status() async throws -> ReportDocument.StatusBody {
+        ReportDocument.StatusBody(try await node.status())
+    }
+
+    public func peers() async throws -> APIDocument.Peers? { nil }
+
+    public func close() async throws {
+        try await node.close()
+    }
+}
