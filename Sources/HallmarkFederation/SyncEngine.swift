@@ -20,6 +20,7 @@ public struct SyncEngine: Sendable {
     let member: MemberNode
     let revocations: @Sendable () -> RevocationList?
     let logger: Logger
+    let metrics = FederationMetrics()
 
     /// Syncs into `member`'s store.
     /// - Parameter revocations: A source of the alliance's revocation list; the newer of it and the member's own
@@ -42,13 +43,19 @@ public struct SyncEngine: Sendable {
         var report = SyncReport(peer: peer)
         var remaining: [Hallmark_V1_OriginHead]?
         for attempt in 1...2 {
-            let (partial, left) = try await PeerConnection.with(
-                peer,
-                identity: member.identity,
-                revocations: { [member] in member.revocations },
-                logger: logger
-            ) { connection in
-                try await pull(remaining, from: connection)
+            let (partial, left): (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?)
+            do {
+                (partial, left) = try await PeerConnection.with(
+                    peer,
+                    identity: member.identity,
+                    revocations: { [member] in member.revocations },
+                    logger: logger
+                ) { connection in
+                    try await pull(remaining, from: connection)
+                }
+            } catch {
+                record(report, failure: Self.reason(error))
+                throw error
             }
             report.merge(partial)
             guard let left else { break }
@@ -61,7 +68,37 @@ public struct SyncEngine: Sendable {
             )
             if attempt == 2 { report.interrupted = left.reason }
         }
+        record(report)
         return report
+    }
+
+    /// Records how a sync with a peer ended, in the metrics and in the member's ``PeerSyncBoard``.
+    /// - Parameters:
+    ///   - report: What it did.
+    ///   - failure: Why it failed, when the peer could not be reached or refused this node.
+    func record(_ report: SyncReport, failure: String? = nil) {
+        let outcome: PeerSyncStatus.Outcome
+        let detail: String?
+        if let failure {
+            (outcome, detail) = (.unreachable, failure)
+        } else if let interrupted = report.interrupted {
+            (outcome, detail) = (.interrupted, interrupted)
+        } else if let rejection = report.rejected.first {
+            (outcome, detail) = (.rejected, "\(rejection.origin): \(rejection.reason)")
+        } else {
+            (outcome, detail) = (.ok, nil)
+        }
+        let status = member.peerSyncs.record(
+            PeerSyncStatus(
+                lastSync: .now(),
+                outcome: outcome,
+                detail: detail,
+                entriesFetched: report.totalFetched,
+                lagByOrigin: report.lagByOrigin
+            ),
+            for: report.peer.member
+        )
+        metrics.record(report, status: status)
     }
 
     /// Handles `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
@@ -89,17 +126,30 @@ public struct SyncEngine: Sendable {
         case connectionLost(String)
     }
 
-    /// Fetches what one advertised head holds beyond this node; failures go into `report`.
+    /// Fetches what one advertised head holds beyond this node; failures go into `report`, and so does what this node
+    /// still lacks of the head's log afterwards (``SyncReport/lagByOrigin``).
     @discardableResult
     func pull(
         _ head: Hallmark_V1_OriginHead,
         from connection: PeerConnection,
         into report: inout SyncReport
     ) async -> HeadOutcome {
+        let outcome = await handle(head, from: connection, into: &report)
+        if case .handled = outcome, let lag = try? await lag(head) { report.lagByOrigin[lag.origin] = lag.entries }
+        return outcome
+    }
+
+    /// ``pull(_:from:into:)`` but the lag.
+    private func handle(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: PeerConnection,
+        into report: inout SyncReport
+    ) async -> HeadOutcome {
         let peer = connection.address.member
         do {
-            let fetched = try await pull(head, from: connection)
+            let (fetched, batches) = try await pull(head, from: connection)
             if fetched > 0, let origin = try? MemberID(head.origin) { report.fetched[origin, default: 0] += fetched }
+            report.batches += batches
         } catch {
             let hallmarkError = error as? HallmarkError
             let reason = Self.reason(error)
@@ -126,6 +176,14 @@ public struct SyncEngine: Sendable {
         return .handled
     }
 
+    /// Entries of the head's log that the peer offers and this node lacks; `nil` for a head that does not decode.
+    private func lag(_ head: Hallmark_V1_OriginHead) async throws -> (origin: MemberID, entries: UInt64) {
+        let origin = try MemberID(head.origin)
+        let offered = try Checkpoint(decoding: head.checkpoint).treeSize
+        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
+        return (origin, offered > held ? offered - held : 0)
+    }
+
     /// What went wrong, for people: a ``HallmarkError``'s description, or which call failed and how.
     static func reason(_ error: any Error) -> String {
         if let error = error as? HallmarkError { return error.description }
@@ -133,7 +191,11 @@ public struct SyncEngine: Sendable {
         return "\(error)"
     }
 
-    private func pull(_ head: Hallmark_V1_OriginHead, from connection: PeerConnection) async throws -> Int {
+    /// - Returns: The entries and the batches committed.
+    private func pull(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: PeerConnection
+    ) async throws -> (entries: Int, batches: Int) {
         let peer = connection.address.member
         let origin: MemberID
         do {
@@ -166,7 +228,7 @@ public struct SyncEngine: Sendable {
             throw HallmarkError(.malformed, "the certificate offered for \(origin) does not decode")
         }
         guard try await member.checkOffered(checkpoint, originCertificatePEM: certificatePEM, from: peer) else {
-            return 0
+            return (0, 0)
         }
         let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
         let progress = FetchProgress(next: held)
@@ -204,7 +266,7 @@ public struct SyncEngine: Sendable {
             "fetched log entries",
             metadata: ["peer": "\(connection.address)", "log.origin": "\(origin)", "log.fetched": "\(fetched)"]
         )
-        return Int(fetched)
+        return (Int(fetched), await progress.batches)
     }
 
     private func decode(
@@ -335,10 +397,14 @@ private struct ChunkCheck {
 /// The next index expected while a fetch streams in.
 private actor FetchProgress {
     var next: UInt64
+    private(set) var batches = 0
 
     init(next: UInt64) { self.next = next }
 
-    func advance(by count: Int) { next += UInt64(count) }
+    func advance(by count: Int) {
+        next += UInt64(count)
+        batches += 1
+    }
 }
 
 /// A peer's whole log replayed in memory, each chunk proven against the checkpoint, noting its root at `mark`.

@@ -16,6 +16,11 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     public var peer: PeerAddress
     /// Entries fetched, verified and committed, by origin.
     public var fetched: [MemberID: Int] = [:]
+    /// Batches (chunks of a log under one checkpoint) fetched, verified and committed.
+    public var batches = 0
+    /// Entries the peer offers that this node still lacks after handling them, by origin: zero unless a log was
+    /// rejected, quarantined or interrupted.
+    public var lagByOrigin: [MemberID: UInt64] = [:]
     /// Logs rejected, with the reason; nothing of them was stored.
     public var rejected: [Rejection] = []
     /// Origins the peer offers more of that this node did not fetch, because they are quarantined.
@@ -30,6 +35,8 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     /// Adds what another part of the same round did.
     mutating func merge(_ other: SyncReport) {
         fetched.merge(other.fetched, uniquingKeysWith: +)
+        batches += other.batches
+        lagByOrigin.merge(other.lagByOrigin) { _, later in later }
         rejected += other.rejected
         quarantined += other.quarantined
         interrupted = other.interrupted ?? interrupted

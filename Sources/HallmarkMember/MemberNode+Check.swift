@@ -36,14 +36,24 @@ extension MemberNode {
             )
         }
         let positions = maybe.indices.filter { maybe[$0] }
-        guard !positions.isEmpty else { return verdicts }
+        guard !positions.isEmpty else {
+            metrics.recordChecks(listed: 0, notListed: lookups.count, falsePositives: 0)
+            return verdicts
+        }
         let records = try await store.assertions(for: positions.map { lookups[$0] })
+        var listed = 0
         for (position, assertions) in zip(positions, records) {
             let inForce = assertions.filter { $0.isInForce(at: time) }
             verdicts[position].origins = inForce
             verdicts[position].status = inForce.isEmpty ? .notListed : .listed
             verdicts[position].filterFalsePositive = inForce.isEmpty
+            if !inForce.isEmpty { listed += 1 }
         }
+        metrics.recordChecks(
+            listed: listed,
+            notListed: lookups.count - listed,
+            falsePositives: positions.count - listed
+        )
         return verdicts
     }
 }
