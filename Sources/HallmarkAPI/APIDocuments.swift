@@ -1,3 +1,4 @@
+import HallmarkCore
 import HallmarkMember
 
 /// JSON bodies the API answers with besides ``ReportDocument``'s verdicts, audits and status.

@@ -3,6 +3,7 @@ import HallmarkAPI
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
+import HallmarkStore
 import HallmarkTestSupport
 import Logging
 import NIOHTTP1
@@ -15,7 +16,8 @@ struct APIMetricsTests {
         var samples: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let space = try #require(line.lastIndex(of: " "), "not a sample: \(line)")
-            samples[String(line[..<space])] = try #require(Double(line[line.index(after: space)...]), "\(line)")
+            let value = try #require(Double(line[line.index(after: space)...]), "not a sample: \(line)")
+            samples[String(line[..<space])] = value
         }
         return samples
     }

@@ -61,7 +61,7 @@ struct RunningAPI {
         }
     }
 
-    private static func with(
+    private nonisolated(nonsending) static func with(
         _ member: String,
         peers: [APIServer.Peer],
         metrics: PrometheusCollectorRegistry,
