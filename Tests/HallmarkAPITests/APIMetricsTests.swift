@@ -63,7 +63,8 @@ struct APIMetricsTests {
             let disputed = try await api.call(
                 .POST,
                 "/v1/disputes",
-                json: #"{"kind": "seller", "value": "shopmart:fake 0", "origin": "brand-b", "reason": "not ours"}"#
+                json:
+                    #"{"kind": "seller", "value": "shopmart:fake 0", "origin": "brand-b", "reason": "authorized-reseller"}"#
             )
             #expect(disputed.status == 200)
 
