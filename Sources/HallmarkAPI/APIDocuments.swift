@@ -1,3 +1,4 @@
+import HallmarkCore
 import HallmarkMember
 
 /// JSON bodies the API answers with besides ``ReportDocument``'s verdicts, audits and status.
@@ -33,6 +34,31 @@ public enum APIDocument {
         public var address: String
         /// Batches from it that this node rejected, by origin.
         public var rejections: [ReportDocument.Rejection]
+        /// How the last sync with it went; absent before the first one ended.
+        public var sync: PeerSync?
+    }
+
+    /// How the last sync with a peer went.
+    public struct PeerSync: Codable, Sendable, Equatable {
+        /// When it ended.
+        public var lastSync: String
+        /// `ok`, `rejected` (a log failed verification), `interrupted` (the connection was lost) or `unreachable`.
+        public var outcome: String
+        /// Why, when it did not go through.
+        public var detail: String?
+        /// Entries it fetched, verified and committed.
+        public var entriesFetched: Int
+        /// Entries the peer offers that this node still lacks, as of the last comparison of heads.
+        public var lagEntries: UInt64
+
+        /// The JSON form of a peer's sync status.
+        public init(_ status: PeerSyncStatus) {
+            lastSync = status.lastSync.iso8601
+            outcome = status.outcome.rawValue
+            detail = status.detail
+            entriesFetched = status.entriesFetched
+            lagEntries = status.lagEntries
+        }
     }
 
     /// The answer to `GET /v1/peers`.

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 
 /// The node's local HTTP API, served on a TCP address and/or a Unix domain socket until the service group shuts
@@ -46,28 +47,48 @@ public final class APIServer: Service, Sendable {
 
     private let listeners: [Listener]
     private let routes: [APIRoute]
+    private let requestMetrics = APIMetrics()
     private let logger: Logger
     private let boundPort = BoundPort()
 
     /// Prepares a server for `member` on `listeners`; nothing is bound before ``run()``.
+    ///
+    /// The server's own metrics (request durations) go to the metrics factory in force now, as the member node's did
+    /// when it was made: `MetricsSystem.factory`, or a task-local one from `withMetricsFactory`.
     /// - Parameters:
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
+    ///   - metrics: The registry `GET /metrics` renders: the one that factory records into (see
+    ///     ``metricsFactory(recordingInto:)``); an empty one unless given.
     /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty.
-    public init(member: MemberNode, listeners: [Listener], peers: [Peer] = [], logger: Logger) throws {
+    public init(
+        member: MemberNode,
+        listeners: [Listener],
+        peers: [Peer] = [],
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger
+    ) throws {
         guard !listeners.isEmpty else {
             throw HallmarkError(.invalidValue, "the HTTP API needs a TCP address or a Unix socket path to listen on")
         }
         self.listeners = listeners
-        self.routes = Self.routes(member: member, peers: peers)
+        self.routes = Self.routes(member: member, peers: peers, metrics: metrics)
         var logger = logger
         logger[metadataKey: "component"] = "api"
         self.logger = logger
     }
 
     /// Every route the API serves, in the order of the OpenAPI document's paths.
-    static func routes(member: MemberNode, peers: [Peer]) -> [APIRoute] {
+    static func routes(member: MemberNode, peers: [Peer], metrics: PrometheusCollectorRegistry) -> [APIRoute] {
         CheckRoutes(member: member).routes + SubmissionRoutes(member: member).routes
-            + AuditRoutes(member: member).routes + StatusRoutes(member: member, peers: peers).routes
+            + AuditRoutes(member: member).routes + StatusRoutes(member: member, peers: peers, metrics: metrics).routes
+    }
+
+    /// A Prometheus metrics factory that records into `registry`, with request duration buckets fit for this API
+    /// (from 100 µs); for `MetricsSystem.bootstrap` or `withMetricsFactory`.
+    public static func metricsFactory(recordingInto registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[APIMetrics.requestDuration] = APIMetrics.requestDurationBuckets
+        return factory
     }
 
     /// The methods and paths served (OpenAPI form, such as `GET /v1/check/{kind}/{value}`).
@@ -83,7 +104,7 @@ public final class APIServer: Service, Sendable {
     /// - Throws: ``HallmarkError`` `file-problem` when a live server already answers on the Unix socket path,
     ///   or the path holds something that is not a socket; errors binding an address.
     public func run() async throws {
-        let responder = Self.router(routes: routes, logger: logger).buildResponder()
+        let responder = Self.router(routes: routes, metrics: requestMetrics, logger: logger).buildResponder()
         let sockets = listeners.compactMap { listener -> String? in
             if case .unixSocket(let path) = listener { return path }
             return nil
@@ -111,9 +132,11 @@ public final class APIServer: Service, Sendable {
         boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API stopped before it was listening")))
     }
 
-    /// The router: the problem middleware first, so that it sees every route's errors and unrouted requests.
-    static func router(routes: [APIRoute], logger: Logger) -> Router<BasicRequestContext> {
+    /// The router: the metrics middleware first, to time every request, then the problem middleware, so that it sees
+    /// every route's errors and unrouted requests.
+    static func router(routes: [APIRoute], metrics: APIMetrics, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
         for route in routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)

@@ -3,11 +3,16 @@ import HallmarkMember
 import HallmarkStore
 import Hummingbird
 import NIOCore
+import Prometheus
 
-/// `GET /v1/status`, `GET /v1/peers`, `GET /healthz`, `GET /readyz` and `GET /openapi.json`.
+/// `GET /v1/status`, `GET /v1/peers`, `GET /healthz`, `GET /readyz`, `GET /metrics` and `GET /openapi.json`.
 struct StatusRoutes {
+    /// The media type of the Prometheus text exposition format.
+    static let metricsMediaType = "text/plain; version=0.0.4; charset=utf-8"
+
     let member: MemberNode
     let peers: [APIServer.Peer]
+    let metrics: PrometheusCollectorRegistry
 
     var routes: [APIRoute] {
         [
@@ -22,6 +27,15 @@ struct StatusRoutes {
             },
             APIRoute(method: .get, path: "/readyz") { _, _ in
                 try await readiness()
+            },
+            APIRoute(method: .get, path: "/metrics") { _, _ in
+                // The gauges of state are read now; counters and histograms are kept as things happen.
+                try await member.recordStateMetrics()
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: Self.metricsMediaType],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+                )
             },
             APIRoute(method: .get, path: "/openapi.json") { _, _ in
                 Response(
@@ -41,7 +55,8 @@ struct StatusRoutes {
                 APIDocument.Peer(
                     member: peer.member.rawValue,
                     address: peer.address,
-                    rejections: rejections.filter { $0.peer == peer.member }.map(ReportDocument.Rejection.init)
+                    rejections: rejections.filter { $0.peer == peer.member }.map(ReportDocument.Rejection.init),
+                    sync: member.peerSyncs.status(of: peer.member).map(APIDocument.PeerSync.init)
                 )
             },
             otherRejections: rejections.filter { !configured.contains($0.peer) }.map(ReportDocument.Rejection.init)

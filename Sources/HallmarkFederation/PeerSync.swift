@@ -51,6 +51,7 @@ public struct PeerSync: Service {
                 }
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                engine.record(SyncReport(peer: peer), failure: SyncEngine.reason(error))
                 // A connection that held for a while was a success: start the backoff afresh.
                 failures = clock.now - attempt > .seconds(30) ? 1 : failures + 1
                 let delay = Self.backoff(failures: failures)
@@ -86,9 +87,10 @@ public struct PeerSync: Service {
                     let (report, outcome) = await lock.run {
                         var report = SyncReport(peer: peer)
                         let outcome = await engine.pull(head, from: connection, into: &report)
+                        if case .connectionLost(let reason) = outcome { report.interrupted = reason }
                         return (report, outcome)
                     }
-                    log(report)
+                    record(report)
                     if case .connectionLost(let reason) = outcome {
                         throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(reason)")
                     }
@@ -101,12 +103,19 @@ public struct PeerSync: Service {
     }
 
     private func round(_ connection: PeerConnection) async throws {
-        let (report, lost) = try await lock.run { try await engine.pull(nil, from: connection) }
-        log(report)
+        let (report, lost) = try await lock.run {
+            let (pulled, lost) = try await engine.pull(nil, from: connection)
+            var report = pulled
+            report.interrupted = lost?.reason
+            return (report, lost)
+        }
+        record(report)
         if let lost { throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(lost.reason)") }
     }
 
-    private func log(_ report: SyncReport) {
+    /// Records what a sync did (``SyncEngine/record(_:failure:)``), and logs it when it did something.
+    private func record(_ report: SyncReport) {
+        engine.record(report)
         if report.totalFetched > 0 || !report.rejected.isEmpty {
             logger.info("synced", metadata: ["sync.report": "\(report)"])
         }

@@ -20,6 +20,7 @@ public struct SyncEngine: Sendable {
     let member: MemberNode
     let revocations: @Sendable () -> RevocationList?
     let logger: Logger
+    let metrics = FederationMetrics()
 
     /// The most entries of a fetch committed in one transaction: every verified chunk waiting, up to this. A commit
     /// costs about as much as the pages it dirties, and entries land at random places in the two indexes keyed by
@@ -47,13 +48,19 @@ public struct SyncEngine: Sendable {
         var report = SyncReport(peer: peer)
         var remaining: [Hallmark_V1_OriginHead]?
         for attempt in 1...2 {
-            let (partial, left) = try await PeerConnection.with(
-                peer,
-                identity: member.identity,
-                revocations: { [member] in member.revocations },
-                logger: logger
-            ) { connection in
-                try await pull(remaining, from: connection)
+            let (partial, left): (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?)
+            do {
+                (partial, left) = try await PeerConnection.with(
+                    peer,
+                    identity: member.identity,
+                    revocations: { [member] in member.revocations },
+                    logger: logger
+                ) { connection in
+                    try await pull(remaining, from: connection)
+                }
+            } catch {
+                record(report, failure: Self.reason(error))
+                throw error
             }
             report.merge(partial)
             guard let left else { break }
@@ -66,7 +73,37 @@ public struct SyncEngine: Sendable {
             )
             if attempt == 2 { report.interrupted = left.reason }
         }
+        record(report)
         return report
+    }
+
+    /// Records how a sync with a peer ended, in the metrics and in the member's ``PeerSyncBoard``.
+    /// - Parameters:
+    ///   - report: What it did.
+    ///   - failure: Why it failed, when the peer could not be reached or refused this node.
+    func record(_ report: SyncReport, failure: String? = nil) {
+        let outcome: PeerSyncStatus.Outcome
+        let detail: String?
+        if let failure {
+            (outcome, detail) = (.unreachable, failure)
+        } else if let interrupted = report.interrupted {
+            (outcome, detail) = (.interrupted, interrupted)
+        } else if let rejection = report.rejected.first {
+            (outcome, detail) = (.rejected, "\(rejection.origin): \(rejection.reason)")
+        } else {
+            (outcome, detail) = (.ok, nil)
+        }
+        let status = member.peerSyncs.record(
+            PeerSyncStatus(
+                lastSync: .now(),
+                outcome: outcome,
+                detail: detail,
+                entriesFetched: report.totalFetched,
+                lagByOrigin: report.lagByOrigin
+            ),
+            for: report.peer.member
+        )
+        metrics.record(report, status: status)
     }
 
     /// Handles `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
@@ -94,9 +131,21 @@ public struct SyncEngine: Sendable {
         case connectionLost(String)
     }
 
-    /// Fetches what one advertised head holds beyond this node; failures go into `report`.
+    /// Fetches what one advertised head holds beyond this node; failures go into `report`, and so does what this node
+    /// still lacks of the head's log afterwards (``SyncReport/lagByOrigin``).
     @discardableResult
     func pull(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: PeerConnection,
+        into report: inout SyncReport
+    ) async -> HeadOutcome {
+        let outcome = await handle(head, from: connection, into: &report)
+        if case .handled = outcome, let lag = try? await lag(head) { report.lagByOrigin[lag.origin] = lag.entries }
+        return outcome
+    }
+
+    /// ``pull(_:from:into:)`` but the lag.
+    private func handle(
         _ head: Hallmark_V1_OriginHead,
         from connection: PeerConnection,
         into report: inout SyncReport
@@ -107,6 +156,7 @@ public struct SyncEngine: Sendable {
         func countCommitted() async -> Int {
             let count = await committed.count
             if count > 0, let origin = try? MemberID(head.origin) { report.fetched[origin, default: 0] += count }
+            report.batches += await committed.batches
             return count
         }
         do {
@@ -142,6 +192,14 @@ public struct SyncEngine: Sendable {
             )
         }
         return .handled
+    }
+
+    /// Entries of the head's log that the peer offers and this node lacks; `nil` for a head that does not decode.
+    private func lag(_ head: Hallmark_V1_OriginHead) async throws -> (origin: MemberID, entries: UInt64) {
+        let origin = try MemberID(head.origin)
+        let offered = try Checkpoint(decoding: head.checkpoint).treeSize
+        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
+        return (origin, offered > held ? offered - held : 0)
     }
 
     /// What went wrong, for people: a ``HallmarkError``'s description, or which call failed and how.
@@ -249,7 +307,7 @@ public struct SyncEngine: Sendable {
                             contentsOf: batches,
                             originCertificatePEM: originCertificatePEM
                         )
-                        await committed.add(outcome.appended)
+                        await committed.add(outcome.appended, batches: batches.count)
                     } catch {
                         await pipeline.fail(error)
                         throw error

@@ -17,6 +17,11 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     /// Entries fetched, verified and committed, by origin, including those a fetch committed before it failed
     /// part-way (they stay, and the next round resumes after them: see ``interrupted``).
     public var fetched: [MemberID: Int] = [:]
+    /// Batches (chunks of a log under one checkpoint) fetched, verified and committed.
+    public var batches = 0
+    /// Entries the peer offers that this node still lacks after handling them, by origin: zero unless a log was
+    /// rejected, quarantined or interrupted.
+    public var lagByOrigin: [MemberID: UInt64] = [:]
     /// Logs rejected, with the reason; nothing of them was stored.
     public var rejected: [Rejection] = []
     /// Origins the peer offers more of that this node did not fetch, because they are quarantined.
@@ -32,6 +37,8 @@ public struct SyncReport: Sendable, CustomStringConvertible {
     /// Adds what another part of the same round did.
     mutating func merge(_ other: SyncReport) {
         fetched.merge(other.fetched, uniquingKeysWith: +)
+        batches += other.batches
+        lagByOrigin.merge(other.lagByOrigin) { _, later in later }
         rejected += other.rejected
         quarantined += other.quarantined
         interrupted = other.interrupted ?? interrupted

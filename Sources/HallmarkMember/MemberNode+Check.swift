@@ -41,7 +41,10 @@ extension MemberNode {
             )
         }
         let positions = maybe.indices.filter { maybe[$0] }
-        guard !positions.isEmpty else { return verdicts }
+        guard !positions.isEmpty else {
+            metrics.recordChecks(verdicts)
+            return verdicts
+        }
         let records = try await store.assertions(for: positions.map { lookups[$0] })
         let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
         let revoked = try await originRevocations(Set(inForce.joined().map(\.origin)))
@@ -54,6 +57,7 @@ extension MemberNode {
             if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
             verdicts[position].filterFalsePositive = assertions.isEmpty
         }
+        metrics.recordChecks(verdicts)
         return verdicts
     }
 }

@@ -33,7 +33,7 @@ extension MemberNode {
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
         try Submission.validate(submissions)
         let digests = submissions.map { digest(of: $0.identifier) }
-        return try await appendOwn { view, now in
+        return try await appendOwn(.assert) { view, now in
             var planned: [Hash256: Submission] = [:]
             var drafts: [Draft] = []
             var unchanged = 0
@@ -70,7 +70,7 @@ extension MemberNode {
     public func retract(_ identifiers: [Identifier], note: String = "") async throws -> SubmissionOutcome {
         let digests = identifiers.map { digest(of: $0) }
         let member = identity.member
-        return try await appendOwn { view, _ in
+        return try await appendOwn(.retract) { view, _ in
             var drafts: [Draft] = []
             var seen = Set<Hash256>()
             for (identifier, digest) in zip(identifiers, digests) where seen.insert(digest).inserted {
@@ -109,7 +109,7 @@ extension MemberNode {
             throw HallmarkError(.notPermitted, "a member cannot dispute its own assertion; retract it instead")
         }
         let digest = digest(of: identifier)
-        return try await appendOwn { view, _ in
+        return try await appendOwn(.dispute) { view, _ in
             let assertions = try view.assertions(kind: identifier.kind, digest: digest)
             guard assertions.contains(where: { $0.origin == origin }) else {
                 throw HallmarkError(
@@ -143,7 +143,9 @@ extension MemberNode {
     }
 
     /// Turns drafts into entries at the end of this member's log and appends them under one signed checkpoint.
+    /// - Parameter action: The action of every draft `plan` makes, for the metrics.
     private func appendOwn(
+        _ action: EntryAction,
         _ plan: @escaping @Sendable (OwnLogView, Timestamp) throws -> (drafts: [Draft], unchanged: Int)
     ) async throws -> SubmissionOutcome {
         let member = identity.member
@@ -195,6 +197,7 @@ extension MemberNode {
             )
             return (batch, unchanged)
         }
+        metrics.recordSubmitted(action, count: outcome.appended)
         if outcome.appended > 0 {
             headUpdates.publish(member)
             logger.info(

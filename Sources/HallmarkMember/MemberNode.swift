@@ -17,6 +17,9 @@ public final class MemberNode: Sendable {
     let digester: IndicatorDigester
     let logger: Logger
     let headUpdates = HeadUpdates()
+    let metrics = MemberMetrics()
+    /// What this node last learnt syncing with each peer; the federation's sync loops keep it, the API shows it.
+    public let peerSyncs = PeerSyncBoard()
     private let revocationList: Mutex<RevocationList?>
 
     init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
@@ -128,6 +131,11 @@ public final class MemberNode: Sendable {
     /// The digest under which `identifier` is shared: keyed for most kinds, the hash itself for `image-pdq`.
     public func digest(of identifier: Identifier) -> Hash256 {
         digester.digest(of: identifier)
+    }
+
+    /// Sets the gauges of state that a scrape shows: the filter's fill and the size of every log held.
+    public func recordStateMetrics() async throws {
+        metrics.recordState(filter: store.filterStatistics, logs: try await store.logHeads())
     }
 
     /// What `hallmark status` shows.

@@ -4,6 +4,8 @@ import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -14,6 +16,14 @@ public enum NodeRunner {
     /// The file name of the node's control socket in its data folder: the HTTP API over a Unix domain socket.
     public static let controlSocketName = "node.sock"
 
+    /// The process's Prometheus registry, which `GET /metrics` renders: bootstrapped as the process's metrics factory
+    /// on first use, as a process may bootstrap `MetricsSystem` only once.
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(APIServer.metricsFactory(recordingInto: registry))
+        return registry
+    }()
+
     /// Runs the node whose data folder is `dataDirectory` until a signal stops it.
     /// - Parameter onListening: Called with the federation port once the listener is bound.
     public static func run(
@@ -22,6 +32,8 @@ public enum NodeRunner {
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        // Before anything that records is made: each part takes the factory in force when it is made.
+        let metrics = Self.metrics
         let member = try await MemberNode.open(dataDirectory: dataDirectory, logger: logger)
         let server = try FederationServer(
             member: member,
@@ -47,6 +59,7 @@ public enum NodeRunner {
                 .unixSocket(path: dataDirectory.appendingPathComponent(controlSocketName).path),
             ],
             peers: configuration.peers.map { APIServer.Peer(member: $0.member, address: "\($0.host):\($0.port)") },
+            metrics: metrics,
             logger: logger
         )
         let group = ServiceGroup(

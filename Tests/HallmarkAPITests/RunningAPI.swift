@@ -5,8 +5,10 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkTestSupport
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
+import Prometheus
 import ServiceLifecycle
 import Testing
 
@@ -45,9 +47,24 @@ struct RunningAPI {
     let socketPath: String
 
     /// Runs `body` against a fresh node of `member` serving its API; stops it gracefully afterwards.
+    ///
+    /// The node, its API and whatever `body` makes record their metrics into a registry of their own, which
+    /// `/metrics` renders: tests running at the same time never see each other's counts.
     static func with(
         _ member: String = "brand-a",
         peers: [APIServer.Peer] = [],
+        _ body: (RunningAPI) async throws -> Void
+    ) async throws {
+        let registry = PrometheusCollectorRegistry()
+        try await withMetricsFactory(APIServer.metricsFactory(recordingInto: registry)) {
+            try await with(member, peers: peers, metrics: registry, body)
+        }
+    }
+
+    private nonisolated(nonsending) static func with(
+        _ member: String,
+        peers: [APIServer.Peer],
+        metrics: PrometheusCollectorRegistry,
         _ body: (RunningAPI) async throws -> Void
     ) async throws {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-api")
@@ -58,6 +75,7 @@ struct RunningAPI {
             member: node,
             listeners: [.tcp(host: "127.0.0.1", port: 0), .unixSocket(path: socketPath)],
             peers: peers,
+            metrics: metrics,
             logger: Logger(label: "test")
         )
         let group = ServiceGroup(services: [server], logger: Logger(label: "test"))

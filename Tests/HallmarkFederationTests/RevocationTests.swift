@@ -204,6 +204,13 @@ struct RevocationTests {
         #expect(rejection.reason.contains("keyCompromise"))
         #expect(report.fetched[b.id] == 1)
         #expect(try await c.member.store.logHead(of: a.id)?.treeSize == 1)
+        // The peer's status: the rejection, and the entry of A that B offers and C lacks.
+        let status = try #require(c.member.peerSyncs.status(of: b.id))
+        #expect(status.outcome == .rejected)
+        #expect(status.detail?.hasPrefix("brand-a: ") == true)
+        #expect(status.entriesFetched == 1)
+        #expect(status.lagByOrigin == [a.id: 1, b.id: 0])
+        #expect(status.lagEntries == 1)
         #expect(try await !c.member.check(after).isListed)
         // Earlier entries stay, and still verify.
         #expect(try await c.member.check(before).isListed)

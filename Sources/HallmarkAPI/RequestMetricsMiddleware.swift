@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// Times every request, answered by a route or not, into ``APIMetrics``; outermost, so that it sees the status of
+/// the problem responses that ``ProblemMiddleware`` makes of errors.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let metrics: APIMetrics
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            metrics.record(request.method, route: route(context), status: response.status, duration: .now - start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            metrics.record(request.method, route: route(context), status: status, duration: .now - start)
+            throw error
+        }
+    }
+
+    /// The pattern of the route that answered, as the router registered it; `nil` when none matched.
+    private func route(_ context: Context) -> String? {
+        guard let path = context.endpointPath, path != "NotFound" else { return nil }
+        return path
+    }
+}

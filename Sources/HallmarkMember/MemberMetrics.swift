@@ -1,0 +1,78 @@
+import HallmarkCore
+import HallmarkStore
+import Metrics
+
+/// The metrics a member node records: checks by result, filter false positives, submissions by action, and
+/// (when scraped) the filter's fill and the size of every log held.
+///
+/// Made with the metrics factory in force when the node is made (`MetricsSystem.factory`, or a task-local one from
+/// `withMetricsFactory`). Checks count once per batch, by the number of identifiers: a relaxed atomic add each.
+struct MemberMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let listed: Counter
+    private let notListed: Counter
+    private let allowlisted: Counter
+    private let falsePositives: Counter
+    private let asserted: Counter
+    private let retracted: Counter
+    private let disputed: Counter
+    private let filterInserted: Gauge
+    private let filterCapacity: Gauge
+
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        func checks(_ result: Verdict.Status) -> Counter {
+            Counter(label: "hallmark_checks_total", dimensions: [("result", result.rawValue)], factory: factory)
+        }
+        func submissions(_ action: EntryAction) -> Counter {
+            Counter(label: "hallmark_submissions_total", dimensions: [("action", action.name)], factory: factory)
+        }
+        listed = checks(.listed)
+        notListed = checks(.notListed)
+        allowlisted = checks(.allowlisted)
+        falsePositives = Counter(label: "hallmark_filter_false_positives_total", factory: factory)
+        asserted = submissions(.assert)
+        retracted = submissions(.retract)
+        disputed = submissions(.dispute)
+        filterInserted = Gauge(label: "hallmark_filter_inserted", factory: factory)
+        filterCapacity = Gauge(label: "hallmark_filter_capacity", factory: factory)
+    }
+
+    /// Counts one batch of checks by result, and the filter positives that the exact index did not confirm.
+    func recordChecks(_ verdicts: [Verdict]) {
+        var listed = 0, allowlisted = 0, falsePositives = 0
+        for verdict in verdicts {
+            switch verdict.status {
+            case .listed: listed += 1
+            case .allowlisted: allowlisted += 1
+            case .notListed: break
+            }
+            if verdict.filterFalsePositive { falsePositives += 1 }
+        }
+        let notListed = verdicts.count - listed - allowlisted
+        if listed > 0 { self.listed.increment(by: Int64(listed)) }
+        if notListed > 0 { self.notListed.increment(by: Int64(notListed)) }
+        if allowlisted > 0 { self.allowlisted.increment(by: Int64(allowlisted)) }
+        if falsePositives > 0 { self.falsePositives.increment(by: Int64(falsePositives)) }
+    }
+
+    /// Counts entries appended to this member's own log.
+    func recordSubmitted(_ action: EntryAction, count: Int) {
+        guard count > 0 else { return }
+        switch action {
+        case .assert: asserted.increment(by: Int64(count))
+        case .retract: retracted.increment(by: Int64(count))
+        case .dispute: disputed.increment(by: Int64(count))
+        }
+    }
+
+    /// Sets the gauges of state: the filter's fill and each log's size.
+    func recordState(filter: FilterStatistics, logs: [LogHead]) {
+        filterInserted.record(filter.insertedCount)
+        filterCapacity.record(filter.capacity)
+        for log in logs {
+            Gauge(label: "hallmark_log_entries", dimensions: [("origin", log.origin.rawValue)], factory: factory)
+                .record(Int64(clamping: log.treeSize))
+        }
+    }
+}
