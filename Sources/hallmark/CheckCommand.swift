@@ -97,9 +97,7 @@ struct CheckCommand: AsyncParsableCommand {
         switch verdict.status {
         case Verdict.Status.listed.rawValue: Output.line("LISTED  \(subject)")
         case Verdict.Status.allowlisted.rawValue: Output.line("allowlisted  \(subject)")
-        default:
-            Output.line("not listed  \(subject)")
-            return
+        default: Output.line("not listed  \(subject)")
         }
         for origin in verdict.origins {
             let expires = origin.expires ?? "never"
