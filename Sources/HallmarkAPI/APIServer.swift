@@ -2,17 +2,21 @@ import Foundation
 import HallmarkCore
 import HallmarkMember
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The node's local HTTP API, served on a TCP address and/or a Unix domain socket until the service group shuts
 /// down gracefully.
 ///
 /// The routes, bodies, problems and limits are those of `Protocol/http-api.openapi.json` (served at
-/// `/openapi.json`). There is no authentication: bind TCP to loopback, and the Unix socket is made readable and
-/// writable by its owner only (mode 0600).
+/// `/openapi.json`). On loopback and on the Unix socket (made readable and writable by its owner only, mode 0600)
+/// no credential is needed. A TCP listener bound to any other address serves HTTPS only and needs a bearer token
+/// on every route but the probes (see ``checkAccessControl()``); the server refuses to start without both.
 public final class APIServer: Service, Sendable {
     /// Where the API listens.
     public enum Listener: Sendable, Hashable, CustomStringConvertible {
@@ -44,7 +48,9 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    private let listeners: [Listener]
+    let listeners: [Listener]
+    let member: MemberNode
+    let certificate: APICertificate?
     private let routes: [APIRoute]
     private let logger: Logger
     private let boundPort = BoundPort()
@@ -52,12 +58,23 @@ public final class APIServer: Service, Sendable {
     /// Prepares a server for `member` on `listeners`; nothing is bound before ``run()``.
     /// - Parameters:
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
-    /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty.
-    public init(member: MemberNode, listeners: [Listener], peers: [Peer] = [], logger: Logger) throws {
+    ///   - certificate: What TCP listeners serve HTTPS with; `nil` serves plain HTTP, which only loopback may.
+    /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty, `not-permitted` when a TCP listener
+    ///   is not loopback and there is no `certificate`.
+    public init(
+        member: MemberNode,
+        listeners: [Listener],
+        certificate: APICertificate? = nil,
+        peers: [Peer] = [],
+        logger: Logger
+    ) throws {
         guard !listeners.isEmpty else {
             throw HallmarkError(.invalidValue, "the HTTP API needs a TCP address or a Unix socket path to listen on")
         }
+        try Self.checkHTTPS(listeners: listeners, certificate: certificate)
         self.listeners = listeners
+        self.member = member
+        self.certificate = certificate
         self.routes = Self.routes(member: member, peers: peers)
         var logger = logger
         logger[metadataKey: "component"] = "api"
@@ -80,10 +97,11 @@ public final class APIServer: Service, Sendable {
     }
 
     /// Serves until the service group shuts down gracefully; then removes the Unix socket file.
-    /// - Throws: ``HallmarkError`` `file-problem` when a live server already answers on the Unix socket path,
-    ///   or the path holds something that is not a socket; errors binding an address.
+    /// - Throws: ``HallmarkError`` `not-permitted` as ``checkAccessControl()``; `file-problem` when a live server
+    ///   already answers on the Unix socket path, or the path holds something that is not a socket; errors binding an
+    ///   address.
     public func run() async throws {
-        let responder = Self.router(routes: routes, logger: logger).buildResponder()
+        try await checkAccessControl()
         let sockets = listeners.compactMap { listener -> String? in
             if case .unixSocket(let path) = listener { return path }
             return nil
@@ -96,7 +114,7 @@ public final class APIServer: Service, Sendable {
             defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for listener in listeners {
-                    let application = makeApplication(listener, responder: responder)
+                    let application = try makeApplication(listener)
                     group.addTask { try await application.run() }
                 }
                 // One listener ending (a failure, or the graceful shutdown reaching it) ends them all.
@@ -111,36 +129,45 @@ public final class APIServer: Service, Sendable {
         boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API stopped before it was listening")))
     }
 
-    /// The router: the problem middleware first, so that it sees every route's errors and unrouted requests.
-    static func router(routes: [APIRoute], logger: Logger) -> Router<BasicRequestContext> {
+    /// The router: the problem middleware first, so that it sees every route's errors and unrouted requests, then
+    /// the access control.
+    static func router(routes: [APIRoute], access: AccessMiddleware, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        router.add(middleware: access)
         for route in routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
         }
         return router
     }
 
-    private func makeApplication(
-        _ listener: Listener,
-        responder: RouterResponder<BasicRequestContext>
-    ) -> Application<RouterResponder<BasicRequestContext>> {
+    private func makeApplication(_ listener: Listener) throws -> Application<RouterResponder<BasicRequestContext>> {
         let address: BindAddress
+        var tls: TLSConfiguration?
         switch listener {
-        case .tcp(let host, let port): address = .hostname(host, port: port)
+        case .tcp(let host, let port):
+            address = .hostname(host, port: port)
+            tls = certificate?.tlsConfiguration
         case .unixSocket(let path): address = .unixDomainSocket(path: path)
         }
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        let scheme = tls == nil ? "http" : "https"
+        let access = AccessMiddleware(member: member, tokensRequired: listener.requiresToken, logger: logger)
         let logger = logger
         let boundPort = boundPort
         return Application(
-            responder: responder,
+            responder: Self.router(routes: routes, access: access, logger: logger).buildResponder(),
+            server: server,
             configuration: ApplicationConfiguration(address: address),
             onServerRunning: { channel in
                 switch listener {
                 case .tcp(let host, _):
                     let port = channel.localAddress?.port ?? 0
                     boundPort.settle(.success(port))
-                    logger.info("HTTP API listening", metadata: ["api.address": "\(host):\(port)"])
+                    logger.info(
+                        "HTTP API listening",
+                        metadata: ["api.address": "\(host):\(port)", "api.scheme": "\(scheme)"]
+                    )
                 case .unixSocket(let path):
                     // Owner only: whoever can connect can submit as this member.
                     _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)

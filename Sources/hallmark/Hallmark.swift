@@ -14,7 +14,7 @@ struct Hallmark: AsyncParsableCommand {
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditCommand.self, StatusCommand.self, NodeCommand.self,
-            SyncCommand.self, DemoCommand.self,
+            SyncCommand.self, TokensCommand.self, DemoCommand.self,
         ]
     )
 
