@@ -101,7 +101,6 @@ public final class APIServer: Service, Sendable {
     ///   already answers on the Unix socket path, or the path holds something that is not a socket; errors binding an
     ///   address.
     public func run() async throws {
-        try await checkAccessControl()
         let sockets = listeners.compactMap { listener -> String? in
             if case .unixSocket(let path) = listener { return path }
             return nil
@@ -110,11 +109,12 @@ public final class APIServer: Service, Sendable {
             boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API has no TCP listener")))
         }
         do {
+            try await checkAccessControl()
+            let applications = try listeners.map { try makeApplication($0) }
             for path in sockets { try await Self.clearStaleSocket(at: path) }
             defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for listener in listeners {
-                    let application = try makeApplication(listener)
+                for application in applications {
                     group.addTask { try await application.run() }
                 }
                 // One listener ending (a failure, or the graceful shutdown reaching it) ends them all.

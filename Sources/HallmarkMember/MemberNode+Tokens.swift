@@ -16,6 +16,7 @@ extension MemberNode {
     ///   - access: What it may do.
     /// - Returns: The token and its secret, which is not recoverable afterwards.
     /// - Throws: ``HallmarkError`` `invalid-value` for a bad name, `not-permitted` when the name is taken.
+    @discardableResult
     public func createAPIToken(name: String, access: APIToken.Access) async throws -> CreatedAPIToken {
         var generator = SystemRandomNumberGenerator()
         let random = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }

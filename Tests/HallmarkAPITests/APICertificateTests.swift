@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkStore
 import HallmarkTestSupport
+import NIOHTTP1
 import NIOSSL
 import Testing
 
