@@ -5,6 +5,7 @@ import HallmarkMember
 import HallmarkStore
 import HallmarkTestSupport
 import Logging
+import NIOCore
 import NIOHTTP1
 import NIOSSL
 
@@ -23,12 +24,19 @@ struct ExposedAPI {
     }
 
     /// A client with the TLS settings `configure` makes of the default client configuration; shut it down after use.
-    static func client(_ configure: (inout TLSConfiguration) -> Void) -> HTTPClient {
+    /// - Parameter connectTimeout: How long it tries to connect (it retries a failed TLS handshake until then).
+    static func client(
+        connectTimeout: TimeAmount = .seconds(10),
+        _ configure: (inout TLSConfiguration) -> Void
+    ) -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         configure(&tls)
         return HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(tlsConfiguration: tls)
+            configuration: HTTPClient.Configuration(
+                tlsConfiguration: tls,
+                timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout)
+            )
         )
     }
 
