@@ -58,6 +58,18 @@ struct TokensCommandTests {
         #expect(half.stderr.contains("go together"))
 
         try cli.succeed(["tokens", "create", "--data", cli.data, "--name", "ci", "--access", "read"])
+        // Paths in a configuration file are taken from its folder; a file that is not there is named.
+        let dev = CommandRunner.devCertificates.path
+        let config = try cli.write(
+            "node.json",
+            Data(#"{"api_tls_certificate": "\#(dev)/brand-a/member.pem", "api_tls_key": "tls/key.pem"}"#.utf8)
+        )
+        let missing = try cli.run(arguments + ["--config", config])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains(cli.folder.appendingPathComponent("tls/key.pem").path))
+        let wrongType = try cli.write("bad.json", Data(#"{"api_tls_key": 7}"#.utf8))
+        #expect(try cli.run(arguments + ["--config", wrongType]).stderr.contains("api_tls_key: expected a string"))
+
         let node = try NodeProcess(arguments, in: cli.folder)
         let line = try await node.waitForLine(containing: "api.address=0.0.0.0")
         #expect(line.contains("api.scheme=https"))
