@@ -31,41 +31,41 @@ struct AccessMiddleware: RouterMiddleware {
         }
         guard let presented = Self.bearerToken(in: request) else {
             guard tokensRequired else { return try await next(request, context) }
-            return Self.refusal(
-                .unauthorized,
-                code: "unauthorized",
-                detail: "this API needs a bearer token: send 'Authorization: Bearer hm_…' "
-                    + "(tokens are made with 'hallmark tokens create')",
-                challenge: #"Bearer realm="hallmark""#,
-                path: path
-            )
+            let detail =
+                "this API needs a bearer token: send 'Authorization: Bearer hm_…' (made with 'hallmark tokens create')"
+            return refusal(.unauthorized, "unauthorized", detail, path: path)
         }
         guard let token = try await member.apiToken(presented: presented) else {
-            logger.info("API request with an unknown or revoked token refused", metadata: ["http.path": "\(path)"])
-            return Self.refusal(
-                .unauthorized,
-                code: "invalid-token",
-                detail: "the bearer token is not one of this node's tokens, or it was revoked",
-                challenge: #"Bearer realm="hallmark", error="invalid_token""#,
-                path: path
-            )
+            let detail = "the bearer token is not one of this node's tokens, or it was revoked"
+            return refusal(.unauthorized, "invalid-token", detail, challenge: "invalid_token", path: path)
         }
         guard token.access.permits(needed) else {
-            logger.info(
-                "API request with a read-only token refused",
-                metadata: ["http.path": "\(path)", "token.name": "\(token.name)"]
-            )
-            return Self.refusal(
-                .forbidden,
-                code: "insufficient-access",
-                detail: "token '\(token.name)' is read-only; \(request.method.rawValue) \(path) needs a write token",
-                challenge: #"Bearer realm="hallmark", error="insufficient_scope""#,
-                path: path
-            )
+            let detail = "token '\(token.name)' is read-only; \(request.method.rawValue) \(path) needs a write token"
+            return refusal(.forbidden, "insufficient-access", detail, challenge: "insufficient_scope", path: path)
         }
         var context = context
         context.logger[metadataKey: "token.name"] = "\(token.name)"
         return try await next(request, context)
+    }
+
+    /// A problem response with a `WWW-Authenticate: Bearer` challenge (RFC 6750), carrying `error` when a token was
+    /// sent and refused, which is then logged.
+    private func refusal(
+        _ status: HTTPResponse.Status,
+        _ code: String,
+        _ detail: String,
+        challenge error: String? = nil,
+        path: String
+    ) -> Response {
+        var challenge = #"Bearer realm="hallmark""#
+        if let error {
+            challenge += #", error="\#(error)""#
+            logger.info("API request refused", metadata: ["http.path": "\(path)", "api.refusal": "\(detail)"])
+        }
+        return APIProblem(status, code: code, detail: detail).response(
+            instance: path,
+            headers: [.wwwAuthenticate: challenge]
+        )
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header (scheme name in any case); `nil` without one.
@@ -74,18 +74,5 @@ struct AccessMiddleware: RouterMiddleware {
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return String(parts[1].trimmingASCIIWhitespace())
-    }
-
-    private static func refusal(
-        _ status: HTTPResponse.Status,
-        code: String,
-        detail: String,
-        challenge: String,
-        path: String
-    ) -> Response {
-        APIProblem(status, code: code, detail: detail).response(
-            instance: path,
-            headers: [.wwwAuthenticate: challenge]
-        )
     }
 }
