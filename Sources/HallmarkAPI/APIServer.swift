@@ -2,9 +2,12 @@ import Foundation
 import HallmarkCore
 import HallmarkMember
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 
@@ -12,8 +15,9 @@ import ServiceLifecycle
 /// down gracefully.
 ///
 /// The routes, bodies, problems and limits are those of `Protocol/http-api.openapi.json` (served at
-/// `/openapi.json`). There is no authentication: bind TCP to loopback, and the Unix socket is made readable and
-/// writable by its owner only (mode 0600).
+/// `/openapi.json`). On loopback and on the Unix socket (made readable and writable by its owner only, mode 0600)
+/// no credential is needed. A TCP listener bound to any other address serves HTTPS only and needs a bearer token
+/// on every route but the probes (see ``checkAccessControl()``); the server refuses to start without both.
 public final class APIServer: Service, Sendable {
     /// Where the API listens.
     public enum Listener: Sendable, Hashable, CustomStringConvertible {
@@ -45,7 +49,9 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    private let listeners: [Listener]
+    let listeners: [Listener]
+    let member: MemberNode
+    let certificate: APICertificate?
     private let routes: [APIRoute]
     private let requestMetrics = APIMetrics()
     private let logger: Logger
@@ -59,10 +65,13 @@ public final class APIServer: Service, Sendable {
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
     ///   - metrics: The registry `GET /metrics` renders: the one that factory records into (see
     ///     ``metricsFactory(recordingInto:)``); an empty one unless given.
-    /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty.
+    ///   - certificate: What TCP listeners serve HTTPS with; `nil` serves plain HTTP, which only loopback may.
+    /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty, `not-permitted` when a TCP listener
+    ///   is not loopback and there is no `certificate`.
     public init(
         member: MemberNode,
         listeners: [Listener],
+        certificate: APICertificate? = nil,
         peers: [Peer] = [],
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
@@ -70,7 +79,10 @@ public final class APIServer: Service, Sendable {
         guard !listeners.isEmpty else {
             throw HallmarkError(.invalidValue, "the HTTP API needs a TCP address or a Unix socket path to listen on")
         }
+        try Self.checkHTTPS(listeners: listeners, certificate: certificate)
         self.listeners = listeners
+        self.member = member
+        self.certificate = certificate
         self.routes = Self.routes(member: member, peers: peers, metrics: metrics)
         var logger = logger
         logger[metadataKey: "component"] = "api"
@@ -101,10 +113,10 @@ public final class APIServer: Service, Sendable {
     }
 
     /// Serves until the service group shuts down gracefully; then removes the Unix socket file.
-    /// - Throws: ``HallmarkError`` `file-problem` when a live server already answers on the Unix socket path,
-    ///   or the path holds something that is not a socket; errors binding an address.
+    /// - Throws: ``HallmarkError`` `not-permitted` as ``checkAccessControl()``; `file-problem` when a live server
+    ///   already answers on the Unix socket path, or the path holds something that is not a socket; errors binding an
+    ///   address.
     public func run() async throws {
-        let responder = Self.router(routes: routes, metrics: requestMetrics, logger: logger).buildResponder()
         let sockets = listeners.compactMap { listener -> String? in
             if case .unixSocket(let path) = listener { return path }
             return nil
@@ -113,11 +125,12 @@ public final class APIServer: Service, Sendable {
             boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API has no TCP listener")))
         }
         do {
+            try await checkAccessControl()
+            let applications = try listeners.map { try makeApplication($0) }
             for path in sockets { try await Self.clearStaleSocket(at: path) }
             defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for listener in listeners {
-                    let application = makeApplication(listener, responder: responder)
+                for application in applications {
                     group.addTask { try await application.run() }
                 }
                 // One listener ending (a failure, or the graceful shutdown reaching it) ends them all.
@@ -133,37 +146,51 @@ public final class APIServer: Service, Sendable {
     }
 
     /// The router: the metrics middleware first, to time every request, then the problem middleware, so that it sees
-    /// every route's errors and unrouted requests.
-    static func router(routes: [APIRoute], metrics: APIMetrics, logger: Logger) -> Router<BasicRequestContext> {
+    /// every route's errors and unrouted requests, then the access control.
+    static func router(
+        routes: [APIRoute],
+        metrics: APIMetrics,
+        access: AccessMiddleware,
+        logger: Logger
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        router.add(middleware: access)
         for route in routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
         }
         return router
     }
 
-    private func makeApplication(
-        _ listener: Listener,
-        responder: RouterResponder<BasicRequestContext>
-    ) -> Application<RouterResponder<BasicRequestContext>> {
+    private func makeApplication(_ listener: Listener) throws -> Application<RouterResponder<BasicRequestContext>> {
         let address: BindAddress
+        var tls: TLSConfiguration?
         switch listener {
-        case .tcp(let host, let port): address = .hostname(host, port: port)
+        case .tcp(let host, let port):
+            address = .hostname(host, port: port)
+            tls = certificate?.tlsConfiguration
         case .unixSocket(let path): address = .unixDomainSocket(path: path)
         }
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        let scheme = tls == nil ? "http" : "https"
+        let access = AccessMiddleware(member: member, tokensRequired: listener.requiresToken, logger: logger)
         let logger = logger
         let boundPort = boundPort
         return Application(
-            responder: responder,
+            responder: Self.router(routes: routes, metrics: requestMetrics, access: access, logger: logger)
+                .buildResponder(),
+            server: server,
             configuration: ApplicationConfiguration(address: address),
             onServerRunning: { channel in
                 switch listener {
                 case .tcp(let host, _):
                     let port = channel.localAddress?.port ?? 0
                     boundPort.settle(.success(port))
-                    logger.info("HTTP API listening", metadata: ["api.address": "\(host):\(port)"])
+                    logger.info(
+                        "HTTP API listening",
+                        metadata: ["api.address": "\(host):\(port)", "api.scheme": "\(scheme)"]
+                    )
                 case .unixSocket(let path):
                     // Owner only: whoever can connect can submit as this member.
                     _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)

@@ -56,12 +56,22 @@ public struct NodeIdentity: Sendable {
         return NodeIdentity(credentials: credentials, trust: trust, allianceKey: key, revocations: revocations)
     }
 
+    /// The member certificate and key files that ``install(into:)`` writes into `dataDirectory`.
+    public static func installedCredentialFiles(in dataDirectory: URL) -> (certificate: URL, key: URL) {
+        let folder = dataDirectory.appendingPathComponent(folderName)
+        return (
+            folder.appendingPathComponent(AllianceFiles.memberCertificateName),
+            folder.appendingPathComponent(AllianceFiles.memberKeyName)
+        )
+    }
+
     /// Loads the identity installed in a data folder by ``install(into:)``.
     public static func load(installedIn dataDirectory: URL) async throws -> NodeIdentity {
         let folder = dataDirectory.appendingPathComponent(folderName)
+        let credentials = installedCredentialFiles(in: dataDirectory)
         return try await load(
-            memberCertificate: folder.appendingPathComponent(AllianceFiles.memberCertificateName),
-            memberKey: folder.appendingPathComponent(AllianceFiles.memberKeyName),
+            memberCertificate: credentials.certificate,
+            memberKey: credentials.key,
             allianceCA: folder.appendingPathComponent(AllianceFiles.caCertificateName),
             allianceKey: folder.appendingPathComponent(AllianceFiles.allianceKeyName)
         )

@@ -1,6 +1,8 @@
 import Foundation
+import HallmarkAPI
 import HallmarkCore
 import HallmarkFederation
+import HallmarkMember
 
 /// How a node runs: where it listens and which peers it syncs with.
 ///
@@ -10,9 +12,12 @@ import HallmarkFederation
 ///   "listen": "0.0.0.0:7400",
 ///   "api": "127.0.0.1:7480",
 ///   "peers": ["brand-b@hallmark.brand-b.example:7400"],
-///   "sync_interval_seconds": 30
+///   "sync_interval_seconds": 30,
+///   "api_tls_certificate": "/etc/hallmark/api.pem",
+///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
 /// ```
+/// Relative file paths in the file are taken from the file's folder.
 public struct NodeConfiguration: Sendable, Equatable {
     /// The federation listener (default `127.0.0.1:7400`).
     public var listen = ListenAddress(host: "127.0.0.1", port: 7400)
@@ -22,6 +27,11 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var peers: [PeerAddress] = []
     /// Seconds between full anti-entropy rounds with each peer (default 30).
     public var syncIntervalSeconds = 30
+    /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
+    /// not on loopback, plain HTTP on loopback.
+    public var apiTLSCertificate: URL?
+    /// The private key (PEM) of ``apiTLSCertificate``; the two go together.
+    public var apiTLSKey: URL?
 
     /// The defaults.
     public init() {}
@@ -44,7 +54,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             throw HallmarkError(.malformed, "not valid JSON", location: file.path)
         }
         self.init()
-        let known = ["listen", "api", "peers", "sync_interval_seconds"]
+        let known = ["listen", "api", "peers", "sync_interval_seconds", "api_tls_certificate", "api_tls_key"]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
                 .malformed,
@@ -74,8 +84,35 @@ public struct NodeConfiguration: Sendable, Equatable {
                 }
                 self.syncIntervalSeconds = seconds
             }
+            let folder = file.deletingLastPathComponent()
+            for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {
+                guard let value = try string(key) else { continue }
+                guard !value.isEmpty else { throw HallmarkError(.malformed, "\(key): expected a file path") }
+                self[keyPath: path] = URL(fileURLWithPath: value, relativeTo: folder).standardizedFileURL
+            }
         } catch let error as HallmarkError {
             throw error.location == nil ? error.at(file.path) : error
+        }
+    }
+
+    /// What the HTTP API serves HTTPS with: the configured certificate and key; else, when the API is not on
+    /// loopback, the member certificate and key installed in `dataDirectory`; else nothing (plain HTTP on loopback).
+    /// - Throws: ``HallmarkError`` `invalid-value` when only one of ``apiTLSCertificate`` and ``apiTLSKey`` is set;
+    ///   errors of ``APICertificate/init(certificateFile:keyFile:)`` naming the file that cannot serve.
+    public func apiCertificate(dataDirectory: URL) throws -> APICertificate? {
+        switch (apiTLSCertificate, apiTLSKey) {
+        case (let certificate?, let key?):
+            return try APICertificate(certificateFile: certificate, keyFile: key)
+        case (nil, nil):
+            guard !APIServer.Listener.tcp(host: api.host, port: api.port).isLoopback else { return nil }
+            let files = NodeIdentity.installedCredentialFiles(in: dataDirectory)
+            return try APICertificate(certificateFile: files.certificate, keyFile: files.key)
+        default:
+            throw HallmarkError(
+                .invalidValue,
+                "api_tls_certificate and api_tls_key (--api-tls-certificate, --api-tls-key) go together: give both "
+                    + "or neither"
+            )
         }
     }
 }

@@ -11,7 +11,8 @@ import UnixSignals
 
 /// Runs a member node: its federation listener, a sync loop per peer, and the local HTTP API (on
 /// ``NodeConfiguration/api`` and on the control socket ``controlSocketName`` in the data folder), as services that
-/// shut down gracefully on SIGINT or SIGTERM.
+/// shut down gracefully on SIGINT or SIGTERM. The API beyond loopback serves HTTPS and needs bearer tokens: the node
+/// refuses to start without a certificate or without a valid token.
 public enum NodeRunner {
     /// The file name of the node's control socket in its data folder: the HTTP API over a Unix domain socket.
     public static let controlSocketName = "node.sock"
@@ -58,10 +59,13 @@ public enum NodeRunner {
                 .tcp(host: configuration.api.host, port: configuration.api.port),
                 .unixSocket(path: dataDirectory.appendingPathComponent(controlSocketName).path),
             ],
+            certificate: try configuration.apiCertificate(dataDirectory: dataDirectory),
             peers: configuration.peers.map { APIServer.Peer(member: $0.member, address: "\($0.host):\($0.port)") },
             metrics: metrics,
             logger: logger
         )
+        // Before anything listens: an API beyond loopback with no token to let anyone in is a mistake.
+        try await api.checkAccessControl()
         let group = ServiceGroup(
             services: [server, api, FilterMaintenance(store: member.store, logger: logger)] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],

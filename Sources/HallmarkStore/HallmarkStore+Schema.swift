@@ -137,6 +137,20 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v4-api-tokens") { db in
+            try db.execute(
+                sql: """
+                    -- Bearer tokens for the HTTP API: only the SHA-256 hash of each secret is kept.
+                    CREATE TABLE api_tokens (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        hash BLOB NOT NULL UNIQUE,
+                        access TEXT NOT NULL CHECK (access IN ('read', 'write')),
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

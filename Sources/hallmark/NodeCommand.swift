@@ -29,11 +29,22 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The local HTTP API, IPv4 HOST:PORT (default 127.0.0.1:7480; keep it on loopback).",
+            "The local HTTP API, IPv4 HOST:PORT (default 127.0.0.1:7480; beyond loopback it needs HTTPS and tokens).",
             valueName: "HOST:PORT"
         )
     )
     var api: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The certificate chain (PEM) the HTTP API serves HTTPS with (default off loopback: the member certificate).",
+            valueName: "FILE"
+        )
+    )
+    var apiTlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --api-tls-certificate.", valueName: "FILE"))
+    var apiTlsKey: String?
 
     @Option(
         help: ArgumentHelp(
@@ -48,6 +59,8 @@ struct NodeCommand: AsyncParsableCommand {
             try config.map { try NodeConfiguration(file: URL(fileURLWithPath: $0)) } ?? NodeConfiguration()
         if let listen { configuration.listen = try ListenAddress(parsing: listen) }
         if let api { configuration.api = try ListenAddress(parsing: api) }
+        if let apiTlsCertificate { configuration.apiTLSCertificate = URL(fileURLWithPath: apiTlsCertificate) }
+        if let apiTlsKey { configuration.apiTLSKey = URL(fileURLWithPath: apiTlsKey) }
         if !peer.isEmpty { configuration.peers = try peer.map { try PeerAddress(parsing: $0) } }
         var logger = CommandLogger.logger
         if ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"] == nil { logger.logLevel = .info }

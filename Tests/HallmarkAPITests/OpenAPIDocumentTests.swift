@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HallmarkAPI
 import HallmarkMember
 import HallmarkStore
@@ -36,6 +37,32 @@ struct OpenAPIDocumentTests {
             let references = text.matches(of: /"#\/components\/schemas\/([A-Za-z]+)"/).map { String($0.1) }
             #expect(!references.isEmpty)
             for name in Set(references) { #expect(schemas[name] != nil, "\(name) is referenced but not defined") }
+        }
+    }
+
+    @Test("each operation's security names the access the server requires of it: none, read or write")
+    func securityAgrees() throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.file)) as? [String: Any]
+        )
+        let components = try #require(document["components"] as? [String: Any])
+        let schemes = try #require(components["securitySchemes"] as? [String: [String: Any]])
+        #expect(schemes["bearer"]?["type"] as? String == "http")
+        #expect(schemes["bearer"]?["scheme"] as? String == "bearer")
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let requirement = try #require(operation["security"] as? [[String: [String]]], "\(method) \(path)")
+                let documented = requirement.first?["bearer"]?.first
+                let required = APIServer.requiredAccess(
+                    method: try #require(HTTPRequest.Method(method.uppercased())),
+                    path: path
+                )
+                #expect(documented == required?.rawValue, "\(method) \(path)")
+                let responses = operation["responses"] as? [String: Any] ?? [:]
+                #expect((responses["401"] != nil) == (required != nil), "\(method) \(path)")
+                #expect((responses["403"] != nil) == (required == .write), "\(method) \(path)")
+            }
         }
     }
 }

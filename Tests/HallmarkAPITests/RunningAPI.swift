@@ -78,9 +78,7 @@ struct RunningAPI {
             metrics: metrics,
             logger: Logger(label: "test")
         )
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
-        let running = Task { try await group.run() }
-        do {
+        try await serve(server) {
             let api = RunningAPI(
                 folder: folder,
                 node: node,
@@ -89,6 +87,15 @@ struct RunningAPI {
                 socketPath: socketPath
             )
             try await body(api)
+        }
+    }
+
+    /// Runs `server` in a service group while `body` runs; stops it gracefully afterwards.
+    static func serve(_ server: APIServer, _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        do {
+            try await body()
         } catch {
             await group.triggerGracefulShutdown()
             _ = await running.result
@@ -103,13 +110,15 @@ struct RunningAPI {
         _ method: HTTPMethod,
         _ path: String,
         json: String? = nil,
-        contentType: String? = "application/json"
+        contentType: String? = "application/json",
+        token: String? = nil
     ) async throws -> Answer {
         try await Self.call(
             method,
             url: "http://127.0.0.1:\(port)\(path)",
             body: json.map { Data($0.utf8) },
-            contentType: contentType
+            contentType: contentType,
+            token: token
         )
     }
 
@@ -121,19 +130,25 @@ struct RunningAPI {
     }
 
     /// Calls any URL (`http+unix://` too) with a real client.
+    /// - Parameters:
+    ///   - token: A bearer token to send.
+    ///   - client: The client, such as one that trusts the alliance CA for HTTPS.
     static func call(
         _ method: HTTPMethod,
         url: String,
         body: Data? = nil,
-        contentType: String? = "application/json"
+        contentType: String? = "application/json",
+        token: String? = nil,
+        client: HTTPClient = .shared
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Answer(
             status: Int(response.status.code),
