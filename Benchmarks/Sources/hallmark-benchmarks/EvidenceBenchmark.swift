@@ -57,10 +57,10 @@ struct EvidenceBenchmark {
         }
         table.add("inclusion proof, generate (tree in memory)", ResultTable.rate(generation), "")
         let leaves = try indexes.map { try tree.leafHash(at: $0) }
-        let root = tree.root
+        let treeRoot = tree.root
         var verification = Stopwatch()
         try verification.time(operations: proofs.count) {
-            for (proof, leaf) in zip(proofs, leaves) { try proof.verify(leafHash: leaf, root: root) }
+            for (proof, leaf) in zip(proofs, leaves) { try proof.verify(leafHash: leaf, root: treeRoot) }
         }
         table.add("inclusion proof, verify", ResultTable.rate(verification), "")
 
