@@ -26,43 +26,42 @@ struct Wrk {
         DevelopmentAlliance.repositoryRoot.appendingPathComponent("scripts/wrk/\(name)")
     }
 
-    let process: Process
-    private let output: Pipe
-
-    /// Starts wrk on `url` with `script` and the script's `arguments`; it stops by itself after `duration` seconds
-    /// at the latest.
+    /// Runs wrk on `url` with `script` and the script's `arguments` for `seconds` seconds, and returns its exit
+    /// status and its report (standard output and error).
     /// - Parameters:
     ///   - timeout: Seconds after which wrk counts a request unanswered as a timeout error.
-    init(
+    static func run(
         script: URL,
         url: String,
         arguments: [String],
         threads: Int = 2,
         connections: Int,
-        duration: Int,
+        seconds: Int,
         timeout: Int
-    ) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
+    ) async throws -> (status: Int32, report: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments =
             [
-                "-t\(threads)", "-c\(connections)", "-d\(duration)s", "--timeout", "\(timeout)s", "-s", script.path,
+                "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "\(timeout)s", "-s", script.path,
                 url, "--",
             ] + arguments
-        output = Pipe()
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
-    }
-
-    /// Stops wrk with SIGINT (it then prints its report as at the end of its duration) and returns its exit status,
-    /// its report, and whether it was still running, that is, whether it ran the whole time until now.
-    func stop() -> (status: Int32, report: String, wasRunning: Bool) {
-        let wasRunning = process.isRunning
-        if wasRunning { kill(process.processIdentifier, SIGINT) }
-        // Read before waiting, so that a full pipe never blocks wrk.
+        // Waits without holding a thread of the cooperative pool, which the requests made meanwhile need.
+        let status = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        // wrk's report is a few lines: it fits in the pipe, so reading after the exit cannot block.
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), wasRunning)
+        return (status, String(decoding: data, as: UTF8.self))
     }
 }
