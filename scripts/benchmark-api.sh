@@ -89,7 +89,7 @@ for _ in $(seq 600); do
     kill -0 "$node" 2>/dev/null || { cat "$work/node.log" >&2; exit 1; }
     sleep 0.2
 done
-port=$(sed -n 's/.*node listening.*api\.port=\([0-9]*\).*/\1/p' "$work/node.log")
+port=$(sed -n '/node listening/s/.*api\.port=\([0-9]*\).*/\1/p' "$work/node.log")
 [ -n "$port" ] || { log "the node did not start"; cat "$work/node.log" >&2; exit 1; }
 api="http://127.0.0.1:$port"
 log "node on $api; warming up"
