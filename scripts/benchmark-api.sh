@@ -10,9 +10,9 @@
 #   --seconds       how long each load runs (default 10)
 #
 # Every probe asks about an identifier drawn at random from 0 ..< 2N, so half of them are listed, on both sides.
-# Hallmark: (a) wrk at saturation, 50 connections, single checks (scripts/wrk/check.lua, which also checks every
+# Hallmark: (a) wrk at saturation, 50 connections, single checks (scripts/wrk/checks.lua, which also checks every
 # answer); (b) hey at a fixed offered rate, 50 workers, latency percentiles from its CSV of every request;
-# (c) wrk with batches of 10 000 identifiers per POST /v1/check (scripts/wrk/batch.lua). Redis (redis-server on a
+# (c) wrk with batches of 10 000 identifiers per POST /v1/check (the same script). Redis (redis-server on a
 # loopback port, the set loaded with redis-cli --pipe): redis-benchmark SISMEMBER with 50 clients, and pipelined
 # (-P 100) for the batch comparison. Needs wrk, hey, redis-server and redis-tools (Debian's packages); installs
 # them with apt-get when missing. Everything it starts is stopped on exit; every load ends by itself.
@@ -93,13 +93,13 @@ port=$(sed -n '/node listening/s/.*api\.port=\([0-9]*\).*/\1/p' "$work/node.log"
 [ -n "$port" ] || { log "the node did not start"; cat "$work/node.log" >&2; exit 1; }
 api="http://127.0.0.1:$port"
 log "node on $api; warming up"
-wrk -t2 -c"$connections" -d2s -s "$root/scripts/wrk/check.lua" "$api" -- sku BENCH- "$identifiers" "$probes" \
-    >/dev/null
+wrk -t2 -c"$connections" -d2s -s "$root/scripts/wrk/checks.lua" "$api" \
+    -- single sku BENCH- "$identifiers" "$probes" >/dev/null
 
 log "(a) wrk, $connections connections, single checks at saturation (load average $(load_average))"
-report=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$root/scripts/wrk/check.lua" "$api" \
-    -- sku BENCH- "$identifiers" "$probes")
-saturation=$(grep '^hallmark-check:' <<<"$report")
+report=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$root/scripts/wrk/checks.lua" "$api" \
+    -- single sku BENCH- "$identifiers" "$probes")
+saturation=$(grep '^hallmark-single:' <<<"$report")
 log "$saturation"
 if [ "$(field "$saturation" non200)" != 0 ] || [ "$(field "$saturation" wrong)" != 0 ] ||
     [ "$(field "$saturation" errors)" != 0 ]; then
@@ -130,8 +130,8 @@ log "hey: $fixed_count requests, $fixed_bad not 200, $fixed_rate/s answered, $fi
 if [ "$fixed_bad" != 0 ]; then exit 1; fi
 
 log "(c) wrk, 4 connections, batches of 10000 identifiers"
-report=$(wrk -t2 -c4 -d"${seconds}s" --timeout 30s -s "$root/scripts/wrk/batch.lua" "$api" \
-    -- sku BENCH- "$probes" 10000)
+report=$(wrk -t2 -c4 -d"${seconds}s" --timeout 30s -s "$root/scripts/wrk/checks.lua" "$api" \
+    -- batch sku BENCH- "$probes" 10000)
 batch=$(grep '^hallmark-batch:' <<<"$report")
 log "$batch"
 if [ "$(field "$batch" non200)" != 0 ] || [ "$(field "$batch" errors)" != 0 ]; then

@@ -62,7 +62,7 @@ struct LoadTests {
             #expect(!report.contains("Non-2xx"), "\(report)")
             #expect(!report.contains("Socket errors"), "\(report)")
             let figures = try #require(
-                report.split(separator: "\n").first { $0.hasPrefix("hallmark-check:") },
+                report.split(separator: "\n").first { $0.hasPrefix("hallmark-single:") },
                 "\(report)"
             )
             let counts = Self.counts(figures)
@@ -136,9 +136,9 @@ struct LoadTests {
     /// timeout error): its report.
     static func checkRound(_ api: String) async throws -> String {
         let (status, report) = try await Wrk.run(
-            script: Wrk.script("check.lua"),
+            script: Wrk.script("checks.lua"),
             url: api,
-            arguments: ["sku", "LOAD-", "\(listed)", "\(2 * listed)", "\(retracted)"],
+            arguments: ["single", "sku", "LOAD-", "\(listed)", "\(2 * listed)", "\(retracted)"],
             connections: 8,
             seconds: 5,
             timeout: 10
@@ -147,7 +147,7 @@ struct LoadTests {
         return report
     }
 
-    /// The `key=value` figures of the script's `hallmark-check:` line.
+    /// The `key=value` figures of the script's `hallmark-single:` line.
     static func counts(_ line: Substring) -> [String: Double] {
         Dictionary(
             line.split(separator: " ").dropFirst().compactMap { pair -> (String, Double)? in

@@ -1,8 +1,8 @@
 import Foundation
 import HallmarkTestSupport
 
-/// wrk, the HTTP load generator (Debian's package wrk), run as a process against a node on loopback with one of the
-/// Lua scripts in `scripts/wrk/` (the ones `scripts/benchmark.sh --section api` uses).
+/// wrk, the HTTP load generator (Debian's package wrk), run as a process against a node on loopback with a Lua
+/// script in `scripts/wrk/` (`checks.lua` is the one `scripts/benchmark.sh --section api` uses).
 struct Wrk {
     static let path = "/usr/bin/wrk"
 
