@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkPKI
+import HallmarkStore
 
 /// Provenance: inclusion proofs made and checked per entry of a log of `--evidence-entries` entries (DESIGN.md: any
 /// entry's proof in at most 1 ms), an evidence bundle made and verified, and `verifyStore` over a store holding that
