@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkPKI
+import HallmarkStore
 
 /// Provenance: inclusion proofs made and checked per entry of a log of `--evidence-entries` entries (DESIGN.md: any
 /// entry's proof in at most 1 ms), an evidence bundle made and verified, and `verifyStore` over a store holding that
@@ -57,10 +58,10 @@ struct EvidenceBenchmark {
         }
         table.add("inclusion proof, generate (tree in memory)", ResultTable.rate(generation), "")
         let leaves = try indexes.map { try tree.leafHash(at: $0) }
-        let root = tree.root
+        let treeRoot = tree.root
         var verification = Stopwatch()
         try verification.time(operations: proofs.count) {
-            for (proof, leaf) in zip(proofs, leaves) { try proof.verify(leafHash: leaf, root: root) }
+            for (proof, leaf) in zip(proofs, leaves) { try proof.verify(leafHash: leaf, root: treeRoot) }
         }
         table.add("inclusion proof, verify", ResultTable.rate(verification), "")
 

@@ -5,11 +5,11 @@ struct Stopwatch {
 
     /// Times `body`, which performs `operations` operations.
     @inline(__always)
-    mutating func time<T>(operations: Int, _ body: () -> T) -> T {
+    mutating func time<T>(operations: Int, _ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock()
         let start = clock.now
-        let result = body()
-        elapsed += clock.now - start
+        defer { elapsed += clock.now - start }
+        let result = try body()
         self.operations += operations
         return result
     }
