@@ -91,7 +91,7 @@ struct RunningAPI {
     }
 
     /// Runs `server` in a service group while `body` runs; stops it gracefully afterwards.
-    static func serve(_ server: APIServer, _ body: () async throws -> Void) async throws {
+    nonisolated(nonsending) static func serve(_ server: APIServer, _ body: () async throws -> Void) async throws {
         let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
         let running = Task { try await group.run() }
         do {
