@@ -4,8 +4,9 @@ import Logging
 import ServiceLifecycle
 
 /// Keeps what a check consults in memory fresh while the node runs: rebuilds the Bloom filter in the background
-/// once retractions or expiries have made it stale (``Policy``), and reloads the allowlist when another process
-/// (such as `hallmark allowlist add` beside the node) changed it.
+/// once retractions or expiries have made it stale (``Policy``) or another process appended entries it never saw
+/// (``catchUp(after:)``), and reloads the allowlist when another process (such as `hallmark allowlist add` beside the
+/// node) changed it.
 ///
 /// A rebuild is built off to the side and swapped in whole: checks running meanwhile never wait and never see a
 /// half-built filter, and what is appended meanwhile is carried over.
@@ -61,8 +62,10 @@ public struct FilterMaintenance: Service {
 
     /// Looks every ``Policy/pollInterval`` until graceful shutdown or cancellation.
     public func run() async throws {
+        var seen: [MemberID: UInt64] = [:]
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             await maintain()
+            seen = await catchUp(after: seen)
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: policy.pollInterval) }
             } catch {
@@ -85,6 +88,27 @@ public struct FilterMaintenance: Service {
         } catch {
             logger.warning("filter maintenance failed; trying again later", metadata: ["error": "\(error)"])
             return nil
+        }
+    }
+
+    /// Rebuilds the filter when the store holds entries the filter never saw: appended by another process, such as
+    /// `hallmark sync` or `hallmark init` run beside the node. An append in this process adds its digests right
+    /// after its commit, so a log that the store already held at `seen` (the previous look) and the filter still
+    /// does not cover was written elsewhere. Failures are logged; the next look tries again.
+    /// - Parameter seen: Each origin's log size in the store at the previous look.
+    /// - Returns: The log sizes now, for the next look.
+    public func catchUp(after seen: [MemberID: UInt64]) async -> [MemberID: UInt64] {
+        do {
+            let heads = try await store.logHeads()
+            let covered = store.filterCoverage
+            let behind = seen.contains { origin, size in (covered?[origin] ?? 0) < size }
+            if covered == nil || behind {
+                try await store.rebuildFilter(reason: "entries appended by another process")
+            }
+            return Dictionary(heads.map { ($0.origin, $0.treeSize) }, uniquingKeysWith: max)
+        } catch {
+            logger.warning("filter maintenance failed; trying again later", metadata: ["error": "\(error)"])
+            return seen
         }
     }
 }

@@ -170,6 +170,12 @@ final class FilterIndex: Sendable {
     /// What the filter holds that no longer stands, or soon will not.
     var freshness: FilterFreshness { state.withLock { $0.freshness } }
 
+    /// The size of each origin's log whose listed digests the filter holds; `nil` once an insertion showed that
+    /// another process appended entries this one never saw.
+    var coveredSizes: [MemberID: UInt64]? {
+        state.withLock { state in state.coverage?.mapValues(\.treeSize) }
+    }
+
     static func coverage(_ heads: [LogHead]) -> [MemberID: Coverage] {
         Dictionary(
             uniqueKeysWithValues: heads.map { ($0.origin, Coverage(treeSize: $0.treeSize, rootHash: $0.rootHash)) }

@@ -25,6 +25,10 @@ extension HallmarkStore {
     /// What the filter holds that no longer stands, or soon will not.
     public var filterFreshness: FilterFreshness { filter.freshness }
 
+    /// The size of each origin's log that the filter reflects; `nil` once it is known to miss entries that another
+    /// process (such as `hallmark sync` beside a running node) appended to the store.
+    public var filterCoverage: [MemberID: UInt64]? { filter.coveredSizes }
+
     /// Rebuilds the filter from the folded state, dropping retracted and expired indicators, and swaps it in whole.
     ///
     /// Checks go on with the old filter meanwhile, and what is appended meanwhile is added to the new one.

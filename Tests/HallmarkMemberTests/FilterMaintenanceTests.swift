@@ -108,4 +108,33 @@ struct FilterMaintenanceTests {
         #expect(!node.store.mayBeListed(node.digest(of: lapsing)))
         #expect(node.store.filterFreshness == FilterFreshness())
     }
+
+    @Test("entries another process appends reach the running node's filter at the next look but one, not before")
+    func appendsByAnotherProcess() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let running = fixture.node
+        // A second handle on the same data folder, as `hallmark sync` or a direct `hallmark submit` beside the node.
+        let other = try await MemberNode.open(dataDirectory: fixture.folder, logger: Logger(label: "test"))
+        let sku = try Identifier(kind: .sku, value: "written-elsewhere")
+        try await other.submit([Submission(identifier: sku)])
+        #expect(try await running.check(sku).isListed == false)
+
+        let maintenance = FilterMaintenance(store: running.store, logger: Logger(label: "test"))
+        let seen = await maintenance.catchUp(after: [:])
+        #expect(try await running.check(sku).isListed == false)
+        let member = running.identity.member
+        #expect(seen[member] == 1)
+        _ = await maintenance.catchUp(after: seen)
+        #expect(try await running.check(sku).isListed)
+        #expect(running.store.filterCoverage?[member] == 1)
+
+        // The node's own appends need no rebuild: its filter covers them at once. (A rebuild would clear the
+        // retraction it counts.)
+        try await running.retract([sku])
+        #expect(running.store.filterCoverage?[member] == 2)
+        let again = await maintenance.catchUp(after: await maintenance.catchUp(after: [:]))
+        #expect(again[member] == 2)
+        #expect(running.store.filterFreshness.retractions == 1)
+    }
 }
