@@ -7,8 +7,12 @@ import NIOCore
 enum APIResponse {
     /// A `200` (or `status`) response with `value` as its JSON body.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let body = try ReportDocument.makeEncoder().encode(value)
-        return Response(
+        json(bytes: try ReportDocument.makeEncoder().encode(value), status: status)
+    }
+
+    /// A `200` (or `status`) response whose body is `bytes`, a JSON document already written.
+    static func json(bytes body: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))

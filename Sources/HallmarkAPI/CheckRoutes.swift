@@ -10,7 +10,7 @@ struct CheckRoutes {
         [
             APIRoute(method: .post, path: "/v1/check") { request, _ in
                 let body = try await JSONRequestBody.decode(CheckRequest.self, from: request)
-                return try APIResponse.json(APIDocument.Verdicts(verdicts: try await check(body.identifiers)))
+                return APIResponse.json(bytes: ReportDocument.json(ofVerdicts: try await check(body.identifiers)))
             },
             APIRoute(method: .get, path: "/v1/check/{kind}/{value}") { _, context in
                 let input = IdentifierInput(
@@ -18,13 +18,13 @@ struct CheckRoutes {
                     value: try APIResponse.parameter("value", of: context)
                 )
                 let identifier = try input.identifier(at: "")
-                return try APIResponse.json(ReportDocument.VerdictBody(try await member.check(identifier)))
+                return APIResponse.json(bytes: ReportDocument.json(of: try await member.check(identifier)))
             },
         ]
     }
 
     /// One verdict per input, in order; raw values and digests may be mixed.
-    private func check(_ inputs: [IdentifierInput]) async throws -> [ReportDocument.VerdictBody] {
+    private func check(_ inputs: [IdentifierInput]) async throws -> [Verdict] {
         guard inputs.count <= APILimits.maximumBatch else {
             throw APIProblem.batchTooLarge("identifiers", count: inputs.count)
         }
@@ -39,6 +39,6 @@ struct CheckRoutes {
         }
         var verdicts = try await member.check(digests: lookups)
         for position in verdicts.indices { verdicts[position].identifier = identifiers[position] }
-        return verdicts.map(ReportDocument.VerdictBody.init)
+        return verdicts
     }
 }
