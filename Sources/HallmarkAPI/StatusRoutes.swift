@@ -72,6 +72,13 @@ struct StatusRoutes {
         } catch {
             throw APIProblem(.serviceUnavailable, code: "not-ready", detail: "the store does not answer: \(error)")
         }
+        guard member.store.isFilterLoaded else {
+            throw APIProblem(
+                .serviceUnavailable,
+                code: "not-ready",
+                detail: "the Bloom filter is being built; checks are answered from the store's index (slower) meanwhile"
+            )
+        }
         return try APIResponse.json(APIDocument.Health(status: "ready"))
     }
 }

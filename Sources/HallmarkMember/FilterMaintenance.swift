@@ -64,6 +64,7 @@ public struct FilterMaintenance: Service {
     public func run() async throws {
         var seen: [MemberID: UInt64] = [:]
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await buildIfUnloaded()
             await maintain()
             seen = await catchUp(after: seen)
             do {
@@ -71,6 +72,18 @@ public struct FilterMaintenance: Service {
             } catch {
                 break
             }
+        }
+    }
+
+    /// Builds the filter of a store opened with `deferringFilterBuild` and writes its snapshot, so that the node
+    /// becomes ready; does nothing when the filter is loaded. Failures are logged; the next look tries again.
+    public func buildIfUnloaded() async {
+        guard !store.isFilterLoaded else { return }
+        do {
+            try await store.rebuildFilter(reason: "start: no usable snapshot")
+            try await store.saveFilterSnapshot()
+        } catch {
+            logger.warning("building the filter failed; trying again later", metadata: ["error": "\(error)"])
         }
     }
 

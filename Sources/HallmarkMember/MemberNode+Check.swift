@@ -7,6 +7,7 @@ extension MemberNode {
     /// A negative comes from the Bloom filter alone; a positive is confirmed against the exact index
     /// and returned with its provenance, so a false positive never becomes a verdict. An identifier on this
     /// member's allowlist answers ``Verdict/Status/allowlisted``, whether listed or not, with the assertions shown.
+    /// While the filter is not loaded yet (``HallmarkStore/isFilterLoaded``), every identifier is confirmed there.
     /// An origin whose certificate is revoked is marked (``Verdict/revokedOrigins``); its assertions count only
     /// as ``OriginRevocation/counts(_:)`` says.
     /// - Parameter time: When to judge expiry; now unless given.
@@ -28,6 +29,8 @@ extension MemberNode {
         at time: Timestamp = .now()
     ) async throws -> [Verdict] {
         let digests = lookups.map(\.digest)
+        // Read before probing: a filter swapped in between must not turn index-only answers into false positives.
+        let filterLoaded = store.isFilterLoaded
         let maybe = store.mayBeListed(digests)
         let allowed = store.areAllowlisted(digests)
         var verdicts = zip(lookups, allowed).map { lookup, allowed in
@@ -55,7 +58,7 @@ extension MemberNode {
             }
             let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
             if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
-            verdicts[position].filterFalsePositive = assertions.isEmpty
+            verdicts[position].filterFalsePositive = assertions.isEmpty && filterLoaded
         }
         metrics.recordChecks(verdicts)
         return verdicts

@@ -103,9 +103,20 @@ public final class MemberNode: Sendable {
     }
 
     /// Opens the node whose data folder is `dataDirectory`.
+    /// - Parameters:
+    ///   - dataDirectory: The data folder.
+    ///   - logger: Where the node reports.
+    ///   - deferringFilterBuild: Open at once even when the filter must be rebuilt, answering checks from the store's
+    ///     index until ``FilterMaintenance`` has built it (see ``HallmarkStore/open(in:logger:deferringFilterBuild:)``).
     /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
-    public static func open(dataDirectory: URL, logger: Logger) async throws -> MemberNode {
-        let store = try HallmarkStore.open(in: dataDirectory, logger: logger)
+    public static func open(dataDirectory: URL, logger: Logger, deferringFilterBuild: Bool = false) async throws
+        -> MemberNode
+    {
+        let store = try HallmarkStore.open(
+            in: dataDirectory,
+            logger: logger,
+            deferringFilterBuild: deferringFilterBuild
+        )
         let identity = try await NodeIdentity.load(installedIn: dataDirectory)
         guard identity.member == store.selfMember else {
             throw HallmarkError(

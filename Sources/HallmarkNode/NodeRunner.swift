@@ -35,7 +35,9 @@ public enum NodeRunner {
     ) async throws {
         // Before anything that records is made: each part takes the factory in force when it is made.
         let metrics = Self.metrics
-        let member = try await MemberNode.open(dataDirectory: dataDirectory, logger: logger)
+        // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no
+        // usable snapshot (checks are answered from the index meanwhile).
+        let member = try await MemberNode.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
         let server = try FederationServer(
             member: member,
             host: configuration.listen.host,

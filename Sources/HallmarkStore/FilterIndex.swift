@@ -29,6 +29,9 @@ final class FilterIndex: Sendable {
         var nextRebuild: UInt64 = 0
         /// The latest-started rebuild swapped in so far: an earlier-started one finishing later is older, and dropped.
         var swappedRebuild: UInt64?
+        /// `false` until a first filter is loaded or built (``markUnloaded()``): every probe answers "maybe" meanwhile,
+        /// so checks are answered from the exact index, slower but right.
+        var loaded = true
     }
 
     /// One batch's change to the filter, kept for the rebuilds under way.
@@ -68,13 +71,25 @@ final class FilterIndex: Sendable {
 
     /// Whether `digest` may be listed; `false` is definitive.
     func mayContain(_ digest: Hash256) -> Bool {
-        state.withLock { $0.filter.mayContain(digest) }
+        state.withLock { !$0.loaded || $0.filter.mayContain(digest) }
     }
 
     /// Probes many digests under one lock acquisition.
     func mayContain(_ digests: [Hash256]) -> [Bool] {
-        state.withLock { state in digests.map { state.filter.mayContain($0) } }
+        state.withLock { state in digests.map { !state.loaded || state.filter.mayContain($0) } }
     }
+
+    /// Leaves the filter unloaded until a rebuild finishes: every probe answers "maybe" meanwhile, and no snapshot is
+    /// written (what it would cover is unknown).
+    func markUnloaded() {
+        state.withLock { state in
+            state.loaded = false
+            state.coverage = nil
+        }
+    }
+
+    /// Whether a filter was loaded or built; see ``markUnloaded()``.
+    var isLoaded: Bool { state.withLock { $0.loaded } }
 
     /// Adds the digests a batch listed, which took `origin`'s log from `startSize` to `head`, and notes its
     /// retractions and expiries; returns `true` when the filter now holds more than it was sized for and should be
@@ -153,6 +168,7 @@ final class FilterIndex: Sendable {
             state.coverage = coverage
             state.freshness = freshness
             state.swappedRebuild = id
+            state.loaded = true
             return true
         }
     }
@@ -241,11 +257,15 @@ final class FilterIndex: Sendable {
     /// filter reflects. When that is unknown (another process wrote to the store), nothing is written: the old
     /// snapshot's tag no longer matches the store, so the next start rebuilds.
     func saveSnapshot() throws {
-        let bytes: [UInt8]? = state.withLock { state in
-            state.coverage.map { state.filter.snapshot(stateTag: Self.stateTag($0)) }
+        let (bytes, loaded): ([UInt8]?, Bool) = state.withLock { state in
+            (state.coverage.map { state.filter.snapshot(stateTag: Self.stateTag($0)) }, state.loaded)
         }
         guard let bytes else {
-            logger.info("filter snapshot not saved: another process wrote to the store; the next start rebuilds it")
+            logger.info(
+                loaded
+                    ? "filter snapshot not saved: another process wrote to the store; the next start rebuilds it"
+                    : "filter snapshot not saved: the filter was not built yet; the next start builds it"
+            )
             return
         }
         do {

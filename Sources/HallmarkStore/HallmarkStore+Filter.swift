@@ -17,6 +17,10 @@ extension HallmarkStore {
     /// Size and accuracy of the filter.
     public var filterStatistics: FilterStatistics { filter.statistics }
 
+    /// Whether the filter is loaded; `false` only while a store opened with `deferringFilterBuild` builds it, when
+    /// every check is confirmed against the exact index (right, but slower).
+    public var isFilterLoaded: Bool { filter.isLoaded }
+
     /// Writes the filter snapshot so that the next start skips the rebuild.
     public func saveFilterSnapshot() async throws {
         try filter.saveSnapshot()
@@ -64,20 +68,24 @@ extension HallmarkStore {
         return rebuild
     }
 
-    func loadFilter() throws {
+    func loadFilter(deferringBuild: Bool) throws {
         let now = Timestamp.now()
-        let (heads, digests, nextExpiry): ([LogHead], [Hash256]?, Timestamp?) = try database.read { db in
+        let (heads, loaded, digests, nextExpiry): ([LogHead], Bool, [Hash256]?, Timestamp?) = try database.read { db in
             let heads = try Self.allLogHeads(in: db)
             let nextExpiry = try Self.nextExpiry(after: now, in: db)
-            if filter.loadSnapshot(heads: heads) { return (heads, nil, nextExpiry) }
-            return (heads, try Self.listedDigests(now: now.millisecondsSince1970, in: db), nextExpiry)
+            if filter.loadSnapshot(heads: heads) { return (heads, true, nil, nextExpiry) }
+            if deferringBuild { return (heads, false, nil, nextExpiry) }
+            return (heads, false, try Self.listedDigests(now: now.millisecondsSince1970, in: db), nextExpiry)
         }
-        if let digests {
+        if loaded {
+            filter.noteNextExpiry(nextExpiry)
+        } else if let digests {
             filter.rebuild(from: digests, heads: heads, nextExpiry: nextExpiry)
             logger.info("filter rebuilt from the store", metadata: ["filter.digests": "\(digests.count)"])
             try filter.saveSnapshot()
         } else {
-            filter.noteNextExpiry(nextExpiry)
+            filter.markUnloaded()
+            logger.info("filter not loaded yet: checks are answered from the store's index until it is built")
         }
     }
 

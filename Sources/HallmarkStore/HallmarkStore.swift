@@ -64,8 +64,17 @@ public final class HallmarkStore: Sendable {
 
     /// Opens the store in `directory`, migrating it to the current schema and loading the filter
     /// from its snapshot (or rebuilding it when the snapshot is missing or stale).
+    /// - Parameters:
+    ///   - directory: The data folder.
+    ///   - logger: Where the store reports.
+    ///   - deferringFilterBuild: When the snapshot cannot be used, open at once with the filter unloaded instead of
+    ///     rebuilding it first (a long wait for a large store): until ``rebuildFilter(reason:)`` finishes, checks are
+    ///     answered from the exact index and ``isFilterLoaded`` is `false`. A running node does this, so that it
+    ///     answers (and says it is not ready yet) while the filter builds.
     /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
-    public static func open(in directory: URL, logger: Logger) throws -> HallmarkStore {
+    public static func open(in directory: URL, logger: Logger, deferringFilterBuild: Bool = false) throws
+        -> HallmarkStore
+    {
         let path = directory.appendingPathComponent(databaseFileName).path
         guard FileManager.default.fileExists(atPath: path) else {
             throw HallmarkError(
@@ -99,7 +108,7 @@ public final class HallmarkStore: Sendable {
             filter: filter,
             logger: logger
         )
-        try store.loadFilter()
+        try store.loadFilter(deferringBuild: deferringFilterBuild)
         try database.read { db in try store.loadAllowlist(in: db) }
         return store
     }

@@ -50,14 +50,17 @@ struct RunningAPI {
     ///
     /// The node, its API and whatever `body` makes record their metrics into a registry of their own, which
     /// `/metrics` renders: tests running at the same time never see each other's counts.
+    /// - Parameter prepare: Given the node made in its data folder, returns the node to serve (say, the same folder
+    ///   reopened after changing it).
     static func with(
         _ member: String = "brand-a",
         peers: [APIServer.Peer] = [],
+        prepare: (MemberNode, URL) async throws -> MemberNode = { node, _ in node },
         _ body: (RunningAPI) async throws -> Void
     ) async throws {
         let registry = PrometheusCollectorRegistry()
         try await withMetricsFactory(APIServer.metricsFactory(recordingInto: registry)) {
-            try await with(member, peers: peers, metrics: registry, body)
+            try await with(member, peers: peers, metrics: registry, prepare: prepare, body)
         }
     }
 
@@ -65,11 +68,12 @@ struct RunningAPI {
         _ member: String,
         peers: [APIServer.Peer],
         metrics: PrometheusCollectorRegistry,
+        prepare: (MemberNode, URL) async throws -> MemberNode,
         _ body: (RunningAPI) async throws -> Void
     ) async throws {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-api")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let node = try await DevelopmentAlliance.makeNode(member, in: folder)
+        let node = try await prepare(try await DevelopmentAlliance.makeNode(member, in: folder), folder)
         let socketPath = folder.appendingPathComponent("node.sock").path
         let server = try APIServer(
             member: node,

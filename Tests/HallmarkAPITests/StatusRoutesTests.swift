@@ -3,6 +3,7 @@ import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
 import HallmarkStore
+import Logging
 import NIOHTTP1
 import Testing
 
@@ -37,6 +38,48 @@ struct StatusRoutesTests {
 
             #expect(try await api.call(.GET, "/healthz").decode(APIDocument.Health.self).status == "ok")
             #expect(try await api.call(.GET, "/readyz").decode(APIDocument.Health.self).status == "ready")
+        }
+    }
+
+    @Test(
+        "a node started without a usable filter snapshot answers checks right but is not ready until the filter is built"
+    )
+    func readinessWhileTheFilterBuilds() async throws {
+        let listed = try Identifier(kind: .seller, value: "listed-seller")
+        let reopened: (MemberNode, URL) async throws -> MemberNode = { node, folder in
+            try await node.submit([Submission(identifier: listed)])
+            try await node.close()
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(HallmarkStore.filterSnapshotFileName))
+            return try await MemberNode.open(
+                dataDirectory: folder,
+                logger: Logger(label: "test"),
+                deferringFilterBuild: true
+            )
+        }
+        try await RunningAPI.with(prepare: reopened) { api in
+            #expect(!api.node.store.isFilterLoaded)
+            let notReady = try await api.call(.GET, "/readyz")
+            #expect(notReady.status == 503)
+            #expect(try notReady.problem().detail.contains("filter is being built"))
+            #expect(try await api.call(.GET, "/healthz").status == 200)
+            // Answered from the index meanwhile: right, and no false positive counted for the absent one.
+            let answer = try await api.call(
+                .POST,
+                "/v1/check",
+                json:
+                    #"{"identifiers": [{"kind": "seller", "value": "listed-seller"}, {"kind": "seller", "value": "absent"}]}"#
+            )
+            #expect(try answer.decode(APIDocument.Verdicts.self).verdicts.map(\.status) == ["listed", "not_listed"])
+            #expect(
+                try await api.node.check(try Identifier(kind: .seller, value: "absent")).filterFalsePositive == false
+            )
+
+            await FilterMaintenance(store: api.node.store, logger: Logger(label: "test")).buildIfUnloaded()
+            #expect(api.node.store.isFilterLoaded)
+            #expect(try await api.call(.GET, "/readyz").decode(APIDocument.Health.self).status == "ready")
+            #expect(try await api.node.check(listed).isListed)
+            let snapshot = api.folder.appendingPathComponent(HallmarkStore.filterSnapshotFileName)
+            #expect(FileManager.default.fileExists(atPath: snapshot.path), "the built filter's snapshot is written")
         }
     }
 
