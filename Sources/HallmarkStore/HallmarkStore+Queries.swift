@@ -75,12 +75,14 @@ extension HallmarkStore {
         }
     }
 
+    // Columns are read by position, not by name: this runs for every positive check, thousands of times a second.
     static func assertions(kind: IndicatorKind, digest: Hash256, in db: Database) throws -> [AssertionRecord] {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT a.*, e.received_from, e.received_at FROM assertions a
-                    JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
+                    SELECT a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, a.first_seen, a.last_seen,
+                           a.retracted_at, a.last_index, e.received_from, e.received_at
+                    FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
                     WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
                     """
             ),
@@ -98,31 +100,31 @@ extension HallmarkStore {
         )
         var disputes: [String: [DisputeRecord]] = [:]
         for row in disputeRows {
-            disputes[row["disputed_origin"], default: []].append(
+            disputes[row[0], default: []].append(
                 DisputeRecord(
-                    disputer: try MemberID(row["disputer"]),
-                    reason: row["reason"],
-                    note: row["note"],
-                    time: Timestamp(millisecondsSince1970: row["time"])
+                    disputer: try MemberID(row[1]),
+                    reason: row[2],
+                    note: row[3],
+                    time: Timestamp(millisecondsSince1970: row[4])
                 )
             )
         }
         return try rows.map { row in
-            let origin: String = row["origin"]
-            let lastIndex: Int64 = row["last_index"]
+            let origin: String = row[0]
+            let lastIndex: Int64 = row[9]
             return AssertionRecord(
                 origin: try MemberID(origin),
-                listed: row["listed"],
-                confidence: row["confidence"],
-                reason: row["reason"],
-                note: row["note"],
-                expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-                firstSeen: Timestamp(millisecondsSince1970: row["first_seen"]),
-                lastSeen: Timestamp(millisecondsSince1970: row["last_seen"]),
-                retractedAt: (row["retracted_at"] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
+                listed: row[1],
+                confidence: row[2],
+                reason: row[3],
+                note: row[4],
+                expires: (row[5] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
+                firstSeen: Timestamp(millisecondsSince1970: row[6]),
+                lastSeen: Timestamp(millisecondsSince1970: row[7]),
+                retractedAt: (row[8] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
                 lastIndex: UInt64(lastIndex),
-                receivedFrom: try MemberID(row["received_from"]),
-                receivedAt: Timestamp(millisecondsSince1970: row["received_at"]),
+                receivedFrom: try MemberID(row[10]),
+                receivedAt: Timestamp(millisecondsSince1970: row[11]),
                 disputes: disputes[origin] ?? []
             )
         }
