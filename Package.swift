@@ -134,6 +134,7 @@ let package = Package(
             name: "HallmarkAPI",
             dependencies: [
                 "HallmarkCore",
+                "HallmarkEvidence",
                 "HallmarkMember",
                 "HallmarkStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -265,7 +266,7 @@ let package = Package(
             name: "HallmarkAPITests",
             dependencies: [
                 "HallmarkAPI", "HallmarkMember", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
-                "HallmarkFederation",
+                "HallmarkFederation", "HallmarkEvidence",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -41,7 +41,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         logger: Logger
     ) {
         self.member = member
-        self.trees = LogTreeCache(store: member.store)
+        self.trees = member.trees
         self.revocations = revocations
         self.closing = closing
         self.logger = logger

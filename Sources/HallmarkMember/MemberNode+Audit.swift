@@ -68,9 +68,8 @@ extension MemberNode {
         proof.checkpoint = checkpoint
         proof.signatureProblem = await signatureProblem(of: checkpoint)
         do {
-            let leaves = try await store.leafHashes(of: origin, count: checkpoint.treeSize)
-            let tree = MerkleTree(leafHashes: leaves)
-            if tree.root != checkpoint.rootHash {
+            let tree = try await trees.tree(of: origin, size: checkpoint.treeSize)
+            if try tree.root(atSize: checkpoint.treeSize) != checkpoint.rootHash {
                 proof.treeProblem = "the stored log of \(origin) does not hash to its checkpoint's root"
             }
             proof.tree = tree

@@ -24,7 +24,6 @@ extension MemberNode {
                 "this node holds no entry about \(identifier.kind) '\(identifier.normalized)': there is nothing to prove"
             )
         }
-        var trees: [MemberID: MerkleTree] = [:]
         var origins: [EvidenceBundle.Origin] = []
         var entries: [EvidenceBundle.Entry] = []
         for item in stored {
@@ -42,11 +41,8 @@ extension MemberNode {
                 }
                 origins.append(EvidenceBundle.Origin(member: origin.rawValue, certificate: pem))
             }
-            if (trees[origin]?.size ?? 0) < checkpoint.treeSize {
-                let head = try await store.logHead(of: origin)?.treeSize ?? checkpoint.treeSize
-                trees[origin] = MerkleTree(leafHashes: try await store.leafHashes(of: origin, count: head))
-            }
-            let proof = try trees[origin]!.inclusionProof(forIndex: entry.index, treeSize: checkpoint.treeSize)
+            let tree = try await trees.tree(of: origin, size: checkpoint.treeSize)
+            let proof = try tree.inclusionProof(forIndex: entry.index, treeSize: checkpoint.treeSize)
             let hops =
                 item.receivedFrom == identity.member
                 ? []

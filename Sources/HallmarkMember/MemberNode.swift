@@ -20,11 +20,14 @@ public final class MemberNode: Sendable {
     let metrics = MemberMetrics()
     /// What this node last learnt syncing with each peer; the federation's sync loops keep it, the API shows it.
     public let peerSyncs = PeerSyncBoard()
+    /// The Merkle trees of the logs held, shared by federation, audits and evidence bundles.
+    package let trees: LogTreeCache
     private let revocationList: Mutex<RevocationList?>
 
     init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
         self.identity = identity
         self.store = store
+        self.trees = LogTreeCache(store: store)
         self.digester = IndicatorDigester(key: identity.allianceKey)
         self.logger = logger
         self.revocationList = Mutex(identity.revocations)
