@@ -174,6 +174,7 @@ let package = Package(
             name: "HallmarkClient",
             dependencies: [
                 "HallmarkCore",
+                "HallmarkEvidence",
                 "HallmarkMember",
                 "HallmarkAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

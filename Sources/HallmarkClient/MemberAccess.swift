@@ -1,5 +1,6 @@
 import HallmarkAPI
 import HallmarkCore
+import HallmarkEvidence
 import HallmarkMember
 
 /// What the command line asks of a member: answered by its running node over the control socket
@@ -27,6 +28,10 @@ public protocol MemberAccess: Sendable {
 
     /// Every entry about `identifier`, each with its proofs.
     func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody
+
+    /// The signed evidence bundle about `identifier` (`Protocol/evidence.md`).
+    /// - Throws: ``HallmarkError`` `not-found` when no entry about it is held.
+    func evidence(_ identifier: Identifier) async throws -> EvidenceBundle
 
     /// What the member's store holds.
     func status() async throws -> ReportDocument.StatusBody

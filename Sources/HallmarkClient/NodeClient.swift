@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkEvidence
 import HallmarkMember
 import NIOCore
 import NIOHTTP1
@@ -96,6 +97,20 @@ public struct NodeClient: MemberAccess {
         return try await send(.GET, path, as: ReportDocument.AuditBody.self)
     }
 
+    public func evidence(_ identifier: Identifier) async throws -> EvidenceBundle {
+        let path = "/v1/evidence/\(Self.segment(identifier.kind.name))/\(Self.segment(identifier.normalized))"
+        let answer = try await send(.GET, path)
+        do {
+            return try EvidenceBundle(json: answer)
+        } catch let error as HallmarkError {
+            throw HallmarkError(
+                .malformed,
+                "the running node's answer to GET \(path) is not an evidence bundle: \(error.message)",
+                location: socketPath
+            )
+        }
+    }
+
     public func status() async throws -> ReportDocument.StatusBody {
         try await send(.GET, "/v1/status", as: ReportDocument.StatusBody.self)
     }
@@ -135,6 +150,25 @@ public struct NodeClient: MemberAccess {
         as type: Answer.Type,
         timeout: TimeAmount = NodeClient.requestTimeout
     ) async throws -> Answer {
+        let answer = try await send(method, path, body: body, timeout: timeout)
+        do {
+            return try ReportDocument.makeDecoder().decode(type, from: answer)
+        } catch {
+            throw HallmarkError(
+                .malformed,
+                "the running node's answer to \(method.rawValue) \(path) is not the API's document: \(error)",
+                location: socketPath
+            )
+        }
+    }
+
+    /// One request and its answer's body; a problem answer is thrown as the ``HallmarkError`` it carries.
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        timeout: TimeAmount = NodeClient.requestTimeout
+    ) async throws -> Data {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
             throw HallmarkError(.invalidValue, "cannot address the control socket", location: socketPath)
         }
@@ -167,15 +201,7 @@ public struct NodeClient: MemberAccess {
                 location: socketPath
             )
         }
-        do {
-            return try ReportDocument.makeDecoder().decode(type, from: answer)
-        } catch {
-            throw HallmarkError(
-                .malformed,
-                "the running node's answer to \(method.rawValue) \(path) is not the API's document: \(error)",
-                location: socketPath
-            )
-        }
+        return answer
     }
 
     /// An encoder for request bodies: their keys are single words, so they need no conversion.

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkEvidence
 import HallmarkMember
 import Logging
 
@@ -39,6 +40,10 @@ public struct StoreAccess: MemberAccess {
 
     public func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody {
         ReportDocument.AuditBody(try await node.audit(identifier))
+    }
+
+    public func evidence(_ identifier: Identifier) async throws -> EvidenceBundle {
+        try await node.evidence(about: identifier)
     }
 
     public func status() async throws -> ReportDocument.StatusBody {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HallmarkClient
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
@@ -30,7 +31,7 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let bundle = try await store.withNode { try await $0.evidence(about: identifier) }
+        let bundle = try await store.withMember { try await $0.evidence(identifier) }
         let file = URL(fileURLWithPath: out)
         try CredentialFile.writeAtomically(
             String(decoding: try bundle.jsonData(), as: UTF8.self),

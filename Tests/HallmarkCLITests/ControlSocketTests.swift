@@ -106,6 +106,7 @@ struct ControlSocketTests {
             ["check", "seller", "not listed anywhere"],
             ["check", "url", "not a url at all"],
             ["audit", "sku", "nothing-here"],
+            ["audit", "evidence", "sku", "nothing-here", "--out", "nothing.json"],
         ]
         for command in commands {
             let expected = try direct.run(Self.insert(direct.data, into: command))
@@ -132,6 +133,7 @@ struct ControlSocketTests {
             ["check", "--file", "ids.txt", "--json"],
             ["audit", "seller", "Disputed Seller"],
             ["audit", "sku", "SAME-1", "--json"],
+            ["audit", "evidence", "seller", "Disputed Seller", "--out", "disputed.json", "--force"],
             ["status", "--json"],
             ["status"],
         ]
@@ -184,7 +186,9 @@ struct ControlSocketTests {
 
     /// `command` with `--data DATA` after its name.
     static func insert(_ data: String, into command: [String]) -> [String] {
-        [command[0], "--data", data] + command.dropFirst()
+        // `--data` belongs to the subcommand: after `audit evidence`, after `submit`.
+        let path = command.starts(with: ["audit", "evidence"]) ? 2 : 1
+        return Array(command.prefix(path)) + ["--data", data] + command.dropFirst(path)
     }
 
     /// The `error: …` lines of standard error (the logs around them name the way taken).
