@@ -74,6 +74,10 @@ public struct Checkpoint: Hashable, Sendable, CustomStringConvertible {
         Self.body(origin: origin, treeSize: treeSize, rootHash: rootHash, time: time)
     }
 
+    /// SHA-256 of ``signedBody``: names the statement whatever its signature's bytes (ECDSA signatures are
+    /// randomized), as cosignatures do (``Cosignature``).
+    public var bodyHash: Hash256 { Hash256(SHA256.hash(data: signedBody)) }
+
     static func body(origin: MemberID, treeSize: UInt64, rootHash: Hash256, time: Timestamp) -> [UInt8] {
         Array(
             "\(bodyHeader)\norigin \(origin.rawValue)\nsize \(treeSize)\nroot \(rootHash.hex)\ntime \(time.millisecondsSince1970)\n"
