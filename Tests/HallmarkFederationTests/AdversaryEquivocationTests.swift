@@ -106,7 +106,7 @@ struct AdversaryEquivocationTests {
     @Test("a checkpoint of a node's own log that its key signed but it never made is kept as evidence")
     func ownKeyMisused() async throws {
         // Someone holding market-c's key signs another log of it, and brand-b relays it.
-        let forged = try await ForkedLog.make("market-c", entries: 1, tag: "not c's")
+        let forged = try await ForkedLog.make("market-c", entries: 1, tag: "forged")
         defer { forged.remove() }
         try await ServingNode.withNodes(["market-c", "brand-b"]) { nodes in
             let (c, relay) = (nodes[0], nodes[1])
