@@ -22,6 +22,28 @@ struct WitnessedCheckpointTests {
         try DevelopmentAuthority.certificate(of: member).signingPublicKey()
     }
 
+    /// One sync round of `node` with a brand-b peer that serves `source`'s store with brand-a's heads altered by
+    /// `tamper`; the peer is stopped, awaited, afterwards.
+    static func sync(
+        _ node: ServingNode,
+        fromTampered source: MemberNode,
+        _ tamper: @escaping @Sendable (inout Hallmark_V1_OriginHead) -> Void
+    ) async throws -> SyncReport {
+        let peer = try await MaliciousPeer.start(
+            serving: source,
+            as: "brand-b",
+            tampering: MaliciousPeer.Tampering(origin: brandA, head: tamper)
+        )
+        let report: Result<SyncReport, any Error>
+        do {
+            report = .success(try await node.sync(from: peer.address))
+        } catch {
+            report = .failure(error)
+        }
+        await peer.stop()
+        return try report.get()
+    }
+
     @Test(
         "brand-a shows B and C two forks: once they sync, each holds both checkpoints and the other's cosignature"
     )
@@ -186,19 +208,7 @@ struct WitnessedCheckpointTests {
                 try offered(rogue),  // revoked
                 try offered(fresh, name: "Fresh E"),  // not a member id
             ]
-            let peer = try await MaliciousPeer.start(
-                serving: b.member,
-                as: "brand-b",
-                tampering: MaliciousPeer.Tampering(origin: Self.brandA, head: { $0.cosignatures += bad })
-            )
-            let report: SyncReport
-            do {
-                report = try await c.sync(from: peer.address)
-                await peer.stop()
-            } catch {
-                await peer.stop()
-                throw error
-            }
+            let report = try await Self.sync(c, fromTampered: b.member) { $0.cosignatures += bad }
 
             #expect(report.fetched[Self.brandA] == 2)
             #expect(report.rejected.isEmpty)
@@ -224,26 +234,11 @@ struct WitnessedCheckpointTests {
         try await ServingNode.withNodes(["brand-b", "market-c"]) { nodes in
             let (b, c) = (nodes[0], nodes[1])
             try await fork.show(to: b.member)
-            let peer = try await MaliciousPeer.start(
-                serving: b.member,
-                as: "brand-b",
-                tampering: MaliciousPeer.Tampering(
-                    origin: Self.brandA,
-                    head: { head in
-                        head.cosignatures = Array(
-                            repeating: head.cosignatures[0],
-                            count: FederationLimits.maximumCosignaturesPerHead + 1
-                        )
-                    }
+            let report = try await Self.sync(c, fromTampered: b.member) { head in
+                head.cosignatures = Array(
+                    repeating: head.cosignatures[0],
+                    count: FederationLimits.maximumCosignaturesPerHead + 1
                 )
-            )
-            let report: SyncReport
-            do {
-                report = try await c.sync(from: peer.address)
-                await peer.stop()
-            } catch {
-                await peer.stop()
-                throw error
             }
             #expect(report.fetched[Self.brandA] == 1)
             let checkpoint = try await fork.checkpoint()

@@ -34,10 +34,7 @@ public struct Cosignature: Hashable, Sendable, CustomStringConvertible {
                 location: "time"
             )
         }
-        guard signature.count <= Checkpoint.maxSignatureBytes,
-            let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature),
-            Array(parsed.derRepresentation) == signature
-        else {
+        guard Checkpoint.isCanonicalSignature(signature) else {
             throw HallmarkError(
                 .invalidValue,
                 "cosignature of \(cosigner) is not a DER-encoded ECDSA P-256 signature (\(signature.count) bytes)",
