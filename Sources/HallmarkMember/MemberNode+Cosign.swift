@@ -12,7 +12,8 @@ extension MemberNode {
     ///
     /// Only what the store holds is cosigned: a checkpoint is stored only once its signature is verified and every
     /// entry it covers has been verified against its root and appended to the one log held, so the cosignature's
-    /// statement — verified, and consistent with every checkpoint of the origin held — is true of it. A failure is
+    /// statement — verified, and consistent with every checkpoint of the origin held — is true of it. Nothing more of
+    /// a quarantined origin is cosigned: it showed another, inconsistent log. A failure is
     /// logged, never thrown: a missing cosignature is made the next time a peer shows the checkpoint.
     /// - Parameter checkpoint: A checkpoint of another origin.
     /// - Returns: The cosignature made, or `nil` when none was needed or possible.
