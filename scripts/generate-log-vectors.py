@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-# Independent generator of Hallmark log test vectors (Protocol/test-vectors/{entries,merkle,checkpoints}.json),
+# Independent generator of Hallmark log test vectors
+# (Protocol/test-vectors/{entries,merkle,checkpoints,cosignatures}.json),
 # written from Protocol/log-format.md rather than from the Swift code, so the two check each other.
 # Usage: scripts/generate-log-vectors.py OUTPUT_DIR   (needs the Python package cryptography)
 import hashlib, json, struct, datetime, sys
@@ -326,6 +327,33 @@ with open(OUT + "/checkpoints.json", "w") as f:
             "publicKeyX963Hex": x963,
         },
         "checkpoints": cps,
+    }, f, indent=2)
+    f.write("\n")
+
+# Cosignatures (log-format.md §5) of those checkpoints' bodies, by a second fixed test key. RFC 6979 deterministic
+# ECDSA, so that regenerating gives the same bytes (any valid ECDSA signature verifies the same way).
+w_scalar = int.from_bytes(sha(b"hallmark test-vector cosigner key (public, never use for anything real)"), "big") % n_order
+w_key = ec.derive_private_key(w_scalar, ec.SECP256R1())
+w_pub = w_key.public_key()
+cosigs = []
+for c, seconds in [(cps[0], 1796299265), (cps[1], 1795928461), (cps[2], 0)]:
+    message = f"cosignature/v1\ntime {seconds}\n".encode() + c["signedBody"].encode()
+    sig = w_key.sign(message, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    cosigs.append({"cosigner": "globex-market", "timeSeconds": seconds, "checkpointSignedBody": c["signedBody"],
+                   "signedMessage": message.decode(), "signatureHex": sig.hex()})
+
+with open(OUT + "/cosignatures.json", "w") as f:
+    json.dump({
+        "description": "Cosignatures (cosignature/v1 with P-256: ECDSA, SHA-256, DER signature over "
+                       "'cosignature/v1\\ntime <seconds>\\n' followed by the checkpoint's signed body) of the "
+                       "checkpoints.json bodies, by a fixed P-256 TEST key, published on purpose: for tests only. "
+                       "Signatures are RFC 6979 deterministic.",
+        "testKey": {
+            "privateKeyRawHex": w_scalar.to_bytes(32, "big").hex(),
+            "publicKeyPEM": w_pub.public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+        },
+        "cosignatures": cosigs,
     }, f, indent=2)
     f.write("\n")
 print("ok")

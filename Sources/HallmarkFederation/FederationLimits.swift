@@ -10,6 +10,8 @@ public enum FederationLimits {
     public static let maximumEntriesPerChunk = 8192
     /// The largest certificate a head may carry.
     public static let maximumCertificateBytes = 16 << 10
+    /// The most cosignatures a head may carry (Protocol/PROTOCOL.md §5).
+    public static let maximumCosignaturesPerHead = 64
     /// The most right-subtree hashes a chunk may carry (one per bit of a 64-bit tree size, twice over).
     public static let maximumRightSubtrees = 128
 }

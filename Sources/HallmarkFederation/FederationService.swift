@@ -56,9 +56,9 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         var response = Hallmark_V1_GetHeadsResponse()
         response.protocolVersion = FederationLimits.protocolVersion
         response.member = member.identity.member.rawValue
-        response.heads = try await member.store.latestCheckpoints().compactMap { checkpoint, pem in
-            guard let pem else { return nil }
-            return try Self.head(checkpoint, certificatePEM: pem)
+        for (checkpoint, pem) in try await member.store.latestCheckpoints() {
+            guard let pem else { continue }
+            response.heads.append(try await head(checkpoint, certificatePEM: pem))
         }
         logger.debug("served heads", metadata: ["peer": "\(peer)", "heads": "\(response.heads.count)"])
         return response
@@ -133,7 +133,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
                     guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
                         let pem = try await member.store.memberCertificatePEM(origin)
                     else { continue }
-                    try await response.write(try Self.head(checkpoint, certificatePEM: pem))
+                    try await response.write(try await head(checkpoint, certificatePEM: pem))
                 }
             }
             group.addTask { await closing.wait() }
@@ -186,11 +186,22 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         }
     }
 
-    static func head(_ checkpoint: Checkpoint, certificatePEM: String) throws -> Hallmark_V1_OriginHead {
+    /// The head of `checkpoint`'s origin: the checkpoint, its origin's certificate, and the cosignatures of it held
+    /// here (this node's own first), at most ``FederationLimits/maximumCosignaturesPerHead``.
+    func head(_ checkpoint: Checkpoint, certificatePEM: String) async throws -> Hallmark_V1_OriginHead {
         var head = Hallmark_V1_OriginHead()
         head.origin = checkpoint.origin.rawValue
         head.checkpoint = Data(checkpoint.encoded())
         head.certificateDer = Data(try Certificate(pemEncoded: certificatePEM).derBytes())
+        let cosignatures = try await member.store.cosignatures(of: checkpoint)
+        for stored in cosignatures.prefix(FederationLimits.maximumCosignaturesPerHead) {
+            var cosignature = Hallmark_V1_Cosignature()
+            cosignature.cosigner = stored.cosigner.rawValue
+            cosignature.time = UInt64(stored.cosignature.seconds)
+            cosignature.signature = Data(stored.cosignature.signature)
+            cosignature.certificateDer = Data(try Certificate(pemEncoded: stored.certificatePEM).derBytes())
+            head.cosignatures.append(cosignature)
+        }
         return head
     }
 }

@@ -140,8 +140,66 @@ public struct SyncEngine: Sendable {
         into report: inout SyncReport
     ) async -> HeadOutcome {
         let outcome = await handle(head, from: connection, into: &report)
-        if case .handled = outcome, let lag = try? await lag(head) { report.lagByOrigin[lag.origin] = lag.entries }
+        guard case .handled = outcome else { return outcome }
+        // After the fetch (the checkpoint is held now) or the equivocation found (it is evidence now).
+        await receiveCosignatures(of: head, from: connection.address.member)
+        if let lag = try? await lag(head) { report.lagByOrigin[lag.origin] = lag.entries }
         return outcome
+    }
+
+    /// Keeps the valid cosignatures a head carries, of a checkpoint this node holds in its log or as equivocation
+    /// evidence (Protocol/PROTOCOL.md §4.2 step 6). A bad cosignature is ignored and recorded against the peer; it
+    /// never fails the head.
+    private func receiveCosignatures(of head: Hallmark_V1_OriginHead, from peer: MemberID) async {
+        guard !head.cosignatures.isEmpty, let checkpoint = try? Checkpoint(decoding: head.checkpoint),
+            checkpoint.origin.rawValue == head.origin
+        else { return }
+        func refuse(_ reason: String) async {
+            logger.warning(
+                "ignored a peer's cosignatures",
+                metadata: ["peer": "\(peer)", "log.origin": "\(head.origin)", "error": "\(reason)"]
+            )
+            await member.recordRejection(from: peer, origin: head.origin, reason: reason)
+        }
+        guard head.cosignatures.count <= FederationLimits.maximumCosignaturesPerHead else {
+            await refuse(
+                "the head of \(head.origin) carries \(head.cosignatures.count) cosignatures; at most "
+                    + "\(FederationLimits.maximumCosignaturesPerHead) are allowed"
+            )
+            return
+        }
+        var offered: [OfferedCosignature] = []
+        for cosignature in head.cosignatures {
+            guard cosignature.certificateDer.count <= FederationLimits.maximumCertificateBytes else {
+                await refuse(
+                    "the certificate of cosigner '\(cosignature.cosigner.prefix(63))' is \(cosignature.certificateDer.count) "
+                        + "bytes; at most \(FederationLimits.maximumCertificateBytes) are allowed"
+                )
+                continue
+            }
+            offered.append(
+                OfferedCosignature(
+                    cosigner: cosignature.cosigner,
+                    seconds: cosignature.time,
+                    signature: Array(cosignature.signature),
+                    certificateDER: Array(cosignature.certificateDer)
+                )
+            )
+        }
+        do {
+            let receipt = try await member.receiveCosignatures(offered, of: checkpoint, from: peer)
+            if receipt.kept > 0 {
+                logger.debug(
+                    "kept a peer's cosignatures",
+                    metadata: ["peer": "\(peer)", "checkpoint": "\(checkpoint)", "cosignatures": "\(receipt.kept)"]
+                )
+            }
+        } catch {
+            logger.error(
+                "cannot keep a peer's cosignatures",
+                metadata: ["peer": "\(peer)", "log.origin": "\(head.origin)", "error": "\(Self.reason(error))"]
+            )
+        }
     }
 
     /// ``pull(_:from:into:)`` but the lag.

@@ -2,8 +2,8 @@ import HallmarkCore
 import HallmarkStore
 import Metrics
 
-/// The metrics a member node records: checks by result, filter false positives, submissions by action, and
-/// (when scraped) the filter's fill and the size of every log held.
+/// The metrics a member node records: checks by result, filter false positives, submissions by action, cosignatures
+/// made, received and rejected, and (when scraped) the filter's fill and the size of every log held.
 ///
 /// Made with the metrics factory in force when the node is made (`MetricsSystem.factory`, or a task-local one from
 /// `withMetricsFactory`). Checks count once per batch, by the number of identifiers: a relaxed atomic add each.
@@ -18,6 +18,9 @@ struct MemberMetrics: Sendable {
     private let disputed: Counter
     private let filterInserted: Gauge
     private let filterCapacity: Gauge
+    private let cosignaturesMade: Counter
+    private let cosignaturesReceived: Counter
+    private let cosignaturesRejected: Counter
 
     init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -36,6 +39,9 @@ struct MemberMetrics: Sendable {
         disputed = submissions(.dispute)
         filterInserted = Gauge(label: "hallmark_filter_inserted", factory: factory)
         filterCapacity = Gauge(label: "hallmark_filter_capacity", factory: factory)
+        cosignaturesMade = Counter(label: "hallmark_cosignatures_made_total", factory: factory)
+        cosignaturesReceived = Counter(label: "hallmark_cosignatures_received_total", factory: factory)
+        cosignaturesRejected = Counter(label: "hallmark_cosignatures_rejected_total", factory: factory)
     }
 
     /// Counts one batch of checks by result, and the filter positives that the exact index did not confirm.
@@ -64,6 +70,13 @@ struct MemberMetrics: Sendable {
         case .retract: retracted.increment(by: Int64(count))
         case .dispute: disputed.increment(by: Int64(count))
         }
+    }
+
+    /// Counts cosignatures this node made, and peers' cosignatures it verified and kept or rejected.
+    func recordCosignatures(made: Int = 0, received: Int = 0, rejected: Int = 0) {
+        if made > 0 { cosignaturesMade.increment(by: Int64(made)) }
+        if received > 0 { cosignaturesReceived.increment(by: Int64(received)) }
+        if rejected > 0 { cosignaturesRejected.increment(by: Int64(rejected)) }
     }
 
     /// Sets the gauges of state: the filter's fill and each log's size.

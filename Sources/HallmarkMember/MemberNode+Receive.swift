@@ -93,6 +93,10 @@ extension MemberNode {
             treeSize: outcomes.last?.treeSize ?? held
         )
         if outcome.appended > 0 {
+            // Witnessed before it is announced, so that watching peers get the cosignature with the checkpoint.
+            for checkpoint in checkpoints where checkpoint.treeSize > held && checkpoint.treeSize <= outcome.treeSize {
+                await cosignIfHeld(checkpoint)
+            }
             headUpdates.publish(origin)
             logger.info(
                 "received log entries",
@@ -243,11 +247,16 @@ extension MemberNode {
         throw error
     }
 
-    /// A checkpoint no larger than the log held must have the root held at its size.
+    /// A checkpoint no larger than the log held must have the root held at its size; one that has it and is held
+    /// gets this node's cosignature if it lacks it.
     private func crossCheck(_ checkpoint: Checkpoint, certificatePEM: String, from peer: MemberID) async throws {
         let origin = checkpoint.origin
         let ours = try await store.rootHash(of: origin, atSize: checkpoint.treeSize)
-        guard ours != checkpoint.rootHash else { return }
+        guard ours != checkpoint.rootHash else {
+            // Consistent: a checkpoint held but not yet cosigned (a crash after its commit) is cosigned now.
+            await cosignIfHeld(checkpoint)
+            return
+        }
         throw try await equivocationFound(
             offered: checkpoint,
             held: try await store.checkpoint(of: origin, atLeast: checkpoint.treeSize),

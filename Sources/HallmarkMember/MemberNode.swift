@@ -137,7 +137,8 @@ public final class MemberNode: Sendable {
     }
 
     /// Origins whose log grows in this node from now on (its own through submissions, others' through
-    /// ``receive(_:originCertificatePEM:)``), one element per committed batch, until the caller stops iterating.
+    /// ``receive(_:originCertificatePEM:)``), one element per committed batch, or whose checkpoint gained
+    /// cosignatures (``receiveCosignatures(_:of:from:)``), until the caller stops iterating.
     public func logGrowth() -> AsyncStream<MemberID> {
         headUpdates.stream()
     }

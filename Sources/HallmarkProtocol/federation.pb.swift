@@ -69,6 +69,35 @@ public nonisolated struct Hallmark_V1_OriginHead: Sendable {
   /// alliance CA, so that a relayed checkpoint can be verified by any member.
   public var certificateDer: Data = Data()
 
+  /// Cosignatures of `checkpoint` that the server holds (its own, and those it verified from others), at most 64
+  /// (PROTOCOL.md §2.1, §5). Empty from a server that holds none, or that predates them.
+  public var cosignatures: [Hallmark_V1_Cosignature] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A member's cosignature of a checkpoint (log-format.md §5): "I, cosigner, at time, verified this checkpoint's
+/// signature and that it is consistent with every checkpoint of that origin I hold".
+public nonisolated struct Hallmark_V1_Cosignature: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Member id of the cosigner; named by `certificate_der`.
+  public var cosigner: String = String()
+
+  /// When it cosigned, in seconds since 1970 (the `time` line of the signed message).
+  public var time: UInt64 = 0
+
+  /// ECDSA P-256 / SHA-256 signature, DER (at most 72 bytes), over "cosignature/v1\ntime <time>\n" followed by the
+  /// checkpoint's signed body.
+  public var signature: Data = Data()
+
+  /// The cosigner's member certificate (X.509, DER), issued by the alliance CA, whose key made `signature`.
+  public var certificateDer: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -216,7 +245,7 @@ nonisolated extension Hallmark_V1_Head: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Hallmark_V1_OriginHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OriginHead"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}checkpoint\0\u{3}certificate_der\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}checkpoint\0\u{3}certificate_der\0\u{1}cosignatures\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -227,6 +256,7 @@ nonisolated extension Hallmark_V1_OriginHead: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeSingularStringField(value: &self.origin) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.checkpoint) }()
       case 3: try { try decoder.decodeSingularBytesField(value: &self.certificateDer) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.cosignatures) }()
       default: break
       }
     }
@@ -242,12 +272,61 @@ nonisolated extension Hallmark_V1_OriginHead: SwiftProtobuf.Message, SwiftProtob
     if !self.certificateDer.isEmpty {
       try visitor.visitSingularBytesField(value: self.certificateDer, fieldNumber: 3)
     }
+    if !self.cosignatures.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cosignatures, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Hallmark_V1_OriginHead, rhs: Hallmark_V1_OriginHead) -> Bool {
     if lhs.origin != rhs.origin {return false}
     if lhs.checkpoint != rhs.checkpoint {return false}
+    if lhs.certificateDer != rhs.certificateDer {return false}
+    if lhs.cosignatures != rhs.cosignatures {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hallmark_V1_Cosignature: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Cosignature"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cosigner\0\u{1}time\0\u{1}signature\0\u{3}certificate_der\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.cosigner) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.time) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.signature) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.certificateDer) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.cosigner.isEmpty {
+      try visitor.visitSingularStringField(value: self.cosigner, fieldNumber: 1)
+    }
+    if self.time != 0 {
+      try visitor.visitSingularUInt64Field(value: self.time, fieldNumber: 2)
+    }
+    if !self.signature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.signature, fieldNumber: 3)
+    }
+    if !self.certificateDer.isEmpty {
+      try visitor.visitSingularBytesField(value: self.certificateDer, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hallmark_V1_Cosignature, rhs: Hallmark_V1_Cosignature) -> Bool {
+    if lhs.cosigner != rhs.cosigner {return false}
+    if lhs.time != rhs.time {return false}
+    if lhs.signature != rhs.signature {return false}
     if lhs.certificateDer != rhs.certificateDer {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -151,6 +151,27 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v5-cosignatures") { db in
+            try db.execute(
+                sql: """
+                    -- Cosignatures (log-format.md §5) of checkpoints held here or kept as equivocation evidence: this
+                    -- node's own and those peers gossiped, each verified against its cosigner's certificate first.
+                    -- A checkpoint is named by the SHA-256 of its signed body; one cosignature per cosigner.
+                    CREATE TABLE cosignatures (
+                        origin TEXT NOT NULL,
+                        checkpoint_body_hash BLOB NOT NULL,
+                        tree_size INTEGER NOT NULL,
+                        cosigner TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        signature BLOB NOT NULL,
+                        certificate_pem TEXT NOT NULL,
+                        received_from TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (origin, checkpoint_body_hash, cosigner)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

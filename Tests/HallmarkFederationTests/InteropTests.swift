@@ -73,7 +73,7 @@ struct InteropTests {
     )
     func opensslWithoutCertificateIsRefused() async throws {
         try Tools.openssl.require()
-        let node = try await RunningNode.start("brand-a")
+        let node = try await ServingNode.start("brand-a")
         defer { Task { await node.stop() } }
 
         // The TLS 1.3 handshake completes on the client's side before the server has seen the client's (empty)
@@ -96,7 +96,7 @@ struct InteropTests {
     )
     func opensslWithMemberCertificateConnects() async throws {
         try Tools.openssl.require()
-        let node = try await RunningNode.start("brand-a")
+        let node = try await ServingNode.start("brand-a")
         defer { Task { await node.stop() } }
 
         let run = try await Self.sClient(
@@ -114,8 +114,8 @@ struct InteropTests {
     }
 
     /// brand-a's node with a log of ``logSize`` entries under two checkpoints and more.
-    static func startBrandA() async throws -> RunningNode {
-        let node = try await RunningNode.start("brand-a")
+    static func startBrandA() async throws -> ServingNode {
+        let node = try await ServingNode.start("brand-a")
         let sellers = try (0..<250).map { try Identifier(kind: .seller, value: "shopmart:interop \($0)") }
         try await node.member.submit(sellers.map { Submission(identifier: $0, confidence: 70, note: "interop") })
         let skus = try (0..<49).map { try Identifier(kind: .sku, value: "IO-\($0)") }

@@ -42,6 +42,25 @@ struct ServingNode {
         )
     }
 
+    /// Starts a node for each of `names` (applying `revocations` when given), runs `body` with them in that order,
+    /// then stops them all, awaited, whether `body` returned or threw: no listener or folder outlives the test.
+    static func withNodes<Result>(
+        _ names: [String],
+        revocations: RevocationList? = nil,
+        _ body: ([ServingNode]) async throws -> Result
+    ) async throws -> Result {
+        var nodes: [ServingNode] = []
+        let result: Swift.Result<Result, any Error>
+        do {
+            for name in names { nodes.append(try await start(name, revocations: revocations)) }
+            result = .success(try await body(nodes))
+        } catch {
+            result = .failure(error)
+        }
+        for node in nodes { await node.stop() }
+        return try result.get()
+    }
+
     var id: MemberID { member.identity.member }
 
     var address: PeerAddress { PeerAddress(member: id, host: "127.0.0.1", port: port) }

@@ -44,10 +44,7 @@ public struct Checkpoint: Hashable, Sendable, CustomStringConvertible {
                 location: "time"
             )
         }
-        guard signature.count <= Self.maxSignatureBytes,
-            let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature),
-            Array(parsed.derRepresentation) == signature
-        else {
+        guard Self.isCanonicalSignature(signature) else {
             throw HallmarkError(
                 .invalidValue,
                 "signature is not a DER-encoded ECDSA P-256 signature (\(signature.count) bytes)",
@@ -73,6 +70,19 @@ public struct Checkpoint: Hashable, Sendable, CustomStringConvertible {
     public var signedBody: [UInt8] {
         Self.body(origin: origin, treeSize: treeSize, rootHash: rootHash, time: time)
     }
+
+    /// Whether `signature` is a canonical DER ECDSA P-256 signature of at most ``maxSignatureBytes`` (checkpoints and
+    /// cosignatures alike).
+    static func isCanonicalSignature(_ signature: [UInt8]) -> Bool {
+        guard signature.count <= maxSignatureBytes,
+            let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+        else { return false }
+        return Array(parsed.derRepresentation) == signature
+    }
+
+    /// SHA-256 of ``signedBody``: names the statement whatever its signature's bytes (ECDSA signatures are
+    /// randomized), as cosignatures do (``Cosignature``).
+    public var bodyHash: Hash256 { Hash256(SHA256.hash(data: signedBody)) }
 
     static func body(origin: MemberID, treeSize: UInt64, rootHash: Hash256, time: Timestamp) -> [UInt8] {
         Array(
