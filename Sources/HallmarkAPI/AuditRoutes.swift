@@ -4,7 +4,8 @@ import HallmarkMember
 import Hummingbird
 
 /// `GET /v1/audit/{kind}/{value}`: every entry about an identifier with its proofs, as `hallmark audit --json`;
-/// `GET /v1/evidence/{kind}/{value}`: the signed evidence bundle, as `hallmark audit evidence` writes it.
+/// `GET /v1/evidence/{kind}/{value}`: the signed evidence bundle, as `hallmark audit evidence` writes it;
+/// `GET /v1/origins/{member}`: an origin's log, its cosigners and any equivocation evidence, as `hallmark audit origin --json`.
 struct AuditRoutes {
     let member: MemberNode
 
@@ -16,14 +17,30 @@ struct AuditRoutes {
             },
             APIRoute(method: .get, path: "/v1/evidence/{kind}/{value}") { _, context in
                 let identifier = try Self.identifier(in: context)
-                do {
-                    return APIResponse.json(bytes: try await member.evidence(about: identifier).jsonData())
-                } catch let error as HallmarkError where error.code == .notFound {
-                    // A GET of a bundle that cannot exist: the resource is missing, the request is fine.
-                    throw APIProblem(.notFound, code: error.code.name, detail: error.message)
+                return try await Self.missingAsNotFound {
+                    APIResponse.json(bytes: try await member.evidence(about: identifier).jsonData())
                 }
             },
+            APIRoute(method: .get, path: "/v1/origins/{member}") { _, context in
+                let origin: MemberID
+                do {
+                    origin = try MemberID(try APIResponse.parameter("member", of: context))
+                } catch let error as HallmarkError {
+                    throw error.at("member")
+                }
+                return try await Self.missingAsNotFound { try APIResponse.json(try await member.auditOrigin(origin)) }
+            },
         ]
+    }
+
+    /// Runs `body`, answering `404` when what it was asked for is not held: a GET of something that does not
+    /// exist here names a missing resource, not a request the node's state refuses (`422`).
+    private static func missingAsNotFound(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as HallmarkError where error.code == .notFound {
+            throw APIProblem(.notFound, code: error.code.name, detail: error.message)
+        }
     }
 
     /// The identifier the path names.

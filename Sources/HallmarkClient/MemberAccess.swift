@@ -33,6 +33,10 @@ public protocol MemberAccess: Sendable {
     /// - Throws: ``HallmarkError`` `not-found` when no entry about it is held.
     func evidence(_ identifier: Identifier) async throws -> EvidenceBundle
 
+    /// One origin's log, the cosigners of its latest checkpoint and any equivocation evidence.
+    /// - Throws: ``HallmarkError`` `not-found` when nothing of it is held.
+    func auditOrigin(_ origin: MemberID) async throws -> OriginAudit
+
     /// What the member's store holds.
     func status() async throws -> ReportDocument.StatusBody
 

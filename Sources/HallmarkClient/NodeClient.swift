@@ -111,6 +111,10 @@ public struct NodeClient: MemberAccess {
         }
     }
 
+    public func auditOrigin(_ origin: MemberID) async throws -> OriginAudit {
+        try await send(.GET, "/v1/origins/\(Self.segment(origin.rawValue))", as: OriginAudit.self)
+    }
+
     public func status() async throws -> ReportDocument.StatusBody {
         try await send(.GET, "/v1/status", as: ReportDocument.StatusBody.self)
     }

@@ -46,6 +46,10 @@ public struct StoreAccess: MemberAccess {
         try await node.evidence(about: identifier)
     }
 
+    public func auditOrigin(_ origin: MemberID) async throws -> OriginAudit {
+        try await node.auditOrigin(origin)
+    }
+
     public func status() async throws -> ReportDocument.StatusBody {
         ReportDocument.StatusBody(try await node.status())
     }

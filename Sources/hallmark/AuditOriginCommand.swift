@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 
@@ -11,8 +12,7 @@ struct AuditOriginCommand: AsyncParsableCommand {
             Shows the origin's certificate and revocation state, whether it is quarantined, the members who \
             cosigned its latest checkpoint, and every piece of equivocation evidence: both checkpoints, who showed \
             each to this node and when, and who cosigned each. With --json the output holds both checkpoints' exact \
-            bytes, their cosignatures and the certificates that verify them, so that it is itself evidence. Reads the \
-            store (safe beside a running node).
+            bytes, their cosignatures and the certificates that verify them, so that it is itself evidence.
             """
     )
 
@@ -26,7 +26,7 @@ struct AuditOriginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let origin = try MemberID(member)
-        let audit = try await store.withNode { try await $0.auditOrigin(origin) }
+        let audit = try await store.withMember { try await $0.auditOrigin(origin) }
         if json {
             try Output.json(audit)
             return

@@ -58,4 +58,26 @@ struct AuditRoutesTests {
             #expect(try badKind.problem().field == "kind")
         }
     }
+
+    @Test(
+        "an origin's audit is what `hallmark audit origin --json` shows; 404 for an origin not held, 400 for a bad id"
+    )
+    func origin() async throws {
+        try await RunningAPI.with { api in
+            try await api.node.submit([Submission(identifier: try Identifier(kind: .sku, value: "ORIGIN-1"))])
+            let answer = try await api.call(.GET, "/v1/origins/brand-a")
+            #expect(answer.status == 200)
+            let audit = try answer.decode(OriginAudit.self)
+            #expect(audit == (try await api.node.auditOrigin(api.node.identity.member)))
+            #expect(audit.logSize == 1)
+            #expect(audit.equivocations.isEmpty)
+
+            let absent = try await api.call(.GET, "/v1/origins/market-z")
+            #expect(absent.status == 404)
+            #expect(try absent.problem().code == "not-found")
+            let bad = try await api.call(.GET, "/v1/origins/Not%20An%20Id")
+            #expect(bad.status == 400)
+            #expect(try bad.problem().field == "member")
+        }
+    }
 }

@@ -107,6 +107,8 @@ struct ControlSocketTests {
             ["check", "url", "not a url at all"],
             ["audit", "sku", "nothing-here"],
             ["audit", "evidence", "sku", "nothing-here", "--out", "nothing.json"],
+            ["audit", "origin", "market-z"],
+            ["audit", "origin", "Not An Id"],
         ]
         for command in commands {
             let expected = try direct.run(Self.insert(direct.data, into: command))
@@ -134,6 +136,8 @@ struct ControlSocketTests {
             ["audit", "seller", "Disputed Seller"],
             ["audit", "sku", "SAME-1", "--json"],
             ["audit", "evidence", "seller", "Disputed Seller", "--out", "disputed.json", "--force"],
+            ["audit", "origin", "brand-b"],
+            ["audit", "origin", "brand-b", "--json"],
             ["status", "--json"],
             ["status"],
         ]
@@ -187,7 +191,7 @@ struct ControlSocketTests {
     /// `command` with `--data DATA` after its name.
     static func insert(_ data: String, into command: [String]) -> [String] {
         // `--data` belongs to the subcommand: after `audit evidence`, after `submit`.
-        let path = command.starts(with: ["audit", "evidence"]) ? 2 : 1
+        let path = ["evidence", "origin"].contains(command.dropFirst().first) && command[0] == "audit" ? 2 : 1
         return Array(command.prefix(path)) + ["--data", data] + command.dropFirst(path)
     }
 
