@@ -7,8 +7,7 @@ struct CheckRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        identifiers = try decoder.container(keyedBy: CodingKeys.self).decode(
+        identifiers = try decoder.knownFields(CodingKeys.self).decode(
             [IdentifierInput].self,
             forKey: .identifiers
         )

@@ -11,8 +11,7 @@ struct DisputeRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decode(String.self, forKey: .value)
         origin = try container.decode(String.self, forKey: .origin)

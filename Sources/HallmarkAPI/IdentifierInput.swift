@@ -19,8 +19,7 @@ struct IdentifierInput: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decodeIfPresent(String.self, forKey: .value)
         digest = try container.decodeIfPresent(String.self, forKey: .digest)

@@ -16,8 +16,7 @@ struct IndicatorInput: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decode(String.self, forKey: .value)
         // Read as a number first so that 9.5 is reported at its field rather than as unreadable JSON.

@@ -7,7 +7,6 @@ struct IndicatorsRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        indicators = try decoder.container(keyedBy: CodingKeys.self).decode([IndicatorInput].self, forKey: .indicators)
+        indicators = try decoder.knownFields(CodingKeys.self).decode([IndicatorInput].self, forKey: .indicators)
     }
 }

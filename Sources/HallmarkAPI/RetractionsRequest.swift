@@ -9,8 +9,7 @@ struct RetractionsRequest: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.knownFields(CodingKeys.self)
         identifiers = try container.decode([IdentifierInput].self, forKey: .identifiers)
         note = try container.decodeIfPresent(String.self, forKey: .note)
     }
