@@ -8,6 +8,7 @@ struct AuditGroupCommand: AsyncParsableCommand {
         abstract: "Audit provenance: an identifier's entries, evidence bundles, the whole store.",
         subcommands: [
             AuditCommand.self, AuditEvidenceCommand.self, AuditVerifyCommand.self, AuditVerifyStoreCommand.self,
+            AuditReportCommand.self,
         ],
         defaultSubcommand: AuditCommand.self
     )
