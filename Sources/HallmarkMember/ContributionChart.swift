@@ -27,7 +27,7 @@ enum ContributionChart {
         xLabel: String,
         yLabel: String
     ) -> String {
-        let slot = max(14.0, min(44.0, 720.0 / Double(max(categories.count, 1))))
+        let slot = max(14.0, min(72.0, 720.0 / Double(max(categories.count, 1))))
         let left = 64.0, top = 56.0, plotHeight = 180.0
         let rotated = categories.count > 12
         let bottom = rotated ? 74.0 : 46.0
@@ -50,7 +50,7 @@ enum ContributionChart {
         while tick <= scaleMax {
             let y = top + plotHeight - Double(tick) / Double(scaleMax) * plotHeight
             svg += line(x1: left, y1: y, x2: width - 16, y2: y, color: tick == 0 ? "#333333" : "#dddddd")
-            svg += text(String(tick), x: left - 6, y: y + 4, attributes: #"text-anchor="end""#)
+            svg += text(grouped(tick), x: left - 6, y: y + 4, attributes: #"text-anchor="end""#)
             tick += step
         }
         svg += text(
@@ -69,7 +69,7 @@ enum ContributionChart {
                 svg +=
                     #"<rect x="\#(number(x + slot * 0.15))" y="\#(number(base))" width="\#(number(slot * 0.7))" "#
                     + #"height="\#(number(barHeight))" fill="\#(part.color)">"#
-                    + "<title>\(escaped("\(category): \(part.values[index]) \(part.name)"))</title></rect>"
+                    + "<title>\(escaped("\(category): \(grouped(part.values[index])) \(part.name)"))</title></rect>"
             }
             let labelX = x + slot / 2, labelY = top + plotHeight + 14
             svg += text(
@@ -140,6 +140,17 @@ enum ContributionChart {
             case "'": out += "&#39;"
             default: out.append(character)
             }
+        }
+        return out
+    }
+
+    /// A count with its thousands grouped by commas, as the page is in English: `405,004`.
+    static func grouped(_ count: Int) -> String {
+        let digits = String(count.magnitude)
+        var out = count < 0 ? "-" : ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { out += "," }
+            out.append(digit)
         }
         return out
     }

@@ -15,13 +15,14 @@ extension ContributionReport {
     /// assertions, retractions and disputes received per month above a table of its counts by month and kind.
     public func html() -> String {
         let escape = ContributionChart.escaped
+        let title = "Hallmark contribution report, \(node), \(generatedAt.iso8601.prefix(10))"
         var page = """
             <!DOCTYPE html>
             <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
             <head>
             <meta charset="utf-8"/>
             <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>Hallmark contribution report, \(escape(node)), \(escape(String(generatedAt.iso8601.prefix(10))))</title>
+            <title>\(escape(title))</title>
             <style>
             body { font-family: sans-serif; margin: 2em auto; max-width: 64em; padding: 0 1em; color: #222222; }
             h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -39,11 +40,11 @@ extension ContributionReport {
             </head>
             <body>
             <h1>Contribution report</h1>
-            <p class="meta">Logs held by the node of <strong>\(escape(node))</strong>, made \(escape(generatedAt.iso8601)). \
-            Period: \(escape(periodDescription)).</p>
-            <p class="note">Counts are of log entries: assertions, retractions and disputes a member made, and disputes \
-            other members made against it, in the month of each entry. Indicators are counted once, in the month the \
-            member first asserted them. The \(escape(Self.disputeShareDefinition)).</p>
+            <p class="meta">Logs held by the node of <strong>\(escape(node))</strong>, \
+            made \(escape(generatedAt.iso8601)). Period: \(escape(periodDescription)).</p>
+            <p class="note">Counts are of log entries: assertions, retractions and disputes a member made, and \
+            disputes other members made against it, in the month of each entry. Indicators are counted once, in the \
+            month the member first asserted them. The \(escape(Self.disputeShareDefinition)).</p>
 
             """
         page += "<section>\n<h2>All members</h2>\n"
@@ -64,12 +65,13 @@ extension ContributionReport {
                 title: "Dispute share: indicators disputed by other members",
                 bars: members.map { member in
                     let totals = member.totals
+                    let disputed = ContributionChart.grouped(totals.indicatorsDisputed)
+                    let indicators = ContributionChart.grouped(totals.indicators)
+                    let share = "\(Self.percent(totals.disputeShare)) (\(disputed) of \(indicators))"
                     return ContributionChart.Bar(
                         label: member.member,
                         value: totals.disputeShare,
-                        caption: totals.indicators == 0
-                            ? "no indicators"
-                            : "\(Self.percent(totals.disputeShare)) (\(totals.indicatorsDisputed) of \(totals.indicators))"
+                        caption: totals.indicators == 0 ? "no indicators" : share
                     )
                 },
                 xLabel: "share of the member's indicators disputed (%)"
@@ -134,7 +136,7 @@ extension ContributionReport {
             [
                 counts.assertions, counts.retractions, counts.disputesMade, counts.disputesReceived, counts.indicators,
                 counts.indicatorsDisputed,
-            ].map(String.init) + [Self.percent(counts.disputeShare)]
+            ].map(ContributionChart.grouped) + [Self.percent(counts.disputeShare)]
         return (name.map { #"<tr class="\#($0)">"# } ?? "<tr>")
             + labels.map { "<td>\(ContributionChart.escaped($0))</td>" }.joined()
             + figures.map { #"<td class="n">\#(ContributionChart.escaped($0))</td>"# }.joined()

@@ -19,8 +19,9 @@ public struct ContributionReport: Sendable, Codable, Equatable {
     public var generatedAt: Timestamp
     /// The start of the period counted; `nil` when every entry held counts.
     public var since: Timestamp?
-    /// The months covered, `YYYY-MM` in UTC, ascending, without gaps (or only those with counts when they span
-    /// more than ``maximumFilledMonths``).
+    /// The months covered, `YYYY-MM` in UTC, ascending, without gaps: from the first with counts (or the month of
+    /// ``since``) to the month of ``generatedAt`` (or a later one with counts). Only those with counts, and the
+    /// report's own, when they span more than ``maximumFilledMonths``.
     public var months: [String]
     /// The kinds that have counts, sorted.
     public var kinds: [String]
@@ -143,7 +144,9 @@ public struct ContributionReport: Sendable, Codable, Equatable {
                 months: cells.map { Row(kind: $0.key.kind.name, month: $0.key.month, counts: $0.counts) }
             )
         }
+        // From the start of the period (when given) to the month of the report, so that months without entries show.
         var months = Set(tally.cells.keys.map(\.month))
+        months.insert(ContributionKey.month(of: generatedAt))
         if let since { months.insert(ContributionKey.month(of: since)) }
         self.init(
             node: node.rawValue,

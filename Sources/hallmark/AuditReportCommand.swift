@@ -28,7 +28,10 @@ struct AuditReportCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Count entries from this time on: a UTC date or time (2026-10-01, 2026-10-01T12:00:00Z) or a duration back from now (30d, 12w, 1y). Default: every entry held.",
+            """
+            Count entries from this time on: a UTC date or time (2026-10-01, 2026-10-01T12:00:00Z) or a duration \
+            back from now (30d, 12w, 1y). Default: every entry held.
+            """,
             valueName: "DATE"
         )
     )
@@ -63,8 +66,7 @@ struct AuditReportCommand: AsyncParsableCommand {
         }
         let file = URL(fileURLWithPath: out)
         try CredentialFile.writeAtomically(contents, to: file, mode: CredentialFile.publicMode, force: force)
-        Output.note(
-            "wrote \(file.path): \(format.rawValue) report of \(report.members.count) members, \(report.periodDescription)"
-        )
+        let members = report.members.count == 1 ? "1 member" : "\(report.members.count) members"
+        Output.note("wrote \(file.path): \(format.rawValue) report of \(members), \(report.periodDescription)")
     }
 }

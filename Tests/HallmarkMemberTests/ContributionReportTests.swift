@@ -174,6 +174,18 @@ struct ContributionReportTests {
         #expect(text.contains("brand-b, by month and kind:"))
     }
 
+    @Test("chart scales are round; counts group their thousands")
+    func chartFigures() {
+        #expect(ContributionChart.niceScale(0) == (1, 1))
+        #expect(ContributionChart.niceScale(7) == (8, 2))
+        #expect(ContributionChart.niceScale(120) == (150, 50))
+        #expect(ContributionChart.niceScale(77_912) == (80_000, 20_000))
+        #expect(ContributionChart.niceScale(3, minimum: 5) == (5, 1))
+        #expect(ContributionChart.grouped(405_004) == "405,004")
+        #expect(ContributionChart.grouped(1_000_000) == "1,000,000")
+        #expect(ContributionChart.grouped(999) == "999")
+    }
+
     @Test("months fill their gaps, unless they span more than ten years")
     func months() {
         #expect(ContributionReport.filled(["2026-11", "2027-02"]) == ["2026-11", "2026-12", "2027-01", "2027-02"])

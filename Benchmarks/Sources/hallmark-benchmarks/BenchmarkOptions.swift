@@ -21,11 +21,13 @@ struct BenchmarkOptions {
     var evidenceEntries = 1_000_000
     /// Entries in the store of the report section.
     var reportEntries = 1_000_000
+    /// Where the report section writes the HTML report it rendered, to look at; nowhere when `nil`.
+    var reportHTML: String?
 
     static let usage = """
         usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|report|all] [--keys N[,N…]] [--probes N]
                                    [--passes N] [--sync-entries N] [--sync-batch N] [--evidence-entries N]
-                                   [--report-entries N]
+                                   [--report-entries N] [--report-html FILE]
           --section  which measurements to run (default: all)
           --keys     filter sizes in keys, comma-separated (default: 1000000; 100000000 takes a few minutes)
           --probes   at most this many present and this many absent lookups per size (default: 10000000)
@@ -34,6 +36,7 @@ struct BenchmarkOptions {
           --sync-batch    entries per signed batch when building that log (default: 100000)
           --evidence-entries  entries in the log the evidence section proves and verifies (default: 1000000)
           --report-entries    entries in the store the report section reports on (default: 1000000)
+          --report-html       keep the HTML report the report section renders in this file
         """
 
     /// Parses the arguments after the program name; `nil` after printing what is wrong.
@@ -76,6 +79,8 @@ struct BenchmarkOptions {
                     return nil
                 }
                 if flag == "--evidence-entries" { evidenceEntries = count } else { reportEntries = count }
+            case "--report-html":
+                reportHTML = value
             case "--sync-entries", "--sync-batch":
                 guard let count = Int(value.replacing("_", with: "")), count >= 1, count <= 100_000_000 else {
                     print("\(flag) takes a count from 1 to 100000000, got \(value)\n\(Self.usage)")

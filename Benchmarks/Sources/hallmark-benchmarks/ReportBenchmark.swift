@@ -10,7 +10,11 @@ import HallmarkStore
 func reportSection(options: BenchmarkOptions) async {
     print("## Contribution report\n")
     do {
-        try await ReportBenchmark(entryCount: options.reportEntries, batchSize: options.syncBatch).run()
+        try await ReportBenchmark(
+            entryCount: options.reportEntries,
+            batchSize: options.syncBatch,
+            htmlFile: options.reportHTML
+        ).run()
     } catch {
         print("failed: \(error)\n")
     }
@@ -20,6 +24,7 @@ func reportSection(options: BenchmarkOptions) async {
 struct ReportBenchmark {
     let entryCount: Int
     let batchSize: Int
+    let htmlFile: String?
     let clock = ContinuousClock()
     /// Shares of the entries per origin; market-c makes the report.
     let origins = [("brand-a", 45), ("brand-b", 35), ("market-c", 20)]
@@ -74,8 +79,9 @@ struct ReportBenchmark {
                 report = try await node.contributionReport(since: since, now: now)
                 best = min(best, clock.now - start)
             }
+            let counted = report.totals.assertions + report.totals.retractions + report.totals.disputesMade
             table.add(
-                "report, \(label): \(report.totals.assertions + report.totals.retractions + report.totals.disputesMade) entries, \(report.months.count) months",
+                "report, \(label): \(counted) entries, \(report.months.count) months",
                 "\(SyncBenchmark.text(best)) s (best of 3)",
                 ""
             )
@@ -91,6 +97,7 @@ struct ReportBenchmark {
             start = clock.now
             let output = try render()
             let time = clock.now - start
+            if format == "html", let htmlFile { try output.write(toFile: htmlFile, atomically: true, encoding: .utf8) }
             table.add(
                 "render \(format): \(ResultTable.mebibytes(output.utf8.count))",
                 "\(ResultTable.fixed(SyncBenchmark.seconds(time) * 1e3, 1)) ms",
