@@ -27,7 +27,7 @@ public enum ExpiryParser {
         return expiry
     }
 
-    private static func durationMilliseconds(_ text: String) -> Int64? {
+    static func durationMilliseconds(_ text: String) -> Int64? {
         guard let unit = text.last, let amount = Int64(text.dropLast()), amount > 0, amount <= 100_000 else {
             return nil
         }
@@ -42,7 +42,7 @@ public enum ExpiryParser {
         }
     }
 
-    private static func absoluteTime(_ text: String) -> Date? {
+    static func absoluteTime(_ text: String) -> Date? {
         let dateOnly = text.count == 10 ? text + "T00:00:00Z" : text
         // Also with milliseconds, as verdicts and audits write times, so that a time read from them can be sent back.
         return (try? Timestamp(iso8601: dateOnly))?.date ?? (try? Date(dateOnly, strategy: .iso8601))

@@ -9,6 +9,7 @@ struct AuditGroupCommand: AsyncParsableCommand {
         subcommands: [
             AuditCommand.self, AuditEvidenceCommand.self, AuditVerifyCommand.self, AuditVerifyStoreCommand.self,
             AuditOriginCommand.self,
+            AuditReportCommand.self,
         ],
         defaultSubcommand: AuditCommand.self
     )

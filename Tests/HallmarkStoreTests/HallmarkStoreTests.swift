@@ -19,14 +19,15 @@ struct LogBuilder {
         _ digest: Hash256,
         disputing: MemberID? = nil,
         time: Int64 = 1_000,
-        expires: Timestamp? = nil
+        expires: Timestamp? = nil,
+        kind: IndicatorKind = .sku
     ) throws -> LogBatch.Item {
         let entry = try Entry(
             origin: origin,
             index: frontier.size,
             time: Timestamp(millisecondsSince1970: time),
             action: action,
-            kind: .sku,
+            kind: kind,
             digest: digest,
             keyID: "ktest",
             confidence: action == .assert ? 90 : 0,

@@ -3,7 +3,7 @@
 struct BenchmarkOptions {
     /// Which parts to run.
     enum Section: String {
-        case filter, endToEnd = "end-to-end", sync, evidence, all
+        case filter, endToEnd = "end-to-end", sync, evidence, report, all
     }
 
     var section = Section.all
@@ -19,10 +19,15 @@ struct BenchmarkOptions {
     var syncBatch = 100_000
     /// Entries in the log of the evidence section.
     var evidenceEntries = 1_000_000
+    /// Entries in the store of the report section.
+    var reportEntries = 1_000_000
+    /// Where the report section writes the HTML report it rendered, to look at; nowhere when `nil`.
+    var reportHTML: String?
 
     static let usage = """
-        usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|all] [--keys N[,N…]] [--probes N]
+        usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|report|all] [--keys N[,N…]] [--probes N]
                                    [--passes N] [--sync-entries N] [--sync-batch N] [--evidence-entries N]
+                                   [--report-entries N] [--report-html FILE]
           --section  which measurements to run (default: all)
           --keys     filter sizes in keys, comma-separated (default: 1000000; 100000000 takes a few minutes)
           --probes   at most this many present and this many absent lookups per size (default: 10000000)
@@ -30,6 +35,8 @@ struct BenchmarkOptions {
           --sync-entries  entries in the log the sync section syncs (default: 1000000)
           --sync-batch    entries per signed batch when building that log (default: 100000)
           --evidence-entries  entries in the log the evidence section proves and verifies (default: 1000000)
+          --report-entries    entries in the store the report section reports on (default: 1000000)
+          --report-html       keep the HTML report the report section renders in this file
         """
 
     /// Parses the arguments after the program name; `nil` after printing what is wrong.
@@ -66,12 +73,14 @@ struct BenchmarkOptions {
                     return nil
                 }
                 self.passes = passes
-            case "--evidence-entries":
+            case "--evidence-entries", "--report-entries":
                 guard let count = Int(value.replacing("_", with: "")), count >= 1_000, count <= 100_000_000 else {
-                    print("--evidence-entries takes a count from 1000 to 100000000, got \(value)\n\(Self.usage)")
+                    print("\(flag) takes a count from 1000 to 100000000, got \(value)\n\(Self.usage)")
                     return nil
                 }
-                evidenceEntries = count
+                if flag == "--evidence-entries" { evidenceEntries = count } else { reportEntries = count }
+            case "--report-html":
+                reportHTML = value
             case "--sync-entries", "--sync-batch":
                 guard let count = Int(value.replacing("_", with: "")), count >= 1, count <= 100_000_000 else {
                     print("\(flag) takes a count from 1 to 100000000, got \(value)\n\(Self.usage)")

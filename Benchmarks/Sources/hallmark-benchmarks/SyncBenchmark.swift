@@ -211,11 +211,13 @@ struct SyncBenchmark {
         try await c.close()
     }
 
+    /// The development alliance, `Certificates/dev` of the repository.
+    static let devFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Certificates/dev")
+
     func node(_ member: String, in root: URL) async throws -> MemberNode {
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let dev = repository.appendingPathComponent("Certificates/dev")
+        let dev = Self.devFolder
         return try await MemberNode.initialize(
             dataDirectory: root.appendingPathComponent(member),
             memberCertificate: dev.appendingPathComponent("\(member)/member.pem"),

@@ -20,3 +20,6 @@ if options.section == .sync || options.section == .all {
 if options.section == .evidence || options.section == .all {
     await evidenceSection(options: options)
 }
+if options.section == .report || options.section == .all {
+    await reportSection(options: options)
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import HallmarkCore
+
+extension HallmarkStore {
+    /// Counts, per member, indicator kind and UTC month, the entries each member's log holds and the disputes other
+    /// members' logs hold against it, from `since` on (everything when `nil`).
+    ///
+    /// Entries are counted, not the folded state, so retracted, renewed and expired history counts too. Indicators
+    /// are counted once, in the month of the member's first assertion of them (`first_seen` of the fold), and one
+    /// counts as disputed when any other member's dispute names this member for it, whenever that dispute was made.
+    /// - Throws: ``HallmarkError`` `store-problem` when a stored entry cannot be decoded.
+    public func contributions(since: Timestamp? = nil) async throws -> ContributionTally {
+        let start = since?.millisecondsSince1970 ?? Int64.min
+        return try await database.read { db in try Self.contributions(since: start, in: db) }
+    }
+
+    // Rows are counted here rather than with GROUP BY: SQLite sorts to group, which takes several times as long as
+    // the scan itself on a million entries, while the cells are few enough for a dictionary.
+    private static func contributions(since start: Int64, in db: Database) throws -> ContributionTally {
+        var days = DayCounts()
+        // One pass over the entries: each member's own entries by action and, for a dispute, the member it names,
+        // which only the entry's bytes hold.
+        let entries = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT origin, kind, action, time, CASE action WHEN 'dispute' THEN bytes END, log_index
+                FROM entries WHERE time >= ?
+                """,
+            arguments: [start]
+        )
+        while let row = try entries.next() {
+            let origin: String = row[0], kind: String = row[1], action: String = row[2], time: Int64 = row[3]
+            let key = DayCounts.Key(origin: origin, kind: kind, time: time)
+            switch action {
+            case "assert": days.counts[key, default: ContributionCounts()].assertions += 1
+            case "retract": days.counts[key, default: ContributionCounts()].retractions += 1
+            default:
+                days.counts[key, default: ContributionCounts()].disputesMade += 1
+                let bytes: Data? = row[4]
+                guard let disputed = try? bytes.flatMap({ try Entry(decoding: $0) })?.disputedOrigin else {
+                    let index: Int64 = row[5]
+                    let at = "\(origin)#\(index)"
+                    throw HallmarkError(
+                        .storeProblem,
+                        "stored entry \(at) cannot be decoded as a dispute; run 'hallmark audit verify-store'",
+                        location: at
+                    )
+                }
+                let received = DayCounts.Key(origin: disputed.rawValue, kind: kind, time: time)
+                days.counts[received, default: ContributionCounts()].disputesReceived += 1
+            }
+        }
+        // Indicators by the day the member first asserted them.
+        let assertions = try Row.fetchCursor(
+            db,
+            sql: "SELECT origin, kind, first_seen FROM assertions WHERE first_seen >= ?",
+            arguments: [start]
+        )
+        while let row = try assertions.next() {
+            days.counts[DayCounts.Key(origin: row[0], kind: row[1], time: row[2]), default: ContributionCounts()]
+                .indicators += 1
+        }
+        // Those of them others dispute: from the (few) disputes to the assertions they contest.
+        let disputed = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT a.origin, a.kind, a.first_seen
+                FROM (SELECT DISTINCT kind, digest, disputed_origin FROM disputes) d
+                JOIN assertions a ON a.kind = d.kind AND a.digest = d.digest AND a.origin = d.disputed_origin
+                WHERE a.first_seen >= ?
+                """,
+            arguments: [start]
+        )
+        while let row = try disputed.next() {
+            days.counts[DayCounts.Key(origin: row[0], kind: row[1], time: row[2]), default: ContributionCounts()]
+                .indicatorsDisputed += 1
+        }
+        let known = try String.fetchAll(
+            db,
+            sql: "SELECT id FROM members UNION SELECT origin FROM log_heads ORDER BY 1"
+        )
+        let cells = try days.byMonth()
+        var members = Set(try known.map { try MemberID($0) })
+        members.formUnion(cells.keys.map(\.member))
+        return ContributionTally(members: members.sorted(), cells: cells)
+    }
+
+    /// Counts per member, kind and UTC day, keyed by the stored text: validated once per cell, not once per row.
+    private struct DayCounts {
+        struct Key: Hashable {
+            var origin: String
+            var kind: String
+            var day: Int64
+
+            init(origin: String, kind: String, time: Int64) {
+                self.origin = origin
+                self.kind = kind
+                day = time / 86_400_000
+            }
+        }
+
+        var counts: [Key: ContributionCounts] = [:]
+
+        /// The counts gathered into months.
+        /// - Throws: ``HallmarkError`` when a stored member id or kind is not valid.
+        func byMonth() throws -> [ContributionKey: ContributionCounts] {
+            var months: [Int64: String] = [:]
+            var cells: [ContributionKey: ContributionCounts] = [:]
+            for (key, counts) in counts {
+                let month =
+                    months[key.day]
+                    ?? ContributionKey.month(of: Timestamp(millisecondsSince1970: key.day * 86_400_000))
+                months[key.day] = month
+                let cell = ContributionKey(
+                    member: try MemberID(key.origin),
+                    kind: try IndicatorKind(wireName: key.kind),
+                    month: month
+                )
+                cells[cell, default: ContributionCounts()] += counts
+            }
+            return cells
+        }
+    }
+}
