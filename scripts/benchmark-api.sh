@@ -6,7 +6,7 @@
 #
 #   HALLMARK        the release `hallmark` executable
 #   --identifiers   listed SKUs, BENCH-0 ..< BENCH-N, imported with `hallmark import` (default 1000000)
-#   --rate          the fixed offered rate of single checks, requests/s in total (default 20000)
+#   --rate          the fixed offered rate of single checks, requests/s in total (default 4000, below what the node answers at saturation here)
 #   --seconds       how long each load runs (default 10)
 #
 # Every probe asks about an identifier drawn at random from 0 ..< 2N, so half of them are listed, on both sides.
@@ -22,7 +22,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 hallmark="$1"
 shift
 identifiers=1000000
-rate=20000
+rate=4000
 seconds=10
 while [ $# -gt 0 ]; do
     case "$1" in
