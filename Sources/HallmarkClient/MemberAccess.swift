@@ -37,6 +37,11 @@ public protocol MemberAccess: Sendable {
     /// - Throws: ``HallmarkError`` `not-found` when nothing of it is held.
     func auditOrigin(_ origin: MemberID) async throws -> OriginAudit
 
+    /// The contribution report of every member whose log or certificate is held.
+    /// - Parameter since: The start of the period as `hallmark audit report --since` takes it; everything when `nil`.
+    /// - Throws: ``HallmarkError`` `invalid-value` when `since` is not a time or a duration back from now.
+    func contributionReport(since: String?) async throws -> ContributionReport
+
     /// What the member's store holds.
     func status() async throws -> ReportDocument.StatusBody
 

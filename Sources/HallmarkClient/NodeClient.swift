@@ -115,6 +115,16 @@ public struct NodeClient: MemberAccess {
         try await send(.GET, "/v1/origins/\(Self.segment(origin.rawValue))", as: OriginAudit.self)
     }
 
+    public func contributionReport(since: String?) async throws -> ContributionReport {
+        var components = URLComponents()
+        components.path = "/v1/report"
+        components.queryItems = since.map { [URLQueryItem(name: "since", value: $0)] }
+        // `+` is a space in a query: encode it, for a time such as 2026-10-01T12:00:00+02:00.
+        let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        let path = "/v1/report" + (query.map { "?\($0)" } ?? "")
+        return try await send(.GET, path, as: ContributionReport.self)
+    }
+
     public func status() async throws -> ReportDocument.StatusBody {
         try await send(.GET, "/v1/status", as: ReportDocument.StatusBody.self)
     }

@@ -50,6 +50,12 @@ public struct StoreAccess: MemberAccess {
         try await node.auditOrigin(origin)
     }
 
+    public func contributionReport(since: String?) async throws -> ContributionReport {
+        let now = Timestamp.now()
+        let start = try since.map { try ExpiryParser.parseStart($0, now: now, option: "--since") }
+        return try await node.contributionReport(since: start, now: now)
+    }
+
     public func status() async throws -> ReportDocument.StatusBody {
         ReportDocument.StatusBody(try await node.status())
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HallmarkClient
 import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
@@ -47,10 +48,9 @@ struct AuditReportCommand: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let now = Timestamp.now()
-        // Checked before the store is opened, so that a typo costs nothing.
-        let start = try since.map { try ExpiryParser.parseStart($0, now: now, option: "--since") }
-        let report = try await store.withNode { try await $0.contributionReport(since: start, now: now) }
+        // Checked before the store or the node is reached, so that a typo costs nothing.
+        if let since { _ = try ExpiryParser.parseStart(since, now: .now(), option: "--since") }
+        let report = try await store.withMember { try await $0.contributionReport(since: since) }
         let contents: String
         switch format {
         case .text: contents = report.text()

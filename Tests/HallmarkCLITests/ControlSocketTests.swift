@@ -109,6 +109,7 @@ struct ControlSocketTests {
             ["audit", "evidence", "sku", "nothing-here", "--out", "nothing.json"],
             ["audit", "origin", "market-z"],
             ["audit", "origin", "Not An Id"],
+            ["audit", "report", "--since", "last tuesday"],
         ]
         for command in commands {
             let expected = try direct.run(Self.insert(direct.data, into: command))
@@ -138,6 +139,7 @@ struct ControlSocketTests {
             ["audit", "evidence", "seller", "Disputed Seller", "--out", "disputed.json", "--force"],
             ["audit", "origin", "brand-b"],
             ["audit", "origin", "brand-b", "--json"],
+            ["audit", "report", "--format", "csv", "--since", "2020-01-01"],
             ["status", "--json"],
             ["status"],
         ]
@@ -191,7 +193,8 @@ struct ControlSocketTests {
     /// `command` with `--data DATA` after its name.
     static func insert(_ data: String, into command: [String]) -> [String] {
         // `--data` belongs to the subcommand: after `audit evidence`, after `submit`.
-        let path = ["evidence", "origin"].contains(command.dropFirst().first) && command[0] == "audit" ? 2 : 1
+        let path =
+            ["evidence", "origin", "report"].contains(command.dropFirst().first) && command[0] == "audit" ? 2 : 1
         return Array(command.prefix(path)) + ["--data", data] + command.dropFirst(path)
     }
 
