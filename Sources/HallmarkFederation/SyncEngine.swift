@@ -154,15 +154,16 @@ public struct SyncEngine: Sendable {
         guard !head.cosignatures.isEmpty, let checkpoint = try? Checkpoint(decoding: head.checkpoint),
             checkpoint.origin.rawValue == head.origin
         else { return }
-        func refuse(_ reason: String) async {
+        func refuse(_ count: Int, _ reason: String) async {
             logger.warning(
                 "ignored a peer's cosignatures",
                 metadata: ["peer": "\(peer)", "log.origin": "\(head.origin)", "error": "\(reason)"]
             )
-            await member.recordRejection(from: peer, origin: head.origin, reason: reason)
+            await member.recordRejectedCosignatures(count, from: peer, origin: head.origin, reason: reason)
         }
         guard head.cosignatures.count <= FederationLimits.maximumCosignaturesPerHead else {
             await refuse(
+                head.cosignatures.count,
                 "the head of \(head.origin) carries \(head.cosignatures.count) cosignatures; at most "
                     + "\(FederationLimits.maximumCosignaturesPerHead) are allowed"
             )
@@ -172,6 +173,7 @@ public struct SyncEngine: Sendable {
         for cosignature in head.cosignatures {
             guard cosignature.certificateDer.count <= FederationLimits.maximumCertificateBytes else {
                 await refuse(
+                    1,
                     "the certificate of cosigner '\(cosignature.cosigner.prefix(63))' is \(cosignature.certificateDer.count) "
                         + "bytes; at most \(FederationLimits.maximumCertificateBytes) are allowed"
                 )

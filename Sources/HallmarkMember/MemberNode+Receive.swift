@@ -199,6 +199,13 @@ extension MemberNode {
         return cleared
     }
 
+    /// Counts cosignatures that `peer` sent with a head of `origin` and this node refused before checking them (too
+    /// many, an oversized certificate), for `hallmark status` and `hallmark_cosignatures_rejected_total`.
+    public func recordRejectedCosignatures(_ count: Int, from peer: MemberID, origin: String, reason: String) async {
+        metrics.recordCosignatures(rejected: count)
+        await recordRejection(from: peer, origin: origin, reason: reason)
+    }
+
     /// Counts a batch that `peer` sent and this node rejected, for `hallmark status`.
     public func recordRejection(from peer: MemberID, origin: String, reason: String) async {
         do {

@@ -101,6 +101,8 @@ struct APIMetricsTests {
             #expect(samples[#"hallmark_peer_batches_rejected_total{peer="brand-b"}"#] == 0)
             #expect(samples[#"hallmark_log_entries{origin="brand-a"}"#] == 5)
             #expect(samples[#"hallmark_log_entries{origin="brand-b"}"#] == 3)
+            // brand-b's checkpoint, verified and committed, is cosigned by this node.
+            #expect(samples["hallmark_cosignatures_made_total"] == 1)
             let filter = api.node.store.filterStatistics
             #expect(samples["hallmark_filter_inserted"] == Double(filter.insertedCount))
             #expect(samples["hallmark_filter_capacity"] == Double(filter.capacity))
