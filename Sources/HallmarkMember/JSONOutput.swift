@@ -87,7 +87,8 @@ package struct JSONOutput {
 
     /// A boolean value.
     package mutating func boolean(_ value: Bool) {
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        let literal: StaticString = value ? "true" : "false"
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     private mutating func digits(of value: UInt64) {
