@@ -46,10 +46,14 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
 
     /// The problem for a ``HallmarkError``: `400` for bad input, `422` for a request the node's state refuses
     /// (retracting what this member does not assert, disputing what is not there), `500` for anything else.
-    public init(_ error: HallmarkError) {
+    /// - Parameters:
+    ///   - error: The error.
+    ///   - reading: Whether the request only reads (a GET): then what is not held is a missing resource, `404`.
+    public init(_ error: HallmarkError, reading: Bool = false) {
         let status: HTTPResponse.Status
         switch error.code {
         case .invalidValue, .unknownKind, .malformed: status = .badRequest
+        case .notFound where reading: status = .notFound
         case .notPermitted, .notFound: status = .unprocessableContent
         default: status = .internalServerError
         }

@@ -17,9 +17,7 @@ struct AuditRoutes {
             },
             APIRoute(method: .get, path: "/v1/evidence/{kind}/{value}") { _, context in
                 let identifier = try Self.identifier(in: context)
-                return try await Self.missingAsNotFound {
-                    APIResponse.json(bytes: try await member.evidence(about: identifier).jsonData())
-                }
+                return APIResponse.json(bytes: try await member.evidence(about: identifier).jsonData())
             },
             APIRoute(method: .get, path: "/v1/origins/{member}") { _, context in
                 let origin: MemberID
@@ -28,19 +26,9 @@ struct AuditRoutes {
                 } catch let error as HallmarkError {
                     throw error.at("member")
                 }
-                return try await Self.missingAsNotFound { try APIResponse.json(try await member.auditOrigin(origin)) }
+                return try APIResponse.json(try await member.auditOrigin(origin))
             },
         ]
-    }
-
-    /// Runs `body`, answering `404` when what it was asked for is not held: a GET of something that does not
-    /// exist here names a missing resource, not a request the node's state refuses (`422`).
-    private static func missingAsNotFound(_ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as HallmarkError where error.code == .notFound {
-            throw APIProblem(.notFound, code: error.code.name, detail: error.message)
-        }
     }
 
     /// The identifier the path names.

@@ -22,7 +22,7 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let problem as APIProblem {
             return problem.response(instance: path)
         } catch let error as HallmarkError {
-            let problem = APIProblem(error)
+            let problem = APIProblem(error, reading: request.method == .get)
             if problem.status >= 500 {
                 logger.error("API request failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
             }

@@ -116,12 +116,7 @@ public struct NodeClient: MemberAccess {
     }
 
     public func contributionReport(since: String?) async throws -> ContributionReport {
-        var components = URLComponents()
-        components.path = "/v1/report"
-        components.queryItems = since.map { [URLQueryItem(name: "since", value: $0)] }
-        // `+` is a space in a query: encode it, for a time such as 2026-10-01T12:00:00+02:00.
-        let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        let path = "/v1/report" + (query.map { "?\($0)" } ?? "")
+        let path = "/v1/report" + (since.map { "?since=\(Self.segment($0))" } ?? "")
         return try await send(.GET, path, as: ContributionReport.self)
     }
 
@@ -221,10 +216,10 @@ public struct NodeClient: MemberAccess {
     /// An encoder for request bodies: their keys are single words, so they need no conversion.
     private static var encoder: JSONEncoder { JSONEncoder() }
 
-    /// The percent-encoding of a path segment, `/` included.
+    /// The percent-encoding of a path segment or a query value: `/`, `&`, `=` and `+` (a space in a query) included.
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/?#%")
+        allowed.remove(charactersIn: "/?#%&=+")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
