@@ -56,10 +56,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         var response = Hallmark_V1_GetHeadsResponse()
         response.protocolVersion = FederationLimits.protocolVersion
         response.member = member.identity.member.rawValue
-        for (checkpoint, pem) in try await member.store.latestCheckpoints() {
-            guard let pem else { continue }
-            response.heads.append(try await head(checkpoint, certificatePEM: pem))
-        }
+        response.heads = try await heldHeads()
         logger.debug("served heads", metadata: ["peer": "\(peer)", "heads": "\(response.heads.count)"])
         return response
     }
@@ -126,10 +123,14 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         let peer = try caller(context)
         try checkVersion(request.protocolVersion)
         logger.debug("peer watches heads", metadata: ["peer": "\(peer)"])
+        // Subscribe, then send every head held: a checkpoint committed after the caller's first GetHeads was answered
+        // but before this subscription would otherwise reach it only at its next anti-entropy round.
+        let growth = member.logGrowth()
         // Until the peer hangs up or this listener shuts down.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await origin in member.logGrowth() {
+                for head in try await heldHeads() { try await response.write(head) }
+                for await origin in growth {
                     guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
                         let pem = try await member.store.memberCertificatePEM(origin)
                     else { continue }
@@ -140,6 +141,16 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// The latest checkpoint of every origin held whose certificate is held, as heads.
+    private func heldHeads() async throws -> [Hallmark_V1_OriginHead] {
+        var heads: [Hallmark_V1_OriginHead] = []
+        for (checkpoint, pem) in try await member.store.latestCheckpoints() {
+            guard let pem else { continue }
+            heads.append(try await head(checkpoint, certificatePEM: pem))
+        }
+        return heads
     }
 
     /// The member calling, from its verified certificate.
