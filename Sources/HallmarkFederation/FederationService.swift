@@ -81,6 +81,12 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
                     "max_entries_per_chunk \(requested) is over the limit of \(FederationLimits.maximumEntriesPerChunk)"
             )
         }
+        guard request.treeSize <= Checkpoint.maximumTreeSize else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "tree_size \(request.treeSize) is over the largest a log may reach (\(Checkpoint.maximumTreeSize))"
+            )
+        }
         guard request.start <= request.treeSize else {
             throw RPCError(
                 code: .invalidArgument,

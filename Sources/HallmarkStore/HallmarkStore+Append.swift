@@ -105,19 +105,20 @@ extension HallmarkStore {
         var listed: [Hash256] = []
         for item in batch.items {
             let entry = item.entry
+            let index = try Int64(sqlite: entry.index, "index")
             statements.insertEntry.setUncheckedArguments([
-                originValue, Int64(entry.index), Data(item.bytes), item.leafHash.data, entry.time.millisecondsSince1970,
+                originValue, index, Data(item.bytes), item.leafHash.data, entry.time.millisecondsSince1970,
                 entry.action.name, entry.kind.name, entry.digest.data, receivedFromValue, receivedAtValue,
             ])
             try statements.insertEntry.execute()
-            if try fold(entry, using: statements) { listed.append(entry.digest) }
+            if try fold(entry, index: index, using: statements) { listed.append(entry.digest) }
         }
         // The checkpoint is held once every entry it covers is.
         if endSize == checkpointSize {
             try db.execute(
                 sql: "INSERT INTO checkpoints (origin, tree_size, root_hash, time, bytes) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
-                    origin.rawValue, Int64(endSize), batch.checkpoint.rootHash.data,
+                    origin.rawValue, try Int64(sqlite: endSize, "tree size"), batch.checkpoint.rootHash.data,
                     batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
                 ]
             )
@@ -129,7 +130,7 @@ extension HallmarkStore {
                     tree_size = excluded.tree_size, root_hash = excluded.root_hash, frontier = excluded.frontier
                 """
         ).execute(
-            arguments: [origin.rawValue, Int64(endSize), frontier.root.data, Data(frontier.encoded())]
+            arguments: [origin.rawValue, try Int64(sqlite: endSize, "tree size"), frontier.root.data, Data(frontier.encoded())]
         )
         let insertLocal = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"
@@ -172,19 +173,19 @@ extension HallmarkStore {
     /// Each origin's log is applied in index order, and an entry only changes rows keyed by its own
     /// origin (or, for a dispute, by its own origin as disputer), so the fold does not depend on the
     /// order in which different origins' logs arrive.
-    private static func fold(_ entry: Entry, using statements: AppendStatements) throws -> Bool {
+    private static func fold(_ entry: Entry, index: Int64, using statements: AppendStatements) throws -> Bool {
         let time = entry.time.millisecondsSince1970
         switch entry.action {
         case .assert:
             statements.assert.setUncheckedArguments([
                 entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
-                entry.note, entry.expires?.millisecondsSince1970, time, time, Int64(entry.index),
+                entry.note, entry.expires?.millisecondsSince1970, time, time, index,
             ])
             try statements.assert.execute()
             return true
         case .retract:
             try statements.retract.execute(
-                arguments: [time, Int64(entry.index), entry.kind.name, entry.digest.data, entry.origin.rawValue]
+                arguments: [time, index, entry.kind.name, entry.digest.data, entry.origin.rawValue]
             )
             return false
         case .dispute:
@@ -192,7 +193,7 @@ extension HallmarkStore {
             try statements.dispute.execute(
                 arguments: [
                     entry.kind.name, entry.digest.data, disputed.rawValue, entry.origin.rawValue, entry.reason,
-                    entry.note, time, Int64(entry.index),
+                    entry.note, time, index,
                 ]
             )
             return false

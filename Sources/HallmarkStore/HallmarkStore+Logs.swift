@@ -94,7 +94,7 @@ extension HallmarkStore {
         let frontier: Data = row["frontier"]
         return LogHead(
             origin: origin,
-            treeSize: UInt64(size),
+            treeSize: try UInt64(stored: size, "tree_size"),
             rootHash: try Hash256(bytes: root),
             frontier: try MerkleFrontier(decoding: frontier)
         )
@@ -108,7 +108,7 @@ extension HallmarkStore {
                 sql:
                     "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
             ),
-            arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
+            arguments: [origin.rawValue, try Int64(sqlite: range.lowerBound, "start"), try Int64(sqlite: range.upperBound, "end"),]
         )
         while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
         guard hashes.count == range.count else {
@@ -122,7 +122,7 @@ extension HallmarkStore {
         if let stored = try Data.fetchOne(
             db,
             sql: "SELECT root_hash FROM checkpoints WHERE origin = ? AND tree_size = ?",
-            arguments: [origin.rawValue, Int64(size)]
+            arguments: [origin.rawValue, try Int64(sqlite: size, "tree size")]
         ) {
             return try Hash256(bytes: stored)
         }
@@ -144,7 +144,7 @@ extension HallmarkStore {
                 let data = try Data.fetchOne(
                     db,
                     sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index = ?",
-                    arguments: [origin.rawValue, Int64(index)]
+                    arguments: [origin.rawValue, try Int64(sqlite: index, "index")]
                 )
             else {
                 throw HallmarkError(.notFound, "no entry \(origin)#\(index) in this store")
@@ -173,7 +173,7 @@ extension HallmarkStore {
                 db,
                 sql:
                     "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
-                arguments: [origin.rawValue, Int64(start), Int64(checkpoint.treeSize)]
+                arguments: [origin.rawValue, try Int64(sqlite: start, "start"), try Int64(sqlite: checkpoint.treeSize, "tree size"),]
             )
             var items: [LogBatch.Item] = []
             while let data = try cursor.next() {
@@ -197,7 +197,7 @@ extension HallmarkStore {
                     sql:
                         "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
                 ),
-                arguments: [origin.rawValue, Int64(range.lowerBound), Int64(range.upperBound)]
+                arguments: [origin.rawValue, try Int64(sqlite: range.lowerBound, "start"), try Int64(sqlite: range.upperBound, "end"),]
             )
             while let data = try cursor.next() { result.append([UInt8](data)) }
             guard result.count == range.count else {
@@ -218,7 +218,7 @@ extension HallmarkStore {
             let bytes = try Data.fetchOne(
                 db,
                 sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size = ?",
-                arguments: [origin.rawValue, Int64(treeSize)]
+                arguments: [origin.rawValue, try Int64(sqlite: treeSize, "tree size")]
             )
             return try bytes.map { try Checkpoint(decoding: $0) }
         }

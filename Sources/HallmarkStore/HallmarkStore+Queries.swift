@@ -122,7 +122,7 @@ extension HallmarkStore {
                 firstSeen: Timestamp(millisecondsSince1970: row[6]),
                 lastSeen: Timestamp(millisecondsSince1970: row[7]),
                 retractedAt: (row[8] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-                lastIndex: UInt64(lastIndex),
+                lastIndex: try UInt64(stored: lastIndex, "last index"),
                 receivedFrom: try MemberID(row[10]),
                 receivedAt: Timestamp(millisecondsSince1970: row[11]),
                 disputes: disputes[origin] ?? []

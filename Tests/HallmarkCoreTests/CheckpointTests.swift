@@ -245,4 +245,31 @@ import Testing
             )
         }
     }
+    @Test func refusesTreeSizesOverTheLargestLog() throws {
+        let (key, _) = try Self.testKey()
+        let largest = try Checkpoint.sign(
+            origin: Self.acme,
+            treeSize: Checkpoint.maximumTreeSize,
+            rootHash: .zero,
+            time: .init(millisecondsSince1970: 1),
+            using: key
+        )
+        #expect(largest.treeSize == UInt64(Int64.max))
+        Support.expectError(.invalidValue, location: "size") {
+            try Checkpoint.sign(
+                origin: Self.acme,
+                treeSize: Checkpoint.maximumTreeSize + 1,
+                rootHash: .zero,
+                time: .init(millisecondsSince1970: 1),
+                using: key
+            )
+        }
+        // The same bytes with the size one over: decoding refuses it before any signature check.
+        let encoded = largest.encoded()
+        let size = Array("size 9223372036854775807".utf8)
+        let position = try #require(encoded.firstRange(of: size))
+        var over = encoded
+        over.replaceSubrange(position, with: Array("size 9223372036854775808".utf8))
+        Support.expectError(.malformed, location: "size") { try Checkpoint(decoding: over) }
+    }
 }

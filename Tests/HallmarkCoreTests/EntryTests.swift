@@ -125,8 +125,18 @@ import Testing
 
     @Test func largestEntryFitsTheStatedBound() throws {
         let longest = try Entry(
+    @Test func refusesIndexesBeyondTheLargestLog() throws {
+        Support.expectError(.invalidValue, location: "index") { try Self.entry(index: Checkpoint.maximumTreeSize) }
+        Support.expectError(.invalidValue, location: "index") { try Self.entry(index: .max) }
+        // The same bytes with the index changed: decoding refuses them.
+        var bytes = try Self.entry(index: 0).encoded()
+        let indexOffset = 1 + 1 + Self.acme.rawValue.utf8.count
+        bytes.replaceSubrange(indexOffset..<indexOffset + 8, with: [UInt8](repeating: 0xFF, count: 8))
+        Support.expectError(.malformed, location: "index") { try Entry(decoding: bytes) }
+    }
+
             origin: MemberID(String(repeating: "a", count: 63)),
-            index: .max,
+            index: Checkpoint.maximumTreeSize - 1,
             time: Timestamp(millisecondsSince1970: 0),
             action: .dispute,
             kind: IndicatorKind(wireName: String(repeating: "k", count: 32)),
@@ -156,7 +166,7 @@ import Testing
             let time = Timestamp(millisecondsSince1970: .random(in: Timestamp.protocolRange, using: &generator))
             let entry = try Entry(
                 origin: Self.acme,
-                index: generator.next(),
+                index: generator.next() % Checkpoint.maximumTreeSize,
                 time: time,
                 action: action,
                 kind: kind,

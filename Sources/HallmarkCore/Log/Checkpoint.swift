@@ -27,6 +27,9 @@ public struct Checkpoint: Hashable, Sendable, CustomStringConvertible {
     public static let maxBodyBytes = 512
     /// The most bytes a decoder reads as one checkpoint.
     public static let maxEncodedSize = 1 + 2 + maxBodyBytes + 1 + maxSignatureBytes
+    /// The largest tree size a log may reach: 2^63 − 1, so that every size and index fits a signed 64-bit
+    /// integer (SQLite's, Java's, a Python client's). No honest log comes near it; a larger one is malformed.
+    public static let maximumTreeSize = UInt64(Int64.max)
 
     /// A checkpoint from its parts, as read from storage; the signature is not verified.
     /// - Parameters:
@@ -35,8 +38,16 @@ public struct Checkpoint: Hashable, Sendable, CustomStringConvertible {
     ///   - rootHash: The tree's root at that size.
     ///   - time: When it was signed, within ``Timestamp/protocolRange``.
     ///   - signature: A DER-encoded ECDSA P-256 signature over ``signedBody``.
-    /// - Throws: ``HallmarkError`` `invalid-value` when the time is out of range or the signature is not DER ECDSA.
+    /// - Throws: ``HallmarkError`` `invalid-value` when the size is over ``maximumTreeSize``, the time is out of range
+    ///   or the signature is not DER ECDSA.
     public init(origin: MemberID, treeSize: UInt64, rootHash: Hash256, time: Timestamp, signature: [UInt8]) throws {
+        guard treeSize <= Self.maximumTreeSize else {
+            throw HallmarkError(
+                .invalidValue,
+                "tree size \(treeSize) is over the largest a log may reach (\(Self.maximumTreeSize))",
+                location: "size"
+            )
+        }
         guard time.isInProtocolRange else {
             throw HallmarkError(
                 .invalidValue,

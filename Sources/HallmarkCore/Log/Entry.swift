@@ -37,7 +37,7 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
     /// Creates an entry after checking every field.
     /// - Parameters:
     ///   - origin: The member whose log holds the entry.
-    ///   - index: The entry's position in that log, from 0.
+    ///   - index: The entry's position in that log, from 0; below ``Checkpoint/maximumTreeSize``.
     ///   - time: When the entry was made, within ``Timestamp/protocolRange``.
     ///   - action: Assert, retract or dispute.
     ///   - kind: The indicator kind.
@@ -115,6 +115,9 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
     /// The first rule the fields break, as the field's name and what is wrong; `nil` when all hold.
     func firstProblem() -> (field: String, problem: String)? {
         let range = "1970-01-01T00:00:00.000Z through 9999-12-31T23:59:59.999Z"
+        guard index < Checkpoint.maximumTreeSize else {
+            return ("index", "index \(index) is beyond the largest log (\(Checkpoint.maximumTreeSize) entries)")
+        }
         guard time.isInProtocolRange else {
             return ("time", "time \(time.millisecondsSince1970) ms is outside \(range)")
         }
