@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "hallmark", targets: ["hallmark"]),
         .library(name: "HallmarkCore", targets: ["HallmarkCore"]),
         .library(name: "HallmarkPKI", targets: ["HallmarkPKI"]),
+        .library(name: "HallmarkRecords", targets: ["HallmarkRecords"]),
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
         .library(name: "HallmarkEvidence", targets: ["HallmarkEvidence"]),
@@ -69,11 +70,19 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // What the store keeps, as plain values that cross the layers: log heads and batches, assertion records,
+        // rejections and quarantines, API token access levels, contribution tallies. No I/O.
+        .target(
+            name: "HallmarkRecords",
+            dependencies: ["HallmarkCore"],
+            swiftSettings: upcoming
+        ),
         // SQLite persistence, migrations, the folded indicator state and the filter it feeds.
         .target(
             name: "HallmarkStore",
             dependencies: [
                 "HallmarkCore",
+                "HallmarkRecords",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,6 +106,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkPKI",
+                "HallmarkRecords",
                 "HallmarkStore",
                 "HallmarkEvidence",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -114,7 +124,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkPKI",
-                "HallmarkStore",
+                "HallmarkRecords",
                 "HallmarkMember",
                 "HallmarkProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -136,7 +146,7 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkEvidence",
                 "HallmarkMember",
-                "HallmarkStore",
+                "HallmarkRecords",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -158,7 +168,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkMember",
-                "HallmarkStore",
+                "HallmarkRecords",
                 "HallmarkFederation",
                 "HallmarkAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,7 +203,7 @@ let package = Package(
                 "HallmarkPKI",
                 "HallmarkMember",
                 "HallmarkEvidence",
-                "HallmarkStore",
+                "HallmarkRecords",
                 "HallmarkFederation",
                 "HallmarkNode",
                 "HallmarkClient",
@@ -207,7 +217,7 @@ let package = Package(
         .target(
             name: "HallmarkTestSupport",
             dependencies: [
-                "HallmarkCore", "HallmarkMember", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
+                "HallmarkCore", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -226,13 +236,13 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkStoreTests",
-            dependencies: ["HallmarkStore", "HallmarkCore"],
+            dependencies: ["HallmarkStore", "HallmarkRecords", "HallmarkCore"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "HallmarkMemberTests",
             dependencies: [
-                "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
@@ -240,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkEvidenceTests",
             dependencies: [
-                "HallmarkEvidence", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkEvidence", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
                 "HallmarkTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -252,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkFederationTests",
             dependencies: [
-                "HallmarkFederation", "HallmarkMember", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkFederation", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
                 "HallmarkTestSupport", "HallmarkProtocol", "HallmarkEvidence",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -266,7 +276,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkAPITests",
             dependencies: [
-                "HallmarkAPI", "HallmarkMember", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkAPI", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 "HallmarkFederation", "HallmarkEvidence",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -283,7 +293,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkMember", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "hallmark", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,7 +1,7 @@
 import HTTPTypes
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 extension APIServer.Listener {
     /// Whether this is a TCP listener on a loopback address (`127.0.0.0/8`, `::1`, `localhost`), reachable only
@@ -41,7 +41,7 @@ extension APIServer {
     /// - Throws: ``HallmarkError`` `not-permitted` naming the address and what to do.
     public func checkAccessControl() async throws {
         guard let exposed = listeners.first(where: \.requiresToken) else { return }
-        guard try await member.store.validAPITokenCount() > 0 else {
+        guard try await member.validAPITokenCount() > 0 else {
             throw HallmarkError(
                 .notPermitted,
                 "the HTTP API would listen on \(exposed), which is not a loopback address, and no API token is "

@@ -1,7 +1,7 @@
 import HTTPTypes
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 import Hummingbird
 import Logging
 

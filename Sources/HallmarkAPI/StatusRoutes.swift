@@ -1,6 +1,6 @@
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 import Hummingbird
 import NIOCore
 import Prometheus
@@ -48,7 +48,7 @@ struct StatusRoutes {
     }
 
     private func peerDocument() async throws -> APIDocument.Peers {
-        let rejections = try await member.store.peerRejections()
+        let rejections = try await member.peerRejections()
         let configured = Set(peers.map(\.member))
         return APIDocument.Peers(
             peers: peers.map { peer in
@@ -67,12 +67,11 @@ struct StatusRoutes {
     /// node opens) and the store answers a read.
     private func readiness() async throws -> Response {
         do {
-            _ = try await member.store.logHead(of: member.identity.member)
-            _ = member.store.filterStatistics
+            try await member.probeStore()
         } catch {
             throw APIProblem(.serviceUnavailable, code: "not-ready", detail: "the store does not answer: \(error)")
         }
-        guard member.store.isFilterLoaded else {
+        guard member.isFilterLoaded else {
             throw APIProblem(
                 .serviceUnavailable,
                 code: "not-ready",

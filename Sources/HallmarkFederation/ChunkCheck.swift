@@ -1,7 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkProtocol
-import HallmarkStore
+import HallmarkRecords
 
 /// One chunk checked on its own (Protocol/PROTOCOL.md §3.2 steps 1–4): its place, its limits, its checkpoint,
 /// its entries decoded in order.

@@ -5,7 +5,7 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
-import HallmarkStore
+import HallmarkRecords
 import Logging
 import SwiftASN1
 import X509
@@ -93,7 +93,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
                 message: "start \(request.start) is beyond tree_size \(request.treeSize)"
             )
         }
-        guard let checkpoint = try await member.store.checkpoint(of: origin, treeSize: request.treeSize) else {
+        guard let checkpoint = try await member.checkpoint(of: origin, treeSize: request.treeSize) else {
             throw RPCError(
                 code: .notFound,
                 message: "no checkpoint of \(origin) at tree size \(request.treeSize) held here"
@@ -107,7 +107,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             let end = min(start + perChunk, request.treeSize)
             var chunk = Hallmark_V1_LogChunk()
             chunk.firstIndex = start
-            chunk.entries = try await member.store.entryBytes(origin: origin, range: start..<end).map { Data($0) }
+            chunk.entries = try await member.entryBytes(of: origin, range: start..<end).map { Data($0) }
             chunk.rightSubtrees = try tree.subtreeHashes(from: end, to: request.treeSize).map { Data($0.bytes) }
             chunk.checkpoint = checkpointBytes
             try await response.write(chunk)
@@ -137,8 +137,8 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             group.addTask {
                 for head in try await heldHeads() { try await response.write(head) }
                 for await origin in growth {
-                    guard let checkpoint = try await member.store.latestCheckpoint(of: origin),
-                        let pem = try await member.store.memberCertificatePEM(origin)
+                    guard let checkpoint = try await member.latestCheckpoint(of: origin),
+                        let pem = try await member.certificatePEM(of: origin)
                     else { continue }
                     try await response.write(try await head(checkpoint, certificatePEM: pem))
                 }
@@ -152,7 +152,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     /// The latest checkpoint of every origin held whose certificate is held, as heads.
     private func heldHeads() async throws -> [Hallmark_V1_OriginHead] {
         var heads: [Hallmark_V1_OriginHead] = []
-        for (checkpoint, pem) in try await member.store.latestCheckpoints() {
+        for (checkpoint, pem) in try await member.latestCheckpoints() {
             guard let pem else { continue }
             heads.append(try await head(checkpoint, certificatePEM: pem))
         }
@@ -210,7 +210,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         head.origin = checkpoint.origin.rawValue
         head.checkpoint = Data(checkpoint.encoded())
         head.certificateDer = Data(try Certificate(pemEncoded: certificatePEM).derBytes())
-        let cosignatures = try await member.store.cosignatures(of: checkpoint)
+        let cosignatures = try await member.cosignatures(of: checkpoint)
         for stored in cosignatures.prefix(FederationLimits.maximumCosignaturesPerHead) {
             var cosignature = Hallmark_V1_Cosignature()
             cosignature.cosigner = stored.cosigner.rawValue

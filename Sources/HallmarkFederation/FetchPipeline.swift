@@ -1,6 +1,6 @@
 import HallmarkCore
 import HallmarkProtocol
-import HallmarkStore
+import HallmarkRecords
 
 /// The chunks of one fetch on their way from the peer to the store: each is decoded and verified against the signed
 /// checkpoint as it arrives (Protocol/PROTOCOL.md §3.2 steps 1–5), while the chunks verified before it commit.

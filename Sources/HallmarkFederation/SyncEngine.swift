@@ -4,7 +4,7 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
-import HallmarkStore
+import HallmarkRecords
 import Logging
 import SwiftASN1
 import X509
@@ -116,8 +116,10 @@ public struct SyncEngine: Sendable {
         let heads: [Hallmark_V1_OriginHead]
         if let given { heads = given } else { heads = try await connection.heads().heads }
         for (position, head) in heads.enumerated() {
-            if case .connectionLost(let reason) = await pull(head, from: connection, into: &report) {
-                return (report, (Array(heads[position...]), reason))
+            switch await pull(head, from: connection, into: &report) {
+            case .handled: continue
+            case .connectionLost(let reason): return (report, (Array(heads[position...]), reason))
+            case .stopped: return (report, nil)
             }
         }
         return (report, nil)
@@ -129,6 +131,13 @@ public struct SyncEngine: Sendable {
         case handled
         /// The call failed as `UNAVAILABLE`: the connection, not the data, is at fault; nothing was reported.
         case connectionLost(String)
+        /// This node's task was cancelled (it is stopping): nothing was reported against the peer.
+        case stopped
+    }
+
+    /// Whether `error` is this task's cancellation (the node stopping) rather than anything the peer did.
+    static func isCancellation(_ error: any Error) -> Bool {
+        Task.isCancelled || error is CancellationError || (error as? RPCError)?.code == .cancelled
     }
 
     /// Fetches what one advertised head holds beyond this node; failures go into `report`, and so does what this node
@@ -226,6 +235,17 @@ public struct SyncEngine: Sendable {
             let kept = await countCommitted()
             let hallmarkError = error as? HallmarkError
             let reason = Self.reason(error)
+            if Self.isCancellation(error) {
+                // This node is stopping: not the peer's fault, and what was committed stays.
+                report.interrupted =
+                    "this node stopped during the fetch of \(head.origin), after \(kept) entries verified and "
+                    + "committed (the next round resumes after them)"
+                logger.info(
+                    "sync stopped: this node is shutting down",
+                    metadata: ["peer": "\(connection.address)", "log.origin": "\(head.origin)", "log.fetched": "\(kept)"]
+                )
+                return .stopped
+            }
             if let rpcError = error as? RPCError, rpcError.code == .unavailable {
                 return .connectionLost(reason)
             }
@@ -235,7 +255,7 @@ public struct SyncEngine: Sendable {
                     + "(the next round resumes after them): \(reason)"
             }
             if let origin = try? MemberID(head.origin), hallmarkError?.code == .notPermitted,
-                (try? await member.store.quarantine(of: origin)) != nil
+                (try? await member.quarantine(of: origin)) != nil
             {
                 // Not the peer's fault: this node refuses the origin until an operator clears it.
                 report.quarantined.append(origin)
@@ -258,7 +278,7 @@ public struct SyncEngine: Sendable {
     private func lag(_ head: Hallmark_V1_OriginHead) async throws -> (origin: MemberID, entries: UInt64) {
         let origin = try MemberID(head.origin)
         let offered = try Checkpoint(decoding: head.checkpoint).treeSize
-        let held = try await member.store.logHead(of: origin)?.treeSize ?? 0
+        let held = try await member.logHead(of: origin)?.treeSize ?? 0
         return (origin, offered > held ? offered - held : 0)
     }
 
@@ -309,7 +329,7 @@ public struct SyncEngine: Sendable {
         guard try await member.checkOffered(checkpoint, originCertificatePEM: certificatePEM, from: peer) else {
             return
         }
-        let held = try await member.store.logHead(of: origin)
+        let held = try await member.logHead(of: origin)
         let start = held?.treeSize ?? 0
         let pipeline = FetchPipeline(
             origin: origin,
@@ -402,7 +422,7 @@ public struct SyncEngine: Sendable {
         from connection: PeerConnection
     ) async throws -> HallmarkError? {
         let origin = checkpoint.origin
-        guard let ours = try await member.store.latestCheckpoint(of: origin), ours.treeSize < checkpoint.treeSize
+        guard let ours = try await member.latestCheckpoint(of: origin), ours.treeSize < checkpoint.treeSize
         else { return nil }
         let replay = ForkReplay(mark: ours.treeSize)
         do {

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 
 /// Every entry about one identifier, each with the proof that its origin signed it into its log.

@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkRecords
 import HallmarkStore
 
 extension ContributionReport {

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 
 /// Who contributes what to the alliance, and who is disputed how often, month by month: per member, its

@@ -1,3 +1,4 @@
+import HallmarkRecords
 import HallmarkStore
 
 /// A token just created: the record kept in the store, and its secret, which is shown this once and never again.

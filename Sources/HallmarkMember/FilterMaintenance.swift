@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 import Logging
 import ServiceLifecycle
@@ -49,12 +50,17 @@ public struct FilterMaintenance: Service {
     let policy: Policy
     let logger: Logger
 
-    /// Maintains `store`'s filter by `policy`.
+    /// Maintains `member`'s filter by `policy`.
     /// - Parameters:
-    ///   - store: The node's store.
+    ///   - member: The member whose store's filter is kept.
     ///   - policy: When to rebuild.
     ///   - logger: Where rebuilds and failures are reported.
-    public init(store: HallmarkStore, policy: Policy = Policy(), logger: Logger) {
+    public init(member: MemberNode, policy: Policy = Policy(), logger: Logger) {
+        self.init(store: member.store, policy: policy, logger: logger)
+    }
+
+    /// Maintains `store`'s filter by `policy` (for tests of a store without a member).
+    package init(store: HallmarkStore, policy: Policy = Policy(), logger: Logger) {
         self.store = store
         self.policy = policy
         self.logger = logger

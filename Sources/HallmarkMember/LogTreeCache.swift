@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 
 /// The Merkle trees of the logs this node holds, kept in memory and extended from the store as the logs grow, so that

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 import Metrics
 

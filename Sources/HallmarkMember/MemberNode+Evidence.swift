@@ -1,6 +1,7 @@
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 extension MemberNode {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import Logging
 import SwiftASN1

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import SwiftASN1
 import X509

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 import Logging
 
@@ -52,5 +53,10 @@ extension MemberNode {
 
     private static func apiTokenHash(_ secret: String) -> Hash256 {
         Hash256(SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    /// The number of API tokens not revoked: a listener beyond loopback needs at least one.
+    public func validAPITokenCount() async throws -> Int {
+        try await store.validAPITokenCount()
     }
 }

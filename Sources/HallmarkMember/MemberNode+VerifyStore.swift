@@ -1,6 +1,7 @@
 import Crypto
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import SwiftASN1
 import X509

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import Logging
 import Synchronization
@@ -12,8 +13,9 @@ import Synchronization
 public final class MemberNode: Sendable {
     /// The member's credentials and the alliance's trust anchors.
     public let identity: NodeIdentity
-    /// The persistent state.
-    public let store: HallmarkStore
+    /// The persistent state. Only this layer (and the tests) reach it: everything above goes through the member's
+    /// operations.
+    package let store: HallmarkStore
     let digester: IndicatorDigester
     let logger: Logger
     let headUpdates = HeadUpdates()
@@ -146,6 +148,16 @@ public final class MemberNode: Sendable {
     /// The digest under which `identifier` is shared: keyed for most kinds, the hash itself for `image-pdq`.
     public func digest(of identifier: Identifier) -> Hash256 {
         digester.digest(of: identifier)
+    }
+
+    /// Whether the Bloom filter is loaded; until it is, checks are answered from the store's index (slower).
+    public var isFilterLoaded: Bool { store.isFilterLoaded }
+
+    /// Reads from the store once, for a readiness probe.
+    /// - Throws: The store's error when it does not answer.
+    public func probeStore() async throws {
+        _ = try await store.logHead(of: identity.member)
+        _ = store.filterStatistics
     }
 
     /// Sets the gauges of state that a scrape shows: the filter's fill and the size of every log held.

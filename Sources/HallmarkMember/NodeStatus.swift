@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 
 /// What `hallmark status` shows.

@@ -1,5 +1,6 @@
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 /// That an origin's certificate is on the alliance's revocation list in force: its entries stay auditable and are

@@ -1,5 +1,6 @@
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 extension ReportDocument {

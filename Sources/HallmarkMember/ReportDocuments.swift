@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 /// JSON forms of verdicts, audits and status, shared by the command line's `--json` output and the HTTP API.

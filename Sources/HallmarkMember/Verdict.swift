@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 
 /// The answer to "is this identifier known-bad, and who says so?".

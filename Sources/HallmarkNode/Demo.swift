@@ -2,7 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 import Logging
 import ServiceLifecycle
 

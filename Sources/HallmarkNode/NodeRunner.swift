@@ -69,7 +69,7 @@ public enum NodeRunner {
         // Before anything listens: an API beyond loopback with no token to let anyone in is a mistake.
         try await api.checkAccessControl()
         let group = ServiceGroup(
-            services: [server, api, FilterMaintenance(store: member.store, logger: logger)] + syncs,
+            services: [server, api, FilterMaintenance(member: member, logger: logger)] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 import Synchronization
 
 /// The allowlisted digests in memory, so that a check consults the allowlist without touching the database.

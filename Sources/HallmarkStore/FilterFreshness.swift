@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 
 /// What the Bloom filter holds that no longer stands, or soon will not: the retractions and expiries since it was
 /// last rebuilt. They never make a wrong verdict (a positive is confirmed against the exact index), only needless

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HallmarkCore
+import HallmarkRecords
 import Logging
 import Synchronization
 
@@ -290,16 +291,4 @@ final class FilterIndex: Sendable {
             )
         }
     }
-}
-
-/// Size and accuracy of the node's Bloom filter.
-public struct FilterStatistics: Sendable, Equatable {
-    /// Memory taken by the filter's bits.
-    public var byteCount: Int
-    /// Digests inserted since the filter was built.
-    public var insertedCount: Int
-    /// The number of digests the filter was sized for at its target false-positive rate.
-    public var capacity: Int
-    /// The false-positive rate expected with `insertedCount` digests inserted.
-    public var expectedFalsePositiveRate: Double
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Whether `digest` is on this member's allowlist, from memory.

@@ -1,20 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
-
-/// What appending a batch changed.
-public struct AppendOutcome: Sendable, Equatable {
-    /// Entries newly stored; 0 when the store already held the whole batch.
-    public var appended: Int
-    /// The origin's tree size afterwards.
-    public var treeSize: UInt64
-
-    /// Creates an outcome.
-    public init(appended: Int, treeSize: UInt64) {
-        self.appended = appended
-        self.treeSize = treeSize
-    }
-}
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Appends a batch in one transaction: its entries, its checkpoint, the log head and the folded state.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Counts, per member, indicator kind and UTC month, the entries each member's log holds and the disputes other

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Keeps verified cosignatures, each once per cosigner and checkpoint (a later one from the same cosigner adds

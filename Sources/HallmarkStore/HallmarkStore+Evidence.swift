@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// The most origins recorded separately per peer in ``peerRejections()``; rejections of further origins are

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 import Logging
 
 extension HallmarkStore {

@@ -1,18 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
-
-/// How much of one origin's log a store holds.
-public struct LogHead: Sendable, Equatable {
-    /// The origin whose log this is.
-    public var origin: MemberID
-    /// The number of entries held.
-    public var treeSize: UInt64
-    /// The Merkle root over those entries, as signed in the latest checkpoint.
-    public var rootHash: Hash256
-    /// The compact Merkle state that extends the log without reading its leaves.
-    public var frontier: MerkleFrontier
-}
+import HallmarkRecords
 
 extension HallmarkStore {
     /// The log head of `origin`, or `nil` when the store holds nothing of it.

@@ -1,5 +1,6 @@
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 /// A read view of this member's own log inside the transaction that extends it.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 /// One stored entry of a log as it sits in the store, unchecked: for verifying the store itself.
 public struct StoredLeaf: Sendable {

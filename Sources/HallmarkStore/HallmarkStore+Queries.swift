@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Every origin's assertion about `digest`, with disputes, from the exact index. Empty when none.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 
 extension HallmarkStore {
     /// Records a new API token under `name`, by the SHA-256 hash of its secret.

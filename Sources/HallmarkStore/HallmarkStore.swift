@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallmarkCore
+import HallmarkRecords
 import Logging
 
 /// A member node's persistent state: every verified log it holds, their checkpoints, the indicator

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkRecords
 
 extension Int64 {
     /// `value` as an SQLite integer (signed, 64 bits). Sizes and indexes can come from outside — a peer's request,

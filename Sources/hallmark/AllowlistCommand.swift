@@ -1,7 +1,7 @@
 import ArgumentParser
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 /// `hallmark allowlist`: this member's own authorized sellers and resellers, kept locally and never shared.
 struct AllowlistCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import HallmarkClient
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 /// `hallmark audit [show]`: every entry about an identifier, with its proofs (the default of ``AuditGroupCommand``).
 struct AuditCommand: AsyncParsableCommand {

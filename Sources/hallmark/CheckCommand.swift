@@ -3,7 +3,7 @@ import Foundation
 import HallmarkClient
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 /// `hallmark check`: is an identifier known-bad, and who says so? Exit 0 when listed, 1 when not (or allowlisted),
 /// 2 on error.

@@ -4,7 +4,7 @@ import HallmarkAPI
 import HallmarkClient
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 /// `hallmark status`: what the node holds.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import HallmarkCore
 import HallmarkMember
-import HallmarkStore
+import HallmarkRecords
 
 /// `hallmark tokens`: the bearer tokens of the node's HTTP API.
 struct TokensCommand: AsyncParsableCommand {

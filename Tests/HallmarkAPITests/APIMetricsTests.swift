@@ -3,6 +3,7 @@ import HallmarkAPI
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

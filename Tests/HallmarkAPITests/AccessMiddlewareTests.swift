@@ -3,6 +3,7 @@ import HTTPTypes
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

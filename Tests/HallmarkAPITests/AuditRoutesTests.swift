@@ -3,6 +3,7 @@ import HallmarkAPI
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import NIOHTTP1
 import Testing

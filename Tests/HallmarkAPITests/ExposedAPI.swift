@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HallmarkAPI
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

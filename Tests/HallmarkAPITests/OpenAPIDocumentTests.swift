@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HallmarkAPI
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import NIOHTTP1

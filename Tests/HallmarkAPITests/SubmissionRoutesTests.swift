@@ -2,6 +2,7 @@ import Foundation
 import HallmarkAPI
 import HallmarkCore
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import NIOHTTP1

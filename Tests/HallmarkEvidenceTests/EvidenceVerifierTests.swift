@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import SwiftASN1

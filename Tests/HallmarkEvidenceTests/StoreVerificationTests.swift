@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallmarkCore
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Testing

@@ -5,6 +5,7 @@ import HallmarkFederation
 import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

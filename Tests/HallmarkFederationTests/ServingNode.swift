@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
 import HallmarkProtocol
+import HallmarkRecords
 import HallmarkStore
 import Testing
 

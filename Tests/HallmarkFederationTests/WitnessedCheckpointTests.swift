@@ -4,6 +4,7 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

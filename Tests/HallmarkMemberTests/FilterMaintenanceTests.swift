@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Logging

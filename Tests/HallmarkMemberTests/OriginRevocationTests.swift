@@ -2,6 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import Testing
 
 @testable import HallmarkMember

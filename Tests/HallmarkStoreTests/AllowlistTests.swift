@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 import Logging
 import Testing

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HallmarkCore
+import HallmarkRecords
 import HallmarkStore
 import Testing
 

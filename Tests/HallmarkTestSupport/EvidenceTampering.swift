@@ -3,6 +3,7 @@ import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 /// A bundle altered one way, and the check that must name the alteration (`nil`: the bundle must be unreadable).

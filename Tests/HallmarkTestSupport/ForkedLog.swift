@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 
 /// A log of a development member signed with its real development key, made in a store of its own: two of them with

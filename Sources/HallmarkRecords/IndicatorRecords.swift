@@ -29,6 +29,37 @@ public struct AssertionRecord: Sendable, Equatable {
     /// Other members' disputes of this assertion.
     public var disputes: [DisputeRecord]
 
+    /// Creates the record from its fields.
+    public init(
+        origin: MemberID,
+        listed: Bool,
+        confidence: Int,
+        reason: String,
+        note: String,
+        expires: Timestamp?,
+        firstSeen: Timestamp,
+        lastSeen: Timestamp,
+        retractedAt: Timestamp?,
+        lastIndex: UInt64,
+        receivedFrom: MemberID,
+        receivedAt: Timestamp,
+        disputes: [DisputeRecord]
+    ) {
+        self.origin = origin
+        self.listed = listed
+        self.confidence = confidence
+        self.reason = reason
+        self.note = note
+        self.expires = expires
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.retractedAt = retractedAt
+        self.lastIndex = lastIndex
+        self.receivedFrom = receivedFrom
+        self.receivedAt = receivedAt
+        self.disputes = disputes
+    }
+
     /// Whether the assertion stands at `time`: listed and not expired.
     public func isInForce(at time: Timestamp) -> Bool {
         listed && (expires.map { $0 > time } ?? true)
@@ -45,6 +76,19 @@ public struct DisputeRecord: Sendable, Equatable {
     public var note: String
     /// When it disputed.
     public var time: Timestamp
+
+    /// Creates the record from its fields.
+    public init(
+        disputer: MemberID,
+        reason: String,
+        note: String,
+        time: Timestamp
+    ) {
+        self.disputer = disputer
+        self.reason = reason
+        self.note = note
+        self.time = time
+    }
 }
 
 /// An entry as stored: the exact bytes, decoded, with how it arrived.
@@ -59,6 +103,21 @@ public struct StoredEntry: Sendable {
     public var receivedFrom: MemberID
     /// When this node stored it.
     public var receivedAt: Timestamp
+
+    /// Creates the record from its fields.
+    public init(
+        entry: Entry,
+        bytes: [UInt8],
+        leafHash: Hash256,
+        receivedFrom: MemberID,
+        receivedAt: Timestamp
+    ) {
+        self.entry = entry
+        self.bytes = bytes
+        self.leafHash = leafHash
+        self.receivedFrom = receivedFrom
+        self.receivedAt = receivedAt
+    }
 }
 
 /// Figures for `hallmark status`.
@@ -71,4 +130,17 @@ public struct StoreStatistics: Sendable {
     public var entryCount: Int
     /// The Bloom filter.
     public var filter: FilterStatistics
+
+    /// Creates the record from its fields.
+    public init(
+        listedByKind: [IndicatorKind: Int],
+        logs: [LogHead],
+        entryCount: Int,
+        filter: FilterStatistics
+    ) {
+        self.listedByKind = listedByKind
+        self.logs = logs
+        self.entryCount = entryCount
+        self.filter = filter
+    }
 }
