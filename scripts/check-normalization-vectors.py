@@ -13,7 +13,8 @@
         Prints the Swift source of Sources/HallmarkCore/Indicators/NFKC+Tables.swift.
 
 Needs Python 3.11 exactly for its Unicode 14.0 database: Hallmark v1 normalizes the Unicode 14.0
-repertoire, and 3.11's `unicodedata` is that version.
+repertoire, and 3.11's `unicodedata` is that version. Every mode refuses any other version, as newer
+tables would change digests.
 """
 
 import hashlib
@@ -492,15 +493,24 @@ extension NFKC {{
 }}""")
 
 
+REQUIRED_UNICODE = "14.0.0"
+
+
 def main():
+    # Before any mode: tables or checks from another Unicode version would silently change digests.
+    if unicodedata.unidata_version != REQUIRED_UNICODE:
+        print(
+            f"error: Python {sys.version.split()[0]}'s Unicode database is {unicodedata.unidata_version}, "
+            f"Hallmark v1 requires Unicode {REQUIRED_UNICODE}: run this script with Python 3.11",
+            file=sys.stderr,
+        )
+        return 2
     if sys.argv[1:] == ["--print-case-folding-table"]:
         print_case_folding_table()
         return 0
     if sys.argv[1:] == ["--print-nfkc-tables"]:
         print_nfkc_tables()
         return 0
-    if unicodedata.unidata_version != "14.0.0":
-        print(f"warning: Python's Unicode database is {unicodedata.unidata_version}, Hallmark v1 uses 14.0.0", file=sys.stderr)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "Protocol", "test-vectors", "normalization.json")
     return 0 if check(path) else 1
