@@ -70,9 +70,11 @@ struct APIServerTests {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-api-none")
         defer { try? FileManager.default.removeItem(at: folder) }
         let node = try await DevelopmentAlliance.makeNode("brand-a", in: folder)
-        #expect(throws: HallmarkError.self) {
+        let error = try #require(throws: HallmarkError.self) {
             try APIServer(member: node, listeners: [], logger: Logger(label: "test"))
         }
+        #expect(error.code == .invalidValue)
+        #expect(error.message.contains("needs a TCP address or a Unix socket path"), "\(error)")
     }
 
     /// A socket file bound and closed, as a node killed with SIGKILL leaves it.

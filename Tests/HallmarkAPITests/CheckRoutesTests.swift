@@ -101,14 +101,15 @@ struct CheckRoutesTests {
             #expect(badDigest.field == "identifiers[0].digest")
 
             // The same rule, and the same words, as the command line.
-            let cliError = #expect(throws: HallmarkError.self) { try Identifier(kind: .imagePDQ, value: "zz") }
+            let cliError = try #require(throws: HallmarkError.self) { try Identifier(kind: .imagePDQ, value: "zz") }
+            #expect(cliError.code == .invalidValue)
             let badValue = try await api.badRequest(
                 "/v1/check",
                 #"{"identifiers": [{"kind": "image-pdq", "value": "zz"}]}"#
             )
             #expect(badValue.code == "invalid-value")
             #expect(badValue.field == "identifiers[0].value")
-            #expect(badValue.detail == cliError?.message)
+            #expect(badValue.detail == cliError.message)
 
             let pathKind = try await api.call(.GET, "/v1/check/phone/123")
             #expect(pathKind.status == 400)

@@ -35,7 +35,11 @@ struct AuditOriginCommandTests {
             try await shownToC.node.store.batch(of: offered.origin, from: 0, receivedFrom: c.identity.member)
         )
         let pem = try #require(try await shownToC.node.store.memberCertificatePEM(offered.origin))
-        await #expect(throws: HallmarkError.self) { try await b.receive(relayed, originCertificatePEM: pem) }
+        let refusal = try await #require(throws: HallmarkError.self) {
+            try await b.receive(relayed, originCertificatePEM: pem)
+        }
+        #expect(refusal.code == .equivocation)
+        #expect(refusal.message.contains("brand-a equivocated"), "\(refusal)")
         let receipt = try await b.receiveCosignatures(
             [
                 OfferedCosignature(

@@ -25,7 +25,7 @@ import Testing
         let (_, vectors) = try Self.testKey()
         let publicKey = try P256.Signing.PublicKey(pemRepresentation: vectors.testKey.publicKeyPEM)
         let merkle = try Support.vectors("merkle.json", as: Support.MerkleVectors.self)
-        #expect(vectors.checkpoints.count >= 2)
+        #expect(vectors.checkpoints.count >= 3)
         for vector in vectors.checkpoints {
             let encoded = Support.bytes(hex: vector.encodedHex)
             let checkpoint = try Checkpoint(decoding: encoded)

@@ -10,7 +10,9 @@ import Testing
     }
 
     func error(_ kind: IndicatorKind, _ value: String) throws -> String {
-        try #require(throws: HallmarkError.self) { try Identifier(kind: kind, value: value) }.message
+        let error = try #require(throws: HallmarkError.self) { try Identifier(kind: kind, value: value) }
+        #expect(error.code == .invalidValue, "\(error)")
+        return error.message
     }
 
     /// One of each kind of invisible character a counterfeiter might insert.

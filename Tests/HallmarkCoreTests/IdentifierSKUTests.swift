@@ -37,6 +37,7 @@ import Testing
             ("AB\u{1B}C\u{00E9}", "sku value contains control character U+001B"),
         ] {
             let error = try #require(throws: HallmarkError.self) { try Identifier(kind: .sku, value: value) }
+            #expect(error.code == .invalidValue)
             #expect(error.message == message)
         }
     }

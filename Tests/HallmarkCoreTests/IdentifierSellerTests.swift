@@ -6,7 +6,9 @@ import Testing
     func seller(_ value: String) throws -> String { try Identifier(kind: .seller, value: value).normalized }
 
     func sellerError(_ value: String) throws -> String {
-        try #require(throws: HallmarkError.self) { try Identifier(kind: .seller, value: value) }.message
+        let error = try #require(throws: HallmarkError.self) { try Identifier(kind: .seller, value: value) }
+        #expect(error.code == .invalidValue, "\(error)")
+        return error.message
     }
 
     @Test func caseAndInternalWhiteSpace() throws {

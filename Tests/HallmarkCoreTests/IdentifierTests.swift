@@ -18,7 +18,11 @@ import Testing
         #expect(try Identifier(kind: .sku, utf8: Array(value.utf8)).normalized == value)
         // Two-byte characters: 512 fit, 513 do not.
         #expect(try Identifier(kind: .seller, value: String(repeating: "é", count: 512)).normalized.count == 512)
-        #expect(throws: HallmarkError.self) { try Identifier(kind: .seller, value: String(repeating: "é", count: 513)) }
+        let tooLong = try #require(throws: HallmarkError.self) {
+            try Identifier(kind: .seller, value: String(repeating: "é", count: 513))
+        }
+        #expect(tooLong.code == .invalidValue)
+        #expect(tooLong.message == "seller value is 1026 bytes, the limit is 1024")
     }
 
     @Test func invalidUTF8IsRejected() throws {
@@ -43,6 +47,7 @@ import Testing
     func emptyAndBlankValuesAreRejected(kind: IndicatorKind) throws {
         for value in ["", " ", "\t\r\n", "\u{3000}\u{00A0}\u{2028}"] {
             let error = try #require(throws: HallmarkError.self) { try Identifier(kind: kind, value: value) }
+            #expect(error.code == .invalidValue)
             #expect(error.message == "empty \(kind.name) value")
         }
     }

@@ -6,7 +6,9 @@ import Testing
     func url(_ value: String) throws -> String { try Identifier(kind: .url, value: value).normalized }
 
     func urlError(_ value: String) throws -> String {
-        try #require(throws: HallmarkError.self) { try Identifier(kind: .url, value: value) }.message
+        let error = try #require(throws: HallmarkError.self) { try Identifier(kind: .url, value: value) }
+        #expect(error.code == .invalidValue, "\(error)")
+        return error.message
     }
 
     @Test func schemeHostAndPort() throws {

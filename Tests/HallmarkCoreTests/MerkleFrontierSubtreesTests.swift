@@ -39,11 +39,13 @@ struct MerkleFrontierSubtreesTests {
     @Test("misaligned subtrees and wrong counts are refused")
     func refusals() throws {
         var frontier = MerkleFrontier(leafHashes: Self.leaves(3))
-        #expect(throws: HallmarkError.self) { try frontier.appendSubtree(.zero, leafCount: 2) }
-        #expect(throws: HallmarkError.self) { try frontier.appendSubtree(.zero, leafCount: 3) }
+        LogTestSupport.expectError(.invalidValue) { try frontier.appendSubtree(.zero, leafCount: 2) }
+        LogTestSupport.expectError(.invalidValue) { try frontier.appendSubtree(.zero, leafCount: 3) }
         try frontier.appendSubtree(.zero, leafCount: 1)
         #expect(frontier.size == 4)
-        #expect(throws: HallmarkError.self) { try frontier.root(extendedTo: 8, withSubtrees: []) }
-        #expect(throws: HallmarkError.self) { try frontier.root(extendedTo: 2, withSubtrees: []) }
+        let short = LogTestSupport.expectError(.proofMismatch) { try frontier.root(extendedTo: 8, withSubtrees: []) }
+        #expect(short?.message.contains("0 subtree hashes given, 1 needed") == true)
+        let below = LogTestSupport.expectError(.proofMismatch) { try frontier.root(extendedTo: 2, withSubtrees: []) }
+        #expect(below?.message.contains("below the 4 leaves") == true)
     }
 }

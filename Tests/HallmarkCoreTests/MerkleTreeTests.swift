@@ -25,6 +25,9 @@ import Testing
         let tree = MerkleTree(leafHashes: leaves)
         #expect(tree.size == 8)
         #expect(vectors.reference.roots.count == 9)
+        #expect(vectors.reference.nodeHashes.count >= 4)
+        #expect(vectors.reference.inclusionProofs.count >= 5)
+        #expect(vectors.reference.consistencyProofs.count >= 5)
         for (size, root) in vectors.reference.roots.enumerated() {
             #expect(try tree.root(atSize: UInt64(size)).hex == root, "size \(size)")
             #expect(MerkleTree(leafHashes: leaves.prefix(size)).root.hex == root, "size \(size)")
@@ -47,7 +50,10 @@ import Testing
         let vectors = try Support.vectors("merkle.json", as: Support.MerkleVectors.self)
         let entries = try Support.vectors("entries.json", as: Support.EntryVectors.self)
         let leaves = vectors.entries.leafHashes.map(Support.hash)
+        #expect(leaves.count >= 7)
         #expect(leaves.map(\.hex) == entries.valid.map(\.leafHash))
+        #expect(vectors.entries.roots.count == leaves.count + 1)
+        #expect(vectors.entries.consistencyProofs.count >= 36)
         let tree = MerkleTree(leafHashes: leaves)
         for (size, root) in vectors.entries.roots.enumerated() {
             #expect(try tree.root(atSize: UInt64(size)).hex == root)

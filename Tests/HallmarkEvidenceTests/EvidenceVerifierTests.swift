@@ -93,9 +93,11 @@ struct EvidenceVerifierTests {
                 #expect(verdict.firstFailure?.name == expected, "\(tampered.name): \(verdict.text)")
                 #expect(verdict.text.contains("VERDICT: INVALID. Check '\(expected)' failed"), "\(tampered.name)")
             } else {
-                await #expect(throws: HallmarkError.self, "\(tampered.name)") {
+                let error = try await #require(throws: HallmarkError.self, "\(tampered.name)") {
                     try await verifier.verify(json: tampered.data)
                 }
+                #expect(error.code == .malformed, "\(tampered.name): \(error)")
+                #expect(error.message.contains("not an evidence bundle"), "\(tampered.name): \(error)")
             }
         }
         let details = await cases.asyncMap { try? await verifier.verify(json: $0.data).firstFailure?.detail }
@@ -193,9 +195,11 @@ struct EvidenceVerifierTests {
     func nothingToProve() async throws {
         let alliance = try await Alliance.make()
         defer { alliance.remove() }
-        await #expect(throws: HallmarkError.self) {
+        let error = try await #require(throws: HallmarkError.self) {
             try await alliance.c.evidence(about: try Identifier(kind: .sku, value: "NEVER-SEEN"))
         }
+        #expect(error.code == .notFound)
+        #expect(error.message.contains("there is nothing to prove"), "\(error)")
     }
 }
 

@@ -78,7 +78,10 @@ struct EvidenceInteropTests {
                         "\(tampered.name): \(pythonVerdict)"
                     )
                 } else {
-                    await #expect(throws: HallmarkError.self) { try await verifier.verify(json: tampered.data) }
+                    let error = try await #require(throws: HallmarkError.self) {
+                        try await verifier.verify(json: tampered.data)
+                    }
+                    #expect(error.code == .malformed, "\(tampered.name): \(error)")
                     #expect(pythonVerdict.hasPrefix("VERDICT: UNREADABLE."), "\(tampered.name): \(pythonVerdict)")
                 }
             }

@@ -72,17 +72,21 @@ struct RevocationTests {
     func badListFile() async throws {
         let other = try AllianceAuthority.create(name: "Other Alliance")
         let foreign = try RevocationList(number: 1, revocations: [], signedBy: other)
-        for text in ["not a list\n", foreign.pemString] {
+        let cases: [(String, HallmarkError.Code)] = [
+            ("not a list\n", .malformed), (foreign.pemString, .untrustedCredential),
+        ]
+        for (text, code) in cases {
             let handout = try Self.handedOut("market-c", revocations: text)
             let data = DevelopmentAlliance.temporaryFolder("hallmark-data")
             defer {
                 try? FileManager.default.removeItem(at: handout)
                 try? FileManager.default.removeItem(at: data)
             }
-            let error = await #expect(throws: HallmarkError.self) {
+            let error = try await #require(throws: HallmarkError.self) {
                 _ = try await Self.initialize(from: handout, into: data)
             }
-            #expect(error?.location?.hasSuffix("revocations.pem") == true, "\(String(describing: error))")
+            #expect(error.code == code, "\(error)")
+            #expect(error.location?.hasSuffix("revocations.pem") == true, "\(error)")
         }
         // Installed into a data folder, and broken there afterwards: opening the node says which file.
         let handout = try Self.handedOut("market-c", revocations: nil)
@@ -97,10 +101,11 @@ struct RevocationTests {
             atomically: true,
             encoding: .utf8
         )
-        let error = await #expect(throws: HallmarkError.self) {
+        let error = try await #require(throws: HallmarkError.self) {
             _ = try await MemberNode.open(dataDirectory: data, logger: Logger(label: "test"))
         }
-        #expect(error?.location?.hasSuffix("identity/revocations.pem") == true)
+        #expect(error.code == .malformed, "\(error)")
+        #expect(error.location?.hasSuffix("identity/revocations.pem") == true, "\(error)")
     }
 
     @Test("a newer list is installed and applied at once; an older, a rival or a foreign one is refused")
@@ -145,9 +150,11 @@ struct RevocationTests {
         }
         #expect(older?.code == .notPermitted)
         #expect(older?.location?.hasSuffix("older.pem") == true)
-        #expect(throws: HallmarkError.self) {
+        let sameNumber = #expect(throws: HallmarkError.self) {
             try node.member.installRevocationList(from: try file(rival, "rival.pem"))
         }
+        #expect(sameNumber?.code == .notPermitted)
+        #expect(sameNumber?.location?.hasSuffix("rival.pem") == true)
         let alien = #expect(throws: HallmarkError.self) {
             try node.member.installRevocationList(from: try file(foreign, "foreign.pem"))
         }

@@ -58,17 +58,25 @@ struct AllowlistTests {
         let json = try IndicatorFile.parseAllowlist(Array(jsonl.utf8), format: .jsonLines, fileName: "partners.jsonl")
         #expect(json.first?.identifier.normalized == "https://shop.example/p")
 
-        let cases: [(String, IndicatorFile.Format, String)] = [
-            ("kind,value,confidence\nsku,A,90\n", .csv, "partners.csv:1"),
-            ("kind,value\nsku,A\nbogus,B\n", .csv, "partners.csv:3"),
-            (#"{"kind": "sku", "value": "A", "reason": "x"}"# + "\n", .jsonLines, "partners.csv:1"),
-            ("kind,value,note\nsku,A,\(String(repeating: "n", count: 1_025))\n", .csv, "partners.csv:2"),
+        let cases: [(String, IndicatorFile.Format, String, HallmarkError.Code, String)] = [
+            ("kind,value,confidence\nsku,A,90\n", .csv, "partners.csv:1", .invalidValue, "unknown column 'confidence'"),
+            ("kind,value\nsku,A\nbogus,B\n", .csv, "partners.csv:3", .unknownKind, "unknown indicator kind 'bogus'"),
+            (
+                #"{"kind": "sku", "value": "A", "reason": "x"}"# + "\n", .jsonLines, "partners.csv:1", .invalidValue,
+                "unknown field 'reason'"
+            ),
+            (
+                "kind,value,note\nsku,A,\(String(repeating: "n", count: 1_025))\n", .csv, "partners.csv:2",
+                .invalidValue, "is 1025 bytes, the limit is 1024"
+            ),
         ]
-        for (text, format, location) in cases {
-            let error = #expect(throws: HallmarkError.self) {
+        for (text, format, location, code, fragment) in cases {
+            let error = try #require(throws: HallmarkError.self) {
                 try IndicatorFile.parseAllowlist(Array(text.utf8), format: format, fileName: "partners.csv")
             }
-            #expect(error?.location == location, "\(String(describing: error))")
+            #expect(error.code == code, "\(error)")
+            #expect(error.location == location, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
         }
     }
 }

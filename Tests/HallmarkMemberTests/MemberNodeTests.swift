@@ -70,15 +70,21 @@ struct MemberNodeTests {
         #expect(verdict.origins.first?.origin.rawValue == "brand-b")
 
         // A member cannot retract another's assertion, nor dispute its own.
-        await #expect(throws: HallmarkError.self) { try await brandA.node.retract([seller]) }
+        let retraction = try await #require(throws: HallmarkError.self) { try await brandA.node.retract([seller]) }
+        #expect(retraction.code == .notPermitted)
+        #expect(retraction.message.contains("no standing assertion"), "\(retraction)")
         let brandBID = brandB.node.identity.member
         try await brandA.node.dispute(seller, origin: brandBID, reason: "authorized-reseller", note: "contract 2026-17")
-        await #expect(throws: HallmarkError.self) {
+        let ownDispute = try await #require(throws: HallmarkError.self) {
             try await brandA.node.dispute(seller, origin: brandA.node.identity.member, reason: "x")
         }
-        await #expect(throws: HallmarkError.self) {
+        #expect(ownDispute.code == .notPermitted)
+        #expect(ownDispute.message.contains("cannot dispute its own assertion"), "\(ownDispute)")
+        let nothingToDispute = try await #require(throws: HallmarkError.self) {
             try await brandA.node.dispute(try Identifier(kind: .sku, value: "unknown"), origin: brandBID, reason: "x")
         }
+        #expect(nothingToDispute.code == .notFound)
+        #expect(nothingToDispute.message.contains("has no assertion of sku"), "\(nothingToDispute)")
 
         let disputed = try await brandA.node.check(seller)
         #expect(disputed.isListed)
@@ -127,19 +133,23 @@ struct MemberNodeReceiveTests {
             time: checkpoint.time,
             using: brandA.node.identity.signingKey
         )
-        await #expect(throws: HallmarkError.self) {
+        let unsigned = try await #require(throws: HallmarkError.self) {
             try await brandA.node.receive(
                 LogBatch(origin: origin, items: [item], checkpoint: forged, receivedFrom: origin),
                 originCertificatePEM: brandBPEM
             )
         }
+        #expect(unsigned.code == .badSignature)
+        #expect(unsigned.location == "signature")
         // The right signature, but presented with another member's certificate.
-        await #expect(throws: HallmarkError.self) {
+        let misnamed = try await #require(throws: HallmarkError.self) {
             try await brandA.node.receive(
                 LogBatch(origin: origin, items: [item], checkpoint: checkpoint, receivedFrom: origin),
                 originCertificatePEM: marketPEM
             )
         }
+        #expect(misnamed.code == .untrustedCredential)
+        #expect(misnamed.message.contains("names market-c"), "\(misnamed)")
         #expect(try await brandA.node.status().store.entryCount == 0)
         #expect(try await brandA.node.store.memberCertificatePEM(origin) == nil)
 

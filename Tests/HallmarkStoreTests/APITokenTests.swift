@@ -62,6 +62,8 @@ struct APITokenTests {
         #expect(APIToken.Access.read.permits(.read))
         #expect(!APIToken.Access.read.permits(.write))
         #expect(try APIToken.Access(parsing: "read") == .read)
-        #expect(throws: HallmarkError.self) { try APIToken.Access(parsing: "admin") }
+        let unknown = try #require(throws: HallmarkError.self) { try APIToken.Access(parsing: "admin") }
+        #expect(unknown.code == .invalidValue)
+        #expect(unknown.message.contains("'admin'"))
     }
 }

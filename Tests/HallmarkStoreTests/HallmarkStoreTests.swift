@@ -100,15 +100,21 @@ struct HallmarkStoreTests {
         _ = try log.add(.assert, digest(2))
         var tampered = try log.batch()
         tampered.items[1].bytes[tampered.items[1].bytes.count - 1] ^= 1
-        await #expect(throws: HallmarkError.self) { try await store.append(tampered) }
+        let mismatch = try await #require(throws: HallmarkError.self) { try await store.append(tampered) }
+        #expect(mismatch.code == .proofMismatch)
+        #expect(mismatch.message.contains("do not hash to the root"), "\(mismatch)")
 
         var gap = try log.batch()
         gap.items.removeFirst()
-        await #expect(throws: HallmarkError.self) { try await store.append(gap) }
+        let skipped = try await #require(throws: HallmarkError.self) { try await store.append(gap) }
+        #expect(skipped.code == .malformed)
+        #expect(skipped.message.contains("expected brand-a#0"), "\(skipped)")
 
         var wrongOrigin = try log.batch()
         wrongOrigin.origin = try MemberID("brand-b")
-        await #expect(throws: HallmarkError.self) { try await store.append(wrongOrigin) }
+        let misattributed = try await #require(throws: HallmarkError.self) { try await store.append(wrongOrigin) }
+        #expect(misattributed.code == .malformed)
+        #expect(misattributed.message.contains("checkpoint is for origin brand-a"), "\(misattributed)")
 
         #expect(try await store.logHead(of: log.origin) == nil)
         #expect(try await store.statistics().entryCount == 0)
@@ -119,7 +125,9 @@ struct HallmarkStoreTests {
         _ = try other.add(.assert, digest(9))
         var forged = try other.batch()
         forged.items = []
-        await #expect(throws: HallmarkError.self) { try await store.append(forged) }
+        let contradiction = try await #require(throws: HallmarkError.self) { try await store.append(forged) }
+        #expect(contradiction.code == .proofMismatch)
+        #expect(contradiction.message.contains("inconsistent with the log already held"), "\(contradiction)")
         #expect(try await store.statistics().entryCount == 2)
     }
 
@@ -138,10 +146,18 @@ struct HallmarkStoreTests {
             return batch
         }
         // A chunk without the proof of the rest, or with a wrong one, is refused.
-        await #expect(throws: HallmarkError.self) { try await store.append(try chunk(0..<4, subtrees: [])) }
+        let unproved = try await #require(throws: HallmarkError.self) {
+            try await store.append(try chunk(0..<4, subtrees: []))
+        }
+        #expect(unproved.code == .proofMismatch)
+        #expect(unproved.message.contains("0 subtree hashes given, 3 needed"), "\(unproved)")
         var wrong = try tree.subtreeHashes(from: 4, to: 11)
         wrong[0].w0 ^= 1
-        await #expect(throws: HallmarkError.self) { try await store.append(try chunk(0..<4, subtrees: wrong)) }
+        let misproved = try await #require(throws: HallmarkError.self) {
+            try await store.append(try chunk(0..<4, subtrees: wrong))
+        }
+        #expect(misproved.code == .proofMismatch)
+        #expect(misproved.message.contains("do not hash to the root"), "\(misproved)")
         #expect(try await store.logHead(of: log.origin) == nil)
 
         #expect(try await store.append(try chunk(0..<4)) == AppendOutcome(appended: 4, treeSize: 4))
