@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
         .library(name: "HallmarkEvidence", targets: ["HallmarkEvidence"]),
+        .library(name: "HallmarkDocuments", targets: ["HallmarkDocuments"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
         .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
@@ -118,6 +119,20 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The local API's documents: what it answers (verdicts, audits, status…), the requests it takes, its limits and
+        // problems; JSON both ways, shared by the server (HallmarkAPI) and the client (HallmarkClient).
+        .target(
+            name: "HallmarkDocuments",
+            dependencies: [
+                "HallmarkCore",
+                "HallmarkRecords",
+                "HallmarkMember",
+                "HallmarkEvidence",
+                "HallmarkPKI",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: upcoming
+        ),
         // Federation: the gRPC service over mutual TLS, peer clients and the sync engine.
         .target(
             name: "HallmarkFederation",
@@ -144,6 +159,7 @@ let package = Package(
             name: "HallmarkAPI",
             dependencies: [
                 "HallmarkCore",
+                "HallmarkDocuments",
                 "HallmarkEvidence",
                 "HallmarkMember",
                 "HallmarkRecords",
@@ -186,7 +202,7 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkEvidence",
                 "HallmarkMember",
-                "HallmarkAPI",
+                "HallmarkDocuments",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -200,6 +216,7 @@ let package = Package(
             name: "hallmark",
             dependencies: [
                 "HallmarkCore",
+                "HallmarkDocuments",
                 "HallmarkPKI",
                 "HallmarkMember",
                 "HallmarkEvidence",
@@ -242,9 +259,14 @@ let package = Package(
         .testTarget(
             name: "HallmarkMemberTests",
             dependencies: [
-                "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HallmarkDocumentsTests",
+            dependencies: ["HallmarkDocuments", "HallmarkMember", "HallmarkRecords", "HallmarkPKI", "HallmarkCore"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -262,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkFederationTests",
             dependencies: [
-                "HallmarkFederation", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkFederation", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
                 "HallmarkTestSupport", "HallmarkProtocol", "HallmarkEvidence",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -276,7 +298,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkAPITests",
             dependencies: [
-                "HallmarkAPI", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkAPI", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 "HallmarkFederation", "HallmarkEvidence",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -293,7 +315,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkDocuments
 import HallmarkMember
 import Hummingbird
 import NIOCore
@@ -7,7 +8,7 @@ import NIOCore
 enum APIResponse {
     /// A `200` (or `status`) response with `value` as its JSON body.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        json(bytes: try ReportDocument.makeEncoder().encode(value), status: status)
+        json(bytes: try APIDocument.makeEncoder().encode(value), status: status)
     }
 
     /// A `200` (or `status`) response whose body is `bytes`, a JSON document already written.

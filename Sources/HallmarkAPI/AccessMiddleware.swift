@@ -1,3 +1,4 @@
+import HallmarkDocuments
 import HTTPTypes
 import HallmarkCore
 import HallmarkMember

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkEvidence
 import HallmarkMember
 import Hummingbird
@@ -13,7 +14,7 @@ struct AuditRoutes {
         [
             APIRoute(method: .get, path: "/v1/audit/{kind}/{value}") { _, context in
                 let report = try await member.audit(try Self.identifier(in: context))
-                return try APIResponse.json(ReportDocument.AuditBody(report))
+                return try APIResponse.json(APIDocument.AuditBody(report))
             },
             APIRoute(method: .get, path: "/v1/evidence/{kind}/{value}") { _, context in
                 let identifier = try Self.identifier(in: context)
@@ -26,7 +27,7 @@ struct AuditRoutes {
                 } catch let error as HallmarkError {
                     throw error.at("member")
                 }
-                return try APIResponse.json(try await member.auditOrigin(origin))
+                return try APIResponse.json(OriginAudit(try await member.auditOrigin(origin)))
             },
         ]
     }

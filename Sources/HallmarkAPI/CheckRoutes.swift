@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import Hummingbird
 
@@ -10,7 +11,7 @@ struct CheckRoutes {
         [
             APIRoute(method: .post, path: "/v1/check") { request, _ in
                 let body = try await JSONRequestBody.decode(CheckRequest.self, from: request)
-                return APIResponse.json(bytes: ReportDocument.json(ofVerdicts: try await check(body.identifiers)))
+                return APIResponse.json(bytes: APIDocument.json(ofVerdicts: try await check(body.identifiers)))
             },
             APIRoute(method: .get, path: "/v1/check/{kind}/{value}") { _, context in
                 let input = IdentifierInput(
@@ -18,7 +19,7 @@ struct CheckRoutes {
                     value: try APIResponse.parameter("value", of: context)
                 )
                 let identifier = try input.identifier(at: "")
-                return APIResponse.json(bytes: ReportDocument.json(of: try await member.check(identifier)))
+                return APIResponse.json(bytes: APIDocument.json(of: try await member.check(identifier)))
             },
         ]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import Hummingbird
 import NIOCore
 

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkDocuments
 import Hummingbird
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import Hummingbird
@@ -17,7 +18,7 @@ struct StatusRoutes {
     var routes: [APIRoute] {
         [
             APIRoute(method: .get, path: "/v1/status") { _, _ in
-                try APIResponse.json(ReportDocument.StatusBody(try await member.status()))
+                try APIResponse.json(APIDocument.StatusBody(try await member.status()))
             },
             APIRoute(method: .get, path: "/v1/peers") { _, _ in
                 try APIResponse.json(try await peerDocument())
@@ -55,11 +56,11 @@ struct StatusRoutes {
                 APIDocument.Peer(
                     member: peer.member.rawValue,
                     address: peer.address,
-                    rejections: rejections.filter { $0.peer == peer.member }.map(ReportDocument.Rejection.init),
+                    rejections: rejections.filter { $0.peer == peer.member }.map(APIDocument.Rejection.init),
                     sync: member.peerSyncs.status(of: peer.member).map(APIDocument.PeerSync.init)
                 )
             },
-            otherRejections: rejections.filter { !configured.contains($0.peer) }.map(ReportDocument.Rejection.init)
+            otherRejections: rejections.filter { !configured.contains($0.peer) }.map(APIDocument.Rejection.init)
         )
     }
 

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import Hummingbird
 

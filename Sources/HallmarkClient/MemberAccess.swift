@@ -1,4 +1,4 @@
-import HallmarkAPI
+import HallmarkDocuments
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
@@ -24,10 +24,10 @@ public protocol MemberAccess: Sendable {
         -> SubmissionOutcome
 
     /// One verdict per identifier, in order.
-    func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody]
+    func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody]
 
     /// Every entry about `identifier`, each with its proofs.
-    func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody
+    func audit(_ identifier: Identifier) async throws -> APIDocument.AuditBody
 
     /// The signed evidence bundle about `identifier` (`Protocol/evidence.md`).
     /// - Throws: ``HallmarkError`` `not-found` when no entry about it is held.
@@ -43,7 +43,7 @@ public protocol MemberAccess: Sendable {
     func contributionReport(since: String?) async throws -> ContributionReport
 
     /// What the member's store holds.
-    func status() async throws -> ReportDocument.StatusBody
+    func status() async throws -> APIDocument.StatusBody
 
     /// The running node's configured peers; `nil` when no node runs.
     func peers() async throws -> APIDocument.Peers?

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import HallmarkAPI
+import HallmarkDocuments
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
@@ -46,7 +46,7 @@ public struct NodeClient: MemberAccess {
         var total = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         var sent = 0
         try await inBatches(submissions) { batch in
-            try Self.encoder.encode(IndicatorsBody(indicators: batch.map(IndicatorBody.init)))
+            try Self.encoder.encode(IndicatorsRequest(indicators: batch.map(IndicatorInput.init)))
         } send: { body, count in
             let outcome = try await send(.POST, "/v1/indicators", body: body, as: APIDocument.Outcome.self)
             total.appended += outcome.appended
@@ -61,7 +61,7 @@ public struct NodeClient: MemberAccess {
 
     public func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome {
         let body = try Self.encoder.encode(
-            RetractionsBody(identifiers: identifiers.map(IdentifierBody.init), note: note)
+            RetractionsRequest(identifiers: identifiers.map(IdentifierInput.init), note: note)
         )
         return SubmissionOutcome(try await send(.POST, "/v1/retractions", body: body, as: APIDocument.Outcome.self))
     }
@@ -69,32 +69,24 @@ public struct NodeClient: MemberAccess {
     public func dispute(_ identifier: Identifier, origin: MemberID, reason: String, note: String) async throws
         -> SubmissionOutcome
     {
-        let body = try Self.encoder.encode(
-            DisputeBody(
-                kind: identifier.kind.name,
-                value: identifier.normalized,
-                origin: origin.rawValue,
-                reason: reason,
-                note: note
-            )
-        )
+        let body = try Self.encoder.encode(DisputeRequest(identifier, origin: origin, reason: reason, note: note))
         return SubmissionOutcome(try await send(.POST, "/v1/disputes", body: body, as: APIDocument.Outcome.self))
     }
 
-    public func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody] {
-        var verdicts: [ReportDocument.VerdictBody] = []
+    public func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody] {
+        var verdicts: [APIDocument.VerdictBody] = []
         verdicts.reserveCapacity(identifiers.count)
         try await inBatches(identifiers) { batch in
-            try Self.encoder.encode(CheckBody(identifiers: batch.map(IdentifierBody.init)))
+            try Self.encoder.encode(CheckRequest(identifiers: batch.map(IdentifierInput.init)))
         } send: { body, _ in
             verdicts += try await send(.POST, "/v1/check", body: body, as: APIDocument.Verdicts.self).verdicts
         }
         return verdicts
     }
 
-    public func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody {
+    public func audit(_ identifier: Identifier) async throws -> APIDocument.AuditBody {
         let path = "/v1/audit/\(Self.segment(identifier.kind.name))/\(Self.segment(identifier.normalized))"
-        return try await send(.GET, path, as: ReportDocument.AuditBody.self)
+        return try await send(.GET, path, as: APIDocument.AuditBody.self)
     }
 
     public func evidence(_ identifier: Identifier) async throws -> EvidenceBundle {
@@ -120,8 +112,8 @@ public struct NodeClient: MemberAccess {
         return try await send(.GET, path, as: ContributionReport.self)
     }
 
-    public func status() async throws -> ReportDocument.StatusBody {
-        try await send(.GET, "/v1/status", as: ReportDocument.StatusBody.self)
+    public func status() async throws -> APIDocument.StatusBody {
+        try await send(.GET, "/v1/status", as: APIDocument.StatusBody.self)
     }
 
     public func peers() async throws -> APIDocument.Peers? {
@@ -161,7 +153,7 @@ public struct NodeClient: MemberAccess {
     ) async throws -> Answer {
         let answer = try await send(method, path, body: body, timeout: timeout)
         do {
-            return try ReportDocument.makeDecoder().decode(type, from: answer)
+            return try APIDocument.makeDecoder().decode(type, from: answer)
         } catch {
             throw HallmarkError(
                 .malformed,

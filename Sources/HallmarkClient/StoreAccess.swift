@@ -1,5 +1,5 @@
 import Foundation
-import HallmarkAPI
+import HallmarkDocuments
 import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
@@ -34,12 +34,12 @@ public struct StoreAccess: MemberAccess {
         try await node.dispute(identifier, origin: origin, reason: reason, note: note)
     }
 
-    public func check(_ identifiers: [Identifier]) async throws -> [ReportDocument.VerdictBody] {
-        try await node.check(identifiers).map(ReportDocument.VerdictBody.init)
+    public func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody] {
+        try await node.check(identifiers).map(APIDocument.VerdictBody.init)
     }
 
-    public func audit(_ identifier: Identifier) async throws -> ReportDocument.AuditBody {
-        ReportDocument.AuditBody(try await node.audit(identifier))
+    public func audit(_ identifier: Identifier) async throws -> APIDocument.AuditBody {
+        APIDocument.AuditBody(try await node.audit(identifier))
     }
 
     public func evidence(_ identifier: Identifier) async throws -> EvidenceBundle {
@@ -47,7 +47,7 @@ public struct StoreAccess: MemberAccess {
     }
 
     public func auditOrigin(_ origin: MemberID) async throws -> OriginAudit {
-        try await node.auditOrigin(origin)
+        OriginAudit(try await node.auditOrigin(origin))
     }
 
     public func contributionReport(since: String?) async throws -> ContributionReport {
@@ -56,8 +56,8 @@ public struct StoreAccess: MemberAccess {
         return try await node.contributionReport(since: start, now: now)
     }
 
-    public func status() async throws -> ReportDocument.StatusBody {
-        ReportDocument.StatusBody(try await node.status())
+    public func status() async throws -> APIDocument.StatusBody {
+        APIDocument.StatusBody(try await node.status())
     }
 
     public func peers() async throws -> APIDocument.Peers? { nil }

@@ -7,49 +7,45 @@ import SwiftASN1
 import X509
 
 extension MemberNode {
-    /// What this node holds about `origin` (``OriginAudit``): its log size, latest checkpoint and cosigners,
-    /// certificate and revocation state, quarantine, and every piece of equivocation evidence with both checkpoints'
-    /// exact bytes and their cosignatures. It only reads the store: safe beside a running node.
+    /// What this node holds about `origin` (``HeldOrigin``): its log size, latest checkpoint and cosigners,
+    /// certificate and revocation state, quarantine, and every piece of equivocation evidence with both checkpoints
+    /// and their cosignatures. It only reads the store: safe beside a running node.
     /// - Throws: ``HallmarkError`` `not-found` when this node holds nothing of `origin` (no log, certificate or
     ///   evidence).
-    public func auditOrigin(_ origin: MemberID) async throws -> OriginAudit {
+    public func auditOrigin(_ origin: MemberID) async throws -> HeldOrigin {
         let head = try await store.logHead(of: origin)
         let pem = try await store.memberCertificatePEM(origin)
         let evidence = try await store.equivocations(of: origin)
         guard head != nil || pem != nil || !evidence.isEmpty else {
             throw HallmarkError(.notFound, "this node holds nothing of \(origin): no log, certificate or evidence")
         }
-        var latest: OriginAudit.WitnessedCheckpoint?
+        var latest: HeldOrigin.WitnessedCheckpoint?
         if let checkpoint = try await store.latestCheckpoint(of: origin) {
             latest = try await witnessed(checkpoint, receipt: try await receipt(of: checkpoint))
         }
-        var equivocations: [OriginAudit.Equivocation] = []
+        var equivocations: [HeldOrigin.Equivocation] = []
         for item in evidence {
-            var held: OriginAudit.WitnessedCheckpoint?
+            var held: HeldOrigin.WitnessedCheckpoint?
             if let bytes = item.heldCheckpoint {
                 let checkpoint = try Checkpoint(decoding: bytes)
                 held = try await witnessed(checkpoint, receipt: try await receipt(of: checkpoint))
             }
             let offered = try Checkpoint(decoding: item.offeredCheckpoint)
             equivocations.append(
-                OriginAudit.Equivocation(
-                    detectedAt: item.detectedAt.iso8601,
-                    offeredBy: item.peer.rawValue,
+                HeldOrigin.Equivocation(
+                    evidence: item,
                     held: held,
-                    offered: try await witnessed(offered, receipt: (item.peer, item.detectedAt)),
-                    offeredCertificatePem: item.offeredCertificatePEM
+                    offered: try await witnessed(offered, receipt: (item.peer, item.detectedAt))
                 )
             )
         }
-        return OriginAudit(
-            origin: origin.rawValue,
+        return HeldOrigin(
+            origin: origin,
             logSize: head?.treeSize ?? 0,
             latestCheckpoint: latest,
             certificate: try pem.map(Self.originCertificate),
-            revoked: try await originRevocations([origin])[origin].map { ReportDocument.Revoked($0) },
-            quarantine: try await store.quarantine(of: origin).map {
-                ReportDocument.Quarantine(origin: $0.origin.rawValue, since: $0.since.iso8601, reason: $0.reason)
-            },
+            revocation: try await originRevocations([origin])[origin],
+            quarantine: try await store.quarantine(of: origin),
             equivocations: equivocations
         )
     }
@@ -63,39 +59,26 @@ extension MemberNode {
     private func witnessed(
         _ checkpoint: Checkpoint,
         receipt: (from: MemberID, at: Timestamp)?
-    ) async throws -> OriginAudit.WitnessedCheckpoint {
-        OriginAudit.WitnessedCheckpoint(
-            treeSize: checkpoint.treeSize,
-            rootHash: checkpoint.rootHash.hex,
-            time: checkpoint.time.iso8601,
-            bytes: Data(checkpoint.encoded()).base64EncodedString(),
-            receivedFrom: receipt?.from.rawValue,
-            receivedAt: receipt?.at.iso8601,
-            cosignatures: try await store.cosignatures(of: checkpoint).map { stored in
-                OriginAudit.WitnessCosignature(
-                    cosigner: stored.cosigner.rawValue,
-                    time: stored.cosignature.time.iso8601,
-                    seconds: stored.cosignature.seconds,
-                    signature: Data(stored.cosignature.signature).base64EncodedString(),
-                    certificatePem: stored.certificatePEM,
-                    receivedFrom: stored.receivedFrom.rawValue,
-                    receivedAt: stored.receivedAt.iso8601
-                )
-            }
+    ) async throws -> HeldOrigin.WitnessedCheckpoint {
+        HeldOrigin.WitnessedCheckpoint(
+            checkpoint: checkpoint,
+            receivedFrom: receipt?.from,
+            receivedAt: receipt?.at,
+            cosignatures: try await store.cosignatures(of: checkpoint)
         )
     }
 
-    private static func originCertificate(_ pem: String) throws -> OriginAudit.OriginCertificate {
+    private static func originCertificate(_ pem: String) throws -> HeldOrigin.OriginCertificate {
         let certificate: Certificate
         do {
             certificate = try Certificate(pemEncoded: pem)
         } catch {
             throw HallmarkError(.storeProblem, "the certificate held for an origin is not a PEM certificate")
         }
-        return OriginAudit.OriginCertificate(
+        return HeldOrigin.OriginCertificate(
             fingerprint: try certificate.sha256Fingerprint().hex,
             serialNumber: certificate.serialNumber.hexText,
-            notValidAfter: Timestamp(certificate.notValidAfter).iso8601,
+            notValidAfter: Timestamp(certificate.notValidAfter),
             pem: pem
         )
     }

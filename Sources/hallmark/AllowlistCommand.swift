@@ -1,5 +1,6 @@
 import ArgumentParser
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 
@@ -76,7 +77,7 @@ struct AllowlistCommand: AsyncParsableCommand {
         func run() async throws {
             let entries = try await store.withNode { try await $0.allowlist() }
             if json {
-                try Output.json(entries.map(ReportDocument.AllowlistEntryBody.init))
+                try Output.json(entries.map(APIDocument.AllowlistEntryBody.init))
                 return
             }
             if entries.isEmpty { Output.line("the allowlist is empty") }

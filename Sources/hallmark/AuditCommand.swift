@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 

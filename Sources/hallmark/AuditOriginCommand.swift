@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 
 /// `hallmark audit origin MEMBER`: one origin's log, its witnesses, and any proof that it equivocated.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkPKI
 
@@ -56,7 +57,7 @@ struct AuditReportCommand: AsyncParsableCommand {
         case .text: contents = report.text()
         case .json:
             contents =
-                String(decoding: try ReportDocument.makeEncoder(pretty: true).encode(report), as: UTF8.self) + "\n"
+                String(decoding: try APIDocument.makeEncoder(pretty: true).encode(report), as: UTF8.self) + "\n"
         case .csv: contents = report.csv()
         case .html: contents = report.html()
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 
@@ -92,7 +93,7 @@ struct CheckCommand: AsyncParsableCommand {
         return identifiers
     }
 
-    private func print(_ verdict: ReportDocument.VerdictBody) {
+    private func print(_ verdict: APIDocument.VerdictBody) {
         let subject = "\(verdict.kind) '\(verdict.value ?? verdict.digest)'"
         switch verdict.status {
         case Verdict.Status.listed.rawValue: Output.line("LISTED  \(subject)")
@@ -118,7 +119,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// One line about a revoked origin, shared with `audit`.
-    static func describe(_ revoked: ReportDocument.Revoked) -> String {
+    static func describe(_ revoked: APIDocument.Revoked) -> String {
         "REVOKED since \(revoked.since) (\(revoked.reason), revocation list \(revoked.revocationList))"
     }
 }

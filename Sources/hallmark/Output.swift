@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkDocuments
 import HallmarkMember
 
 /// Writes to standard output and standard error, unbuffered enough for scripts and pipes.
@@ -21,7 +22,7 @@ enum Output {
 
     /// Prints a value as pretty, key-sorted JSON on standard output.
     static func json(_ value: some Encodable) throws {
-        let encoder = ReportDocument.makeEncoder(pretty: true)
+        let encoder = APIDocument.makeEncoder(pretty: true)
         line(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

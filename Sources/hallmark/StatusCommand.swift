@@ -3,6 +3,7 @@ import Foundation
 import HallmarkAPI
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore

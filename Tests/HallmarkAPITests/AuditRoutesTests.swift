@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkRecords
@@ -21,8 +22,8 @@ struct AuditRoutesTests {
                 "/v1/audit/url/" + RunningAPI.segment("https://market.example/listing/7")
             )
             #expect(answer.status == 200)
-            let report = try answer.decode(ReportDocument.AuditBody.self)
-            #expect(report == ReportDocument.AuditBody(try await api.node.audit(url)))
+            let report = try answer.decode(APIDocument.AuditBody.self)
+            #expect(report == APIDocument.AuditBody(try await api.node.audit(url)))
             #expect(report.verified)
             #expect(report.entries.map(\.action) == ["assert", "retract"])
 
@@ -69,7 +70,7 @@ struct AuditRoutesTests {
             let answer = try await api.call(.GET, "/v1/origins/brand-a")
             #expect(answer.status == 200)
             let audit = try answer.decode(OriginAudit.self)
-            #expect(audit == (try await api.node.auditOrigin(api.node.identity.member)))
+            #expect(audit == OriginAudit(try await api.node.auditOrigin(api.node.identity.member)))
             #expect(audit.logSize == 1)
             #expect(audit.equivocations.isEmpty)
 

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
@@ -45,12 +46,12 @@ struct CheckRoutesTests {
             let path = "/v1/check/url/" + RunningAPI.segment("https://MARKET.example/item/42?ref=x")
             let answer = try await api.call(.GET, path)
             #expect(answer.status == 200)
-            let verdict = try answer.decode(ReportDocument.VerdictBody.self)
+            let verdict = try answer.decode(APIDocument.VerdictBody.self)
             #expect(verdict.status == "listed")
             #expect(verdict.value == url.normalized)
 
             let absent = try await api.call(.GET, "/v1/check/sku/" + RunningAPI.segment("NOT THERE"))
-            #expect(try absent.decode(ReportDocument.VerdictBody.self).status == "not_listed")
+            #expect(try absent.decode(APIDocument.VerdictBody.self).status == "not_listed")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkDocuments
 import HTTPTypes
 import HallmarkAPI
 import HallmarkMember

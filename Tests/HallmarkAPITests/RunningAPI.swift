@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkTestSupport
 import Logging

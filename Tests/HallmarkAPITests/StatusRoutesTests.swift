@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
@@ -23,11 +24,11 @@ struct StatusRoutesTests {
             let status = try await api.call(.GET, "/v1/status")
             #expect(status.status == 200)
             let served = try #require(try JSONSerialization.jsonObject(with: status.body) as? NSDictionary)
-            let cli = try ReportDocument.makeEncoder().encode(ReportDocument.StatusBody(try await api.node.status()))
+            let cli = try APIDocument.makeEncoder().encode(APIDocument.StatusBody(try await api.node.status()))
             #expect(served == (try JSONSerialization.jsonObject(with: cli) as? NSDictionary))
             // The decoder inverts the encoder, `alliance_key_id` included.
-            let decoded = try ReportDocument.makeDecoder().decode(ReportDocument.StatusBody.self, from: status.body)
-            #expect(decoded == ReportDocument.StatusBody(try await api.node.status()))
+            let decoded = try APIDocument.makeDecoder().decode(APIDocument.StatusBody.self, from: status.body)
+            #expect(decoded == APIDocument.StatusBody(try await api.node.status()))
             #expect(served["member"] as? String == "brand-a")
             #expect((served["listed"] as? NSDictionary)?["sku"] as? Int == 1)
 

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
@@ -130,7 +131,7 @@ struct SubmissionRoutesTests {
             #expect(answer.status == 200)
             #expect(try answer.decode(APIDocument.Outcome.self).appended == 1)
             let verdict = try await api.call(.GET, "/v1/check/seller/" + RunningAPI.segment("ShopMart:Reseller 5"))
-            let origin = try #require(try verdict.decode(ReportDocument.VerdictBody.self).origins.first)
+            let origin = try #require(try verdict.decode(APIDocument.VerdictBody.self).origins.first)
             #expect(origin.member == "brand-b")
             #expect(origin.disputes.map(\.reason) == ["authorized-reseller"])
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
@@ -104,8 +105,8 @@ struct WitnessedCheckpointTests {
                 #expect(try await node.member.store.cosignatures(of: held).map(\.cosigner) == [node.id])
 
                 // `audit origin brand-a --json` shows all of it, as evidence.
-                let audit = try await node.member.auditOrigin(Self.brandA)
-                let json = try ReportDocument.makeEncoder().encode(audit)
+                let audit = OriginAudit(try await node.member.auditOrigin(Self.brandA))
+                let json = try APIDocument.makeEncoder().encode(audit)
                 let decoder = JSONDecoder()
                 decoder.keyDecodingStrategy = .convertFromSnakeCase
                 let shown = try decoder.decode(OriginAudit.self, from: json)
@@ -159,7 +160,7 @@ struct WitnessedCheckpointTests {
             _ = try await c.sync(from: b)
             #expect(try await c.member.store.cosignatures(of: checkpoint).count == 2)
 
-            let audit = try await c.member.auditOrigin(a.id)
+            let audit = OriginAudit(try await c.member.auditOrigin(a.id))
             #expect(audit.latestCheckpoint?.cosignatures.map(\.cosigner) == ["market-c", "brand-b"])
             #expect(audit.equivocations.isEmpty)
             #expect(audit.quarantine == nil)

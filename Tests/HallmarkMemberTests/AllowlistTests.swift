@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
@@ -31,8 +32,8 @@ struct AllowlistTests {
         #expect(verdicts.map(\.status) == [.allowlisted, .allowlisted])
         #expect(verdicts[0].origins.map(\.origin) == [brandB.node.identity.member])
         #expect(!verdicts[0].isListed)
-        #expect(ReportDocument.VerdictBody(verdicts[0]).status == "allowlisted")
-        #expect(ReportDocument.VerdictBody(verdicts[0]).origins.count == 1)
+        #expect(APIDocument.VerdictBody(verdicts[0]).status == "allowlisted")
+        #expect(APIDocument.VerdictBody(verdicts[0]).origins.count == 1)
         #expect(try await brandA.node.allowlist().map(\.value) == [partner.normalized, unknown.normalized])
 
         // Kept across a restart; never in the member's own log, so no peer ever receives it.

@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
@@ -73,7 +74,7 @@ struct ContributionReportTests {
     func json() async throws {
         let (report, fixtures) = try await Self.report()
         defer { fixtures.forEach { $0.remove() } }
-        let data = try ReportDocument.makeEncoder().encode(report)
+        let data = try APIDocument.makeEncoder().encode(report)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         #expect(try decoder.decode(ContributionReport.self, from: data) == report)

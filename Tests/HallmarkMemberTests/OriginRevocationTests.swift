@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkPKI
 import HallmarkRecords
@@ -72,7 +73,7 @@ struct OriginRevocationTests {
         let mark = try #require(verdict.revokedOrigins[member])
         #expect(mark == OriginRevocation(since: Timestamp(revocation.time), reason: reason, listNumber: list.number))
         #expect(mark.counts(verdict.origins[0]) == !backdated)
-        let body = ReportDocument.VerdictBody(verdict)
+        let body = APIDocument.VerdictBody(verdict)
         #expect(body.origins.first?.revoked?.reason == reason.name)
         #expect(body.origins.first?.revoked?.since == Timestamp(revocation.time).iso8601)
         #expect(body.origins.first?.revoked?.counts == !backdated)
@@ -80,7 +81,7 @@ struct OriginRevocationTests {
         let audit = try await brandA.node.audit(seller)
         #expect(audit.allVerified)
         #expect(audit.revokedOrigins[member] == mark)
-        #expect(ReportDocument.AuditBody(audit).entries.allSatisfy { $0.revoked?.revocationList == list.number })
+        #expect(APIDocument.AuditBody(audit).entries.allSatisfy { $0.revoked?.revocationList == list.number })
     }
 
     @Test("only the revoked origin is marked, and another origin's assertion keeps an identifier listed")
@@ -96,7 +97,7 @@ struct OriginRevocationTests {
         #expect(verdict.status == .listed)
         #expect(verdict.origins.count == 2)
         #expect(Set(verdict.revokedOrigins.keys) == [brandB.node.identity.member])
-        let json = ReportDocument.VerdictBody(verdict)
+        let json = APIDocument.VerdictBody(verdict)
         #expect(json.origins.filter { $0.revoked != nil }.map(\.member) == ["brand-b"])
     }
 }

@@ -3,19 +3,29 @@ import HallmarkMember
 
 /// One indicator in `POST /v1/indicators`: `kind` and `value` required; `confidence` (0–100), `reason`, `expires`
 /// (a duration such as `30d`, or a UTC date) and `note` optional, with the defaults of `hallmark submit`.
-struct IndicatorInput: Decodable, Sendable {
-    var kind: String
-    var value: String
-    var confidence: Int?
-    var reason: String?
-    var expires: String?
-    var note: String?
+public struct IndicatorInput: Codable, Sendable {
+    public var kind: String
+    public var value: String
+    public var confidence: Int?
+    public var reason: String?
+    public var expires: String?
+    public var note: String?
+
+    /// A validated submission with every field explicit, so that the node applies no default of its own.
+    public init(_ submission: Submission) {
+        kind = submission.identifier.kind.name
+        value = submission.identifier.normalized
+        confidence = submission.confidence
+        reason = submission.reason
+        expires = submission.expires?.iso8601
+        note = submission.note
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, value, confidence, reason, expires, note
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decode(String.self, forKey: .value)
@@ -39,7 +49,7 @@ struct IndicatorInput: Decodable, Sendable {
     /// The submission, validated as `hallmark submit` and `hallmark import` validate theirs.
     /// - Parameter path: Where this input is in the request, such as `indicators[3]`.
     /// - Throws: ``HallmarkError`` located at the field that is wrong.
-    func submission(at path: String, now: Timestamp) throws -> Submission {
+    public func submission(at path: String, now: Timestamp) throws -> Submission {
         let identifier = try IdentifierInput(kind: kind, value: value).identifier(at: path)
         do {
             return try Submission(

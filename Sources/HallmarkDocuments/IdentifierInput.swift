@@ -3,22 +3,28 @@ import HallmarkMember
 
 /// One identifier in a request: `{"kind": "seller", "value": "…"}` raw, or `{"kind": "seller", "digest": "…"}`
 /// as the 64 hex digits of its digest.
-struct IdentifierInput: Decodable, Sendable {
-    var kind: String
-    var value: String?
-    var digest: String?
+public struct IdentifierInput: Codable, Sendable {
+    public var kind: String
+    public var value: String?
+    public var digest: String?
+
+    /// A raw identifier, as its kind and normalized value (normalizing again changes nothing).
+    public init(_ identifier: Identifier) {
+        self.init(kind: identifier.kind.name, value: identifier.normalized)
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, value, digest
     }
 
-    init(kind: String, value: String?, digest: String? = nil) {
+    /// An identifier as a request gives it: `value` raw, or `digest` as 64 hex digits.
+    public init(kind: String, value: String?, digest: String? = nil) {
         self.kind = kind
         self.value = value
         self.digest = digest
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decodeIfPresent(String.self, forKey: .value)
@@ -28,7 +34,7 @@ struct IdentifierInput: Decodable, Sendable {
     /// What to look up: the kind, the digest, and the identifier when it was given raw.
     /// - Parameter path: Where this input is in the request, such as `identifiers[3]`.
     /// - Throws: ``HallmarkError`` located at the field that is wrong.
-    func lookup(at path: String, by member: MemberNode) throws -> (identifier: Identifier?, digest: Hash256) {
+    public func lookup(at path: String, by member: MemberNode) throws -> (identifier: Identifier?, digest: Hash256) {
         let kind = try parsedKind(at: path)
         switch (value, digest) {
         case (let value?, nil):
@@ -47,7 +53,7 @@ struct IdentifierInput: Decodable, Sendable {
 
     /// The raw identifier, for the operations that need one (retract, dispute).
     /// - Throws: ``HallmarkError`` located at the field that is wrong, also when only a digest was given.
-    func identifier(at path: String) throws -> Identifier {
+    public func identifier(at path: String) throws -> Identifier {
         let kind = try parsedKind(at: path)
         guard digest == nil, let value else {
             throw HallmarkError(
@@ -83,5 +89,5 @@ struct IdentifierInput: Decodable, Sendable {
 
 extension String {
     /// The string, or `nil` when it is empty.
-    var nonEmpty: String? { isEmpty ? nil : self }
+    public var nonEmpty: String? { isEmpty ? nil : self }
 }

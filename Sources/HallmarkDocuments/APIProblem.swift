@@ -1,9 +1,5 @@
-import Foundation
 import HTTPTypes
 import HallmarkCore
-import HallmarkMember
-import Hummingbird
-import NIOCore
 
 /// An RFC 9457 problem: what the API answers instead of a result, as `application/problem+json`.
 ///
@@ -58,19 +54,5 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
         default: status = .internalServerError
         }
         self.init(status, code: error.code.name, detail: error.message, field: error.location)
-    }
-
-    /// The response carrying this problem.
-    func response(instance path: String, headers extra: HTTPFields = [:]) -> Response {
-        var problem = self
-        problem.instance = path
-        var headers = extra
-        headers[.contentType] = Self.mediaType
-        let body = (try? ReportDocument.makeEncoder().encode(problem)) ?? Data()
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
-        )
     }
 }

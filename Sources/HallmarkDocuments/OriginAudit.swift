@@ -1,8 +1,13 @@
+import Foundation
+import HallmarkCore
+import HallmarkMember
+import HallmarkRecords
+
 /// What this node holds about one origin, for `hallmark audit origin MEMBER`: its log size, latest checkpoint and who
 /// cosigned it, its certificate and revocation state, its quarantine, and every piece of equivocation evidence.
 ///
 /// Checkpoints come with their exact bytes and cosignatures with their signatures and the cosigners' certificates,
-/// so that the JSON form (``ReportDocument/makeEncoder(pretty:)``) is itself evidence: anyone holding the alliance CA
+/// so that the JSON form (``APIDocument/makeEncoder(pretty:)``) is itself evidence: anyone holding the alliance CA
 /// certificate can check every signature in it. Times are ISO 8601 UTC; bytes base64; hashes lower-case hex.
 public struct OriginAudit: Codable, Sendable, Equatable {
     /// A checkpoint, and the members who vouched for it.
@@ -77,9 +82,68 @@ public struct OriginAudit: Codable, Sendable, Equatable {
     /// Its certificate; absent when this node holds none.
     public var certificate: OriginCertificate?
     /// Present when that certificate is on the revocation list in force.
-    public var revoked: ReportDocument.Revoked?
+    public var revoked: APIDocument.Revoked?
     /// Present when its log takes no new entries here until an operator clears it.
-    public var quarantine: ReportDocument.Quarantine?
+    public var quarantine: APIDocument.Quarantine?
     /// Every piece of equivocation evidence about it, oldest first.
     public var equivocations: [Equivocation]
+
+    /// The JSON form of what this node holds about an origin.
+    public init(_ held: HeldOrigin) {
+        origin = held.origin.rawValue
+        logSize = held.logSize
+        latestCheckpoint = held.latestCheckpoint.map(WitnessedCheckpoint.init)
+        certificate = held.certificate.map(OriginCertificate.init)
+        revoked = held.revocation.map { APIDocument.Revoked($0) }
+        quarantine = held.quarantine.map(APIDocument.Quarantine.init)
+        equivocations = held.equivocations.map(Equivocation.init)
+    }
+}
+
+extension OriginAudit.WitnessedCheckpoint {
+    /// The JSON form of a checkpoint and its cosigners.
+    public init(_ witnessed: HeldOrigin.WitnessedCheckpoint) {
+        let checkpoint = witnessed.checkpoint
+        treeSize = checkpoint.treeSize
+        rootHash = checkpoint.rootHash.hex
+        time = checkpoint.time.iso8601
+        bytes = Data(checkpoint.encoded()).base64EncodedString()
+        receivedFrom = witnessed.receivedFrom?.rawValue
+        receivedAt = witnessed.receivedAt?.iso8601
+        cosignatures = witnessed.cosignatures.map(OriginAudit.WitnessCosignature.init)
+    }
+}
+
+extension OriginAudit.WitnessCosignature {
+    /// The JSON form of a cosignature held.
+    public init(_ stored: StoredCosignature) {
+        cosigner = stored.cosigner.rawValue
+        time = stored.cosignature.time.iso8601
+        seconds = stored.cosignature.seconds
+        signature = Data(stored.cosignature.signature).base64EncodedString()
+        certificatePem = stored.certificatePEM
+        receivedFrom = stored.receivedFrom.rawValue
+        receivedAt = stored.receivedAt.iso8601
+    }
+}
+
+extension OriginAudit.Equivocation {
+    /// The JSON form of a piece of equivocation evidence.
+    public init(_ equivocation: HeldOrigin.Equivocation) {
+        detectedAt = equivocation.evidence.detectedAt.iso8601
+        offeredBy = equivocation.evidence.peer.rawValue
+        held = equivocation.held.map(OriginAudit.WitnessedCheckpoint.init)
+        offered = OriginAudit.WitnessedCheckpoint(equivocation.offered)
+        offeredCertificatePem = equivocation.evidence.offeredCertificatePEM
+    }
+}
+
+extension OriginAudit.OriginCertificate {
+    /// The JSON form of an origin's certificate.
+    public init(_ certificate: HeldOrigin.OriginCertificate) {
+        fingerprint = certificate.fingerprint
+        serialNumber = certificate.serialNumber
+        notValidAfter = certificate.notValidAfter.iso8601
+        pem = certificate.pem
+    }
 }

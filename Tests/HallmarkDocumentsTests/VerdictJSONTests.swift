@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkPKI
 import HallmarkRecords
 import Testing
@@ -74,10 +75,10 @@ struct VerdictJSONTests {
 
     @Test("one verdict at a time, every escaping case, revoked origins, disputes, optional fields absent and present")
     func single() throws {
-        let encoder = ReportDocument.makeEncoder()
+        let encoder = APIDocument.makeEncoder()
         for verdict in try Self.verdicts() {
-            let expected = try encoder.encode(ReportDocument.VerdictBody(verdict))
-            let written = ReportDocument.json(of: verdict)
+            let expected = try encoder.encode(APIDocument.VerdictBody(verdict))
+            let written = APIDocument.json(of: verdict)
             #expect(
                 written == [UInt8](expected),
                 "\(String(decoding: written, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))"
@@ -87,11 +88,11 @@ struct VerdictJSONTests {
 
     @Test("a batch, and an empty batch")
     func batch() throws {
-        struct Verdicts: Encodable { var verdicts: [ReportDocument.VerdictBody] }
-        let encoder = ReportDocument.makeEncoder()
+        struct Verdicts: Encodable { var verdicts: [APIDocument.VerdictBody] }
+        let encoder = APIDocument.makeEncoder()
         for verdicts in [try Self.verdicts(), []] {
-            let expected = try encoder.encode(Verdicts(verdicts: verdicts.map(ReportDocument.VerdictBody.init)))
-            #expect(ReportDocument.json(ofVerdicts: verdicts) == [UInt8](expected))
+            let expected = try encoder.encode(Verdicts(verdicts: verdicts.map(APIDocument.VerdictBody.init)))
+            #expect(APIDocument.json(ofVerdicts: verdicts) == [UInt8](expected))
         }
     }
 
@@ -101,10 +102,10 @@ struct VerdictJSONTests {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         for verdict in try Self.verdicts() {
             let decoded = try decoder.decode(
-                ReportDocument.VerdictBody.self,
-                from: Data(ReportDocument.json(of: verdict))
+                APIDocument.VerdictBody.self,
+                from: Data(APIDocument.json(of: verdict))
             )
-            #expect(decoded == ReportDocument.VerdictBody(verdict))
+            #expect(decoded == APIDocument.VerdictBody(verdict))
         }
     }
 }

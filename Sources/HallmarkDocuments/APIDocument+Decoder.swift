@@ -1,8 +1,7 @@
 import Foundation
-import HallmarkMember
 
-extension ReportDocument {
-    /// The decoder for the API's documents, the inverse of ``ReportDocument/makeEncoder(pretty:)``: snake_case keys
+extension APIDocument {
+    /// The decoder for the API's documents, the inverse of ``APIDocument/makeEncoder(pretty:)``: snake_case keys
     /// become the camelCase property names, with `id` written `ID` as Swift names write it (`alliance_key_id` is
     /// `allianceKeyID`), which Foundation's `convertFromSnakeCase` would turn into `allianceKeyId`.
     public static func makeDecoder() -> JSONDecoder {

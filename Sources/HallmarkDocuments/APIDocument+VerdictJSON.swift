@@ -1,9 +1,9 @@
 import HallmarkCore
+import HallmarkMember
 import HallmarkPKI
 import HallmarkRecords
-import HallmarkStore
 
-extension ReportDocument {
+extension APIDocument {
     /// The JSON of one verdict: byte for byte what ``makeEncoder(pretty:)`` makes of ``VerdictBody``, written
     /// directly (the HTTP API answers verdicts thousands of times a second).
     public static func json(of verdict: Verdict) -> [UInt8] {

@@ -1,7 +1,7 @@
 /// A JSON document written byte by byte, for the documents answered thousands of times a second (verdicts),
 /// where `JSONEncoder` (reflection, key conversion, sorting) was most of the cost.
 ///
-/// It writes what ``ReportDocument/makeEncoder(pretty:)`` writes, byte for byte: no whitespace, slashes unescaped,
+/// It writes what ``APIDocument/makeEncoder(pretty:)`` writes, byte for byte: no whitespace, slashes unescaped,
 /// `"` and `\` escaped, control characters as `\b \t \n \f \r` or `\u00xx`, everything else as UTF-8. The caller
 /// writes keys in sorted order. Tests compare both encoders' output.
 package struct JSONOutput {

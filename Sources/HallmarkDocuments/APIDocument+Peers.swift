@@ -1,0 +1,61 @@
+import HallmarkCore
+import HallmarkMember
+
+extension APIDocument {
+    /// The answer to `GET /v1/peers`.
+    public struct Peers: Codable, Sendable, Equatable {
+        /// The configured peers, in configuration order.
+        public var peers: [Peer]
+        /// Members not configured as peers whose batches were rejected (they connected to this node).
+        public var otherRejections: [APIDocument.Rejection]
+
+        /// Creates the document from its fields.
+        public init(peers: [Peer], otherRejections: [APIDocument.Rejection]) {
+            self.peers = peers
+            self.otherRejections = otherRejections
+        }
+    }
+
+    /// One configured peer and what is known of it.
+    public struct Peer: Codable, Sendable, Equatable {
+        /// The member its certificate must name.
+        public var member: String
+        /// Where its node listens, `HOST:PORT`.
+        public var address: String
+        /// Batches from it that this node rejected, by origin.
+        public var rejections: [APIDocument.Rejection]
+        /// How the last sync with it went; absent before the first one ended.
+        public var sync: PeerSync?
+
+        /// Creates the document from its fields.
+        public init(member: String, address: String, rejections: [APIDocument.Rejection], sync: PeerSync?) {
+            self.member = member
+            self.address = address
+            self.rejections = rejections
+            self.sync = sync
+        }
+    }
+
+    /// How the last sync with a peer went.
+    public struct PeerSync: Codable, Sendable, Equatable {
+        /// When it ended.
+        public var lastSync: String
+        /// `ok`, `rejected` (a log failed verification), `interrupted` (the connection was lost) or `unreachable`.
+        public var outcome: String
+        /// Why, when it did not go through.
+        public var detail: String?
+        /// Entries it fetched, verified and committed.
+        public var entriesFetched: Int
+        /// Entries the peer offers that this node still lacks, as of the last comparison of heads.
+        public var lagEntries: UInt64
+
+        /// The JSON form of a peer's sync status.
+        public init(_ status: PeerSyncStatus) {
+            lastSync = status.lastSync.iso8601
+            outcome = status.outcome.rawValue
+            detail = status.detail
+            entriesFetched = status.entriesFetched
+            lagEntries = status.lagEntries
+        }
+    }
+}
