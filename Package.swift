@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
         .library(name: "HallmarkEvidence", targets: ["HallmarkEvidence"]),
         .library(name: "HallmarkDocuments", targets: ["HallmarkDocuments"]),
+        .library(name: "HallmarkReports", targets: ["HallmarkReports"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
         .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
@@ -133,6 +134,12 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Reports for people: the contribution report as text, CSV and HTML with inline SVG charts.
+        .target(
+            name: "HallmarkReports",
+            dependencies: ["HallmarkCore", "HallmarkRecords", "HallmarkMember"],
+            swiftSettings: upcoming
+        ),
         // Federation: the gRPC service over mutual TLS, peer clients and the sync engine.
         .target(
             name: "HallmarkFederation",
@@ -160,6 +167,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkDocuments",
+                "HallmarkReports",
                 "HallmarkEvidence",
                 "HallmarkMember",
                 "HallmarkRecords",
@@ -217,6 +225,7 @@ let package = Package(
             dependencies: [
                 "HallmarkCore",
                 "HallmarkDocuments",
+                "HallmarkReports",
                 "HallmarkPKI",
                 "HallmarkMember",
                 "HallmarkEvidence",
@@ -259,14 +268,14 @@ let package = Package(
         .testTarget(
             name: "HallmarkMemberTests",
             dependencies: [
-                "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "HallmarkDocumentsTests",
-            dependencies: ["HallmarkDocuments", "HallmarkMember", "HallmarkRecords", "HallmarkPKI", "HallmarkCore"],
+            dependencies: ["HallmarkDocuments", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -315,7 +324,7 @@ let package = Package(
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,6 +1,7 @@
 import HallmarkCore
 import HallmarkDocuments
 import HallmarkMember
+import HallmarkReports
 import Hummingbird
 import NIOCore
 

@@ -5,6 +5,7 @@ import HallmarkCore
 import HallmarkDocuments
 import HallmarkMember
 import HallmarkPKI
+import HallmarkReports
 
 /// `hallmark audit report [--since DATE] [--format text|json|csv|html] [--out FILE]`: who contributes what and who is
 /// disputed how often, per member, kind and month.

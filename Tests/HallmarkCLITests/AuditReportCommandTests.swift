@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkMember
+import HallmarkReports
 import Testing
 
 /// `hallmark audit report`, run as a person would.

@@ -7,6 +7,7 @@ import HallmarkTestSupport
 import Testing
 
 @testable import HallmarkMember
+@testable import HallmarkReports
 
 #if canImport(FoundationXML)
     import FoundationXML

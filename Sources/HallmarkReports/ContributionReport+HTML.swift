@@ -1,6 +1,6 @@
 import HallmarkCore
 import HallmarkRecords
-import HallmarkStore
+import HallmarkMember
 
 extension ContributionReport {
     /// The most months a chart shows: the latest ones (the tables list them all).

@@ -1,6 +1,6 @@
 import Foundation
 import HallmarkRecords
-import HallmarkStore
+import HallmarkMember
 
 extension ContributionReport {
     /// The CSV columns, in order.
