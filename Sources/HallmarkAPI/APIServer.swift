@@ -50,7 +50,7 @@ public final class APIServer: Service, Sendable {
     }
 
     let listeners: [Listener]
-    let member: MemberNode
+    let member: Member
     let certificate: APICertificate?
     private let routes: [APIRoute]
     private let requestMetrics = APIMetrics()
@@ -69,7 +69,7 @@ public final class APIServer: Service, Sendable {
     /// - Throws: ``HallmarkError`` `invalid-value` when `listeners` is empty, `not-permitted` when a TCP listener
     ///   is not loopback and there is no `certificate`.
     public init(
-        member: MemberNode,
+        member: Member,
         listeners: [Listener],
         certificate: APICertificate? = nil,
         peers: [Peer] = [],
@@ -90,7 +90,7 @@ public final class APIServer: Service, Sendable {
     }
 
     /// Every route the API serves, in the order of the OpenAPI document's paths.
-    static func routes(member: MemberNode, peers: [Peer], metrics: PrometheusCollectorRegistry) -> [APIRoute] {
+    static func routes(member: Member, peers: [Peer], metrics: PrometheusCollectorRegistry) -> [APIRoute] {
         CheckRoutes(member: member).routes + SubmissionRoutes(member: member).routes
             + AuditRoutes(member: member).routes + ReportRoutes(member: member).routes
             + StatusRoutes(member: member, peers: peers, metrics: metrics).routes

@@ -16,7 +16,7 @@ import Logging
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
-    let member: MemberNode
+    let member: Member
     /// Whether a request without a token is refused.
     let tokensRequired: Bool
     let logger: Logger

@@ -8,7 +8,7 @@ import Hummingbird
 /// `GET /v1/evidence/{kind}/{value}`: the signed evidence bundle, as `hallmark audit evidence` writes it;
 /// `GET /v1/origins/{member}`: an origin's log, its cosigners and any equivocation evidence, as `hallmark audit origin --json`.
 struct AuditRoutes {
-    let member: MemberNode
+    let member: Member
 
     var routes: [APIRoute] {
         [

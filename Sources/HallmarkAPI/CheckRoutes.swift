@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `POST /v1/check` (a batch) and `GET /v1/check/{kind}/{value}` (one identifier).
 struct CheckRoutes {
-    let member: MemberNode
+    let member: Member
 
     var routes: [APIRoute] {
         [

@@ -7,7 +7,7 @@ import NIOCore
 
 /// `GET /v1/report?since=…&format=json|csv|html`: the contribution report, as `hallmark audit report` prints it.
 struct ReportRoutes {
-    let member: MemberNode
+    let member: Member
 
     /// The report's forms and their media types.
     static let formats: [String: String] = [

@@ -11,7 +11,7 @@ struct StatusRoutes {
     /// The media type of the Prometheus text exposition format.
     static let metricsMediaType = "text/plain; version=0.0.4; charset=utf-8"
 
-    let member: MemberNode
+    let member: Member
     let peers: [APIServer.Peer]
     let metrics: PrometheusCollectorRegistry
 

@@ -6,7 +6,7 @@ import Hummingbird
 /// `POST /v1/indicators`, `POST /v1/retractions`, `POST /v1/disputes`: each request appends to this member's log
 /// under one signed checkpoint, or appends nothing when any part of it is refused.
 struct SubmissionRoutes {
-    let member: MemberNode
+    let member: Member
 
     var routes: [APIRoute] {
         [

@@ -8,12 +8,12 @@ import Logging
 /// A member's store opened directly, when no node runs on its data folder.
 public struct StoreAccess: MemberAccess {
     /// The member's node, over its store.
-    public let node: MemberNode
+    public let node: Member
 
     /// Opens the store in `dataDirectory`.
     /// - Throws: ``HallmarkError`` when the folder holds no usable store.
     public static func open(dataDirectory: URL, logger: Logger) async throws -> StoreAccess {
-        StoreAccess(node: try await MemberNode.open(dataDirectory: dataDirectory, logger: logger))
+        StoreAccess(node: try await Member.open(dataDirectory: dataDirectory, logger: logger))
     }
 
     public func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws

@@ -34,7 +34,7 @@ public struct IdentifierInput: Codable, Sendable {
     /// What to look up: the kind, the digest, and the identifier when it was given raw.
     /// - Parameter path: Where this input is in the request, such as `identifiers[3]`.
     /// - Throws: ``HallmarkError`` located at the field that is wrong.
-    public func lookup(at path: String, by member: MemberNode) throws -> (identifier: Identifier?, digest: Hash256) {
+    public func lookup(at path: String, by member: Member) throws -> (identifier: Identifier?, digest: Hash256) {
         let kind = try parsedKind(at: path)
         switch (value, digest) {
         case (let value?, nil):

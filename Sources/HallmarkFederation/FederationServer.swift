@@ -15,9 +15,9 @@ public final class FederationServer: Sendable {
 
     /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
     /// - Parameter revocations: A source of the alliance's revocation list, read at each handshake and call; the
-    ///   newer of it and the member's own list (``MemberNode/revocations``) applies.
+    ///   newer of it and the member's own list (``Member/revocations``) applies.
     public convenience init(
-        member: MemberNode,
+        member: Member,
         host: String,
         port: Int,
         revocations: @escaping @Sendable () -> RevocationList? = { nil },

@@ -16,14 +16,14 @@ import X509
 /// the member id from it for logging, refuses a caller without one, and answers `PERMISSION_DENIED` to a member
 /// revoked since its connection was made.
 public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
-    let member: MemberNode
+    let member: Member
     let trees: LogTreeCache
     let revocations: @Sendable () -> RevocationList?
     let closing: ClosingSignal
     let logger: Logger
 
-    /// Serves `member`'s store, refusing members revoked by the member's revocation list (``MemberNode/revocations``).
-    public init(member: MemberNode, logger: Logger) {
+    /// Serves `member`'s store, refusing members revoked by the member's revocation list (``Member/revocations``).
+    public init(member: Member, logger: Logger) {
         self.init(
             member: member,
             revocations: { [member] in member.revocations },
@@ -35,7 +35,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     /// Serves `member`'s store, refusing members revoked by the list `revocations` gives; watch streams end when
     /// `closing` fires.
     init(
-        member: MemberNode,
+        member: Member,
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal,
         logger: Logger

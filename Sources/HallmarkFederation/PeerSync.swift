@@ -86,7 +86,7 @@ public struct PeerSync: Service {
                 for await head in heads {
                     let (report, outcome) = await lock.run {
                         var report = SyncReport(peer: peer)
-                        let outcome = await engine.pull(head, from: connection, into: &report)
+                        let outcome = await engine.take(head, from: connection, into: &report)
                         if case .connectionLost(let reason) = outcome { report.interrupted = reason }
                         return (report, outcome)
                     }
@@ -104,7 +104,7 @@ public struct PeerSync: Service {
 
     private func round(_ connection: PeerConnection) async throws {
         let (report, lost) = try await lock.run {
-            let (pulled, lost) = try await engine.pull(nil, from: connection)
+            let (pulled, lost) = try await engine.round(nil, from: connection)
             var report = pulled
             report.interrupted = lost?.reason
             return (report, lost)

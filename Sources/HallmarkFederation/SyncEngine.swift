@@ -6,18 +6,16 @@ import HallmarkPKI
 import HallmarkProtocol
 import HallmarkRecords
 import Logging
-import SwiftASN1
-import X509
 
 /// Pull-based anti-entropy with peers (Protocol/PROTOCOL.md §4): compare version vectors, fetch what is
 /// missing chunk by chunk, verify each chunk against its origin's signed checkpoint, commit it.
 ///
 /// A head or chunk that fails verification is rejected whole and reported in the ``SyncReport``, counted against
 /// the peer in the store (``HallmarkStore/peerRejections()``), and the round goes on with the next origin. A
-/// checkpoint that contradicts the log held proves equivocation: the member node keeps the evidence and quarantines
+/// checkpoint that contradicts the log held proves equivocation: the member layer keeps the evidence and quarantines
 /// the origin.
 public struct SyncEngine: Sendable {
-    let member: MemberNode
+    let member: Member
     let revocations: @Sendable () -> RevocationList?
     let logger: Logger
     let metrics = FederationMetrics()
@@ -29,8 +27,8 @@ public struct SyncEngine: Sendable {
 
     /// Syncs into `member`'s store.
     /// - Parameter revocations: A source of the alliance's revocation list; the newer of it and the member's own
-    ///   list (``MemberNode/revocations``) applies, and a newer one is adopted by the member.
-    public init(member: MemberNode, revocations: @escaping @Sendable () -> RevocationList? = { nil }, logger: Logger) {
+    ///   list (``Member/revocations``) applies, and a newer one is adopted by the member.
+    public init(member: Member, revocations: @escaping @Sendable () -> RevocationList? = { nil }, logger: Logger) {
         self.member = member
         self.revocations = revocations
         self.logger = logger
@@ -56,7 +54,7 @@ public struct SyncEngine: Sendable {
                     revocations: { [member] in member.revocations },
                     logger: logger
                 ) { connection in
-                    try await pull(remaining, from: connection)
+                    try await round(remaining, from: connection)
                 }
             } catch {
                 record(report, failure: Self.reason(error))
@@ -106,9 +104,9 @@ public struct SyncEngine: Sendable {
         metrics.record(report, status: status)
     }
 
-    /// Handles `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
+    /// A round: takes `given` heads in order — when `nil`, every head the peer offers — until the connection drops.
     /// - Returns: The report, and the heads left from the one whose call failed as `UNAVAILABLE`, with why.
-    func pull(
+    func round(
         _ given: [Hallmark_V1_OriginHead]?,
         from connection: PeerConnection
     ) async throws -> (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?) {
@@ -116,7 +114,7 @@ public struct SyncEngine: Sendable {
         let heads: [Hallmark_V1_OriginHead]
         if let given { heads = given } else { heads = try await connection.heads().heads }
         for (position, head) in heads.enumerated() {
-            switch await pull(head, from: connection, into: &report) {
+            switch await take(head, from: connection, into: &report) {
             case .handled: continue
             case .connectionLost(let reason): return (report, (Array(heads[position...]), reason))
             case .stopped: return (report, nil)
@@ -140,15 +138,15 @@ public struct SyncEngine: Sendable {
         Task.isCancelled || error is CancellationError || (error as? RPCError)?.code == .cancelled
     }
 
-    /// Fetches what one advertised head holds beyond this node; failures go into `report`, and so does what this node
-    /// still lacks of the head's log afterwards (``SyncReport/lagByOrigin``).
+    /// An origin's head: fetches what it holds beyond this node and keeps the cosignatures it carries; failures go
+    /// into `report`, and so does what this node still lacks of the head's log afterwards (``SyncReport/lagByOrigin``).
     @discardableResult
-    func pull(
+    func take(
         _ head: Hallmark_V1_OriginHead,
         from connection: PeerConnection,
         into report: inout SyncReport
     ) async -> HeadOutcome {
-        let outcome = await handle(head, from: connection, into: &report)
+        let outcome = await fetch(head, from: connection, into: &report)
         guard case .handled = outcome else { return outcome }
         // After the fetch (the checkpoint is held now) or the equivocation found (it is evidence now).
         await receiveCosignatures(of: head, from: connection.address.member)
@@ -213,8 +211,9 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// ``pull(_:from:into:)`` but the lag.
-    private func handle(
+    /// A fetch of what `head` holds beyond this node, its failure classified: the connection's (retried), this node's
+    /// own stop or quarantine (not the peer's fault), or the peer's data (rejected and recorded against the peer).
+    private func fetch(
         _ head: Hallmark_V1_OriginHead,
         from connection: PeerConnection,
         into report: inout SyncReport
@@ -229,7 +228,7 @@ public struct SyncEngine: Sendable {
             return count
         }
         do {
-            try await pull(head, from: connection, committed: committed)
+            try await fetchBeyondHeld(head, from: connection, committed: committed)
             _ = await countCommitted()
         } catch {
             let kept = await countCommitted()
@@ -263,7 +262,7 @@ public struct SyncEngine: Sendable {
                 return .handled
             }
             report.rejected.append(SyncReport.Rejection(origin: head.origin, reason: reason, code: hallmarkError?.code))
-            // An equivocation is the origin's doing, not the relay's; the member node keeps its evidence.
+            // An equivocation is the origin's doing, not the relay's; the member layer keeps its evidence.
             guard hallmarkError?.code != .equivocation else { return .handled }
             await member.recordRejection(from: peer, origin: head.origin, reason: reason)
             logger.error(
@@ -290,42 +289,14 @@ public struct SyncEngine: Sendable {
     }
 
     /// Fetches and commits what `head` holds beyond this node, adding what it commits to `committed` as it goes.
-    private func pull(
+    private func fetchBeyondHeld(
         _ head: Hallmark_V1_OriginHead,
         from connection: PeerConnection,
         committed: CommitTally
     ) async throws {
         let peer = connection.address.member
-        let origin: MemberID
-        do {
-            origin = try MemberID(head.origin)
-        } catch let error as HallmarkError {
-            throw HallmarkError(.malformed, "the peer offers a head for an invalid origin: \(error.message)")
-        }
-        guard head.checkpoint.count <= Checkpoint.maxEncodedSize,
-            head.certificateDer.count <= FederationLimits.maximumCertificateBytes
-        else {
-            throw HallmarkError(
-                .malformed,
-                "the head of \(origin) is over the size limits (checkpoint \(head.checkpoint.count) bytes, "
-                    + "certificate \(head.certificateDer.count) bytes)"
-            )
-        }
-        let checkpoint: Checkpoint
-        do {
-            checkpoint = try Checkpoint(decoding: head.checkpoint)
-        } catch let error as HallmarkError {
-            throw HallmarkError(.malformed, "the checkpoint offered for \(origin) does not decode: \(error)")
-        }
-        guard checkpoint.origin == origin else {
-            throw HallmarkError(.malformed, "the head for \(origin) carries a checkpoint of \(checkpoint.origin)")
-        }
-        let certificatePEM: String
-        do {
-            certificatePEM = try Certificate(derEncoded: Array(head.certificateDer)).serializeAsPEM().pemString
-        } catch {
-            throw HallmarkError(.malformed, "the certificate offered for \(origin) does not decode")
-        }
+        let check = try HeadCheck(head)
+        let (origin, checkpoint, certificatePEM) = (check.origin, check.checkpoint, check.certificatePEM)
         guard try await member.checkOffered(checkpoint, originCertificatePEM: certificatePEM, from: peer) else {
             return
         }
@@ -338,7 +309,7 @@ public struct SyncEngine: Sendable {
             receivedFrom: peer
         )
         do {
-            try await fetch(
+            try await streamAndCommit(
                 from: connection,
                 into: pipeline,
                 originCertificatePEM: certificatePEM,
@@ -373,7 +344,7 @@ public struct SyncEngine: Sendable {
     /// received, decoded and verified while the previous ones commit, and the commit takes every verified chunk
     /// waiting, in one transaction. A chunk that fails verification ends the fetch; the chunks verified before it
     /// are still committed, each whole.
-    private func fetch(
+    private func streamAndCommit(
         from connection: PeerConnection,
         into pipeline: FetchPipeline,
         originCertificatePEM: String,

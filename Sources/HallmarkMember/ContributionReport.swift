@@ -6,7 +6,7 @@ import HallmarkStore
 /// assertions, retractions and disputes made, the disputes other members filed against it, and the share of its
 /// indicators that others dispute, by indicator kind and UTC month.
 ///
-/// Built from everything this node holds (``MemberNode/contributionReport(since:now:)``). Rendered as JSON (it is
+/// Built from everything this node holds (``Member/contributionReport(since:now:)``). Rendered as JSON (it is
 /// `Codable`), CSV (``csv()``), HTML with charts (``html()``) and text (``text()``).
 public struct ContributionReport: Sendable, Codable, Equatable {
     /// How the dispute share is defined, written into every form of the report.
@@ -31,14 +31,14 @@ public struct ContributionReport: Sendable, Codable, Equatable {
     /// Every member's counts added up.
     public var totals: ContributionCounts
     /// One per member the node knows, by member id, also those with nothing in the period.
-    public var members: [Member]
+    public var members: [Contributor]
 
     /// The longest span of months listed with the empty months between; beyond it only months with counts are listed
     /// (a log may carry times decades apart).
     public static let maximumFilledMonths = 120
 
     /// One member's part of the report.
-    public struct Member: Sendable, Codable, Equatable {
+    public struct Contributor: Sendable, Codable, Equatable {
         /// The member id.
         public var member: String
         /// Its counts over the whole period.
@@ -107,7 +107,7 @@ public struct ContributionReport: Sendable, Codable, Equatable {
     ///   - since: The start of the period; `nil` for everything held.
     ///   - months: The months covered, ascending.
     ///   - members: One per member.
-    public init(node: String, generatedAt: Timestamp, since: Timestamp?, months: [String], members: [Member]) {
+    public init(node: String, generatedAt: Timestamp, since: Timestamp?, months: [String], members: [Contributor]) {
         self.node = node
         self.generatedAt = generatedAt
         self.since = since
@@ -138,7 +138,7 @@ public struct ContributionReport: Sendable, Codable, Equatable {
                 totals += cell.counts
                 kinds[cell.key.kind, default: ContributionCounts()] += cell.counts
             }
-            return Member(
+            return Contributor(
                 member: member.rawValue,
                 totals: totals,
                 kinds: kinds.sorted { $0.key < $1.key }.map { Row(kind: $0.key.name, month: nil, counts: $0.value) },

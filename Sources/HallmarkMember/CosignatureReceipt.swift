@@ -1,4 +1,4 @@
-/// What became of the cosignatures a peer offered with one checkpoint (``MemberNode/receiveCosignatures(_:of:from:)``).
+/// What became of the cosignatures a peer offered with one checkpoint (``Member/receiveCosignatures(_:of:from:)``).
 public struct CosignatureReceipt: Sendable, Equatable {
     /// One cosignature refused, and why.
     public struct Rejection: Sendable, Equatable {

@@ -55,7 +55,7 @@ public struct FilterMaintenance: Service {
     ///   - member: The member whose store's filter is kept.
     ///   - policy: When to rebuild.
     ///   - logger: Where rebuilds and failures are reported.
-    public init(member: MemberNode, policy: Policy = Policy(), logger: Logger) {
+    public init(member: Member, policy: Policy = Policy(), logger: Logger) {
         self.init(store: member.store, policy: policy, logger: logger)
     }
 

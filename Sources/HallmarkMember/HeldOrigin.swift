@@ -1,7 +1,7 @@
 import HallmarkCore
 import HallmarkRecords
 
-/// What this node holds about one origin (``MemberNode/auditOrigin(_:)``): its log size, latest checkpoint and who
+/// What this node holds about one origin (``Member/auditOrigin(_:)``): its log size, latest checkpoint and who
 /// cosigned it, its certificate and revocation state, its quarantine, and every piece of equivocation evidence.
 public struct HeldOrigin: Sendable {
     /// A checkpoint, who showed this node the log it signs, and the members who vouched for it.

@@ -1,5 +1,5 @@
 /// A cosignature as a peer offers it with a checkpoint (Protocol/PROTOCOL.md §2.1): its fields as received, not yet
-/// decoded or verified (``MemberNode/receiveCosignatures(_:of:from:)`` does both).
+/// decoded or verified (``Member/receiveCosignatures(_:of:from:)`` does both).
 public struct OfferedCosignature: Sendable, Equatable {
     /// The cosigner's member id, as the peer names it.
     public var cosigner: String

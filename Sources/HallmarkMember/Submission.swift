@@ -62,7 +62,7 @@ extension Submission {
         )
     }
 
-    /// Checks every submission with ``validate()``, as ``MemberNode/submit(_:)`` does before appending any.
+    /// Checks every submission with ``validate()``, as ``Member/submit(_:)`` does before appending any.
     /// - Throws: ``HallmarkError`` for the first invalid one, located at `submission N` (counting from 1).
     public static func validate(_ submissions: [Submission]) throws {
         for (position, submission) in submissions.enumerated() {

@@ -34,10 +34,10 @@ public enum Demo {
             "Starting three member nodes on loopback, each with its own store and mutual TLS: brand-a — brand-b — market-c"
         )
         let names = ["brand-a", "brand-b", "market-c"]
-        var members: [MemberNode] = []
+        var members: [Member] = []
         var servers: [FederationServer] = []
         for name in names {
-            let member = try await MemberNode.initialize(
+            let member = try await Member.initialize(
                 dataDirectory: folder.appendingPathComponent(name),
                 memberCertificate: certificates.appendingPathComponent("\(name)/member.pem"),
                 memberKey: certificates.appendingPathComponent("\(name)/member-key.pem"),

@@ -37,7 +37,7 @@ public enum NodeRunner {
         let metrics = Self.metrics
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no
         // usable snapshot (checks are answered from the index meanwhile).
-        let member = try await MemberNode.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
+        let member = try await Member.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
         let server = try FederationServer(
             member: member,
             host: configuration.listen.host,
@@ -85,7 +85,7 @@ public enum NodeRunner {
     private static func announce(
         _ server: FederationServer,
         api: APIServer,
-        member: MemberNode,
+        member: Member,
         peers: [PeerAddress],
         logger: Logger,
         _ onListening: @Sendable (Int) -> Void

@@ -114,7 +114,7 @@ extension ContributionReport {
         return table + "</tbody></table>\n"
     }
 
-    private func monthTable(_ member: Member) -> String {
+    private func monthTable(_ member: Contributor) -> String {
         var table = tableHead(["month", "kind"], numbers: Self.countHeaders)
         for line in member.months {
             table += row([line.month ?? "", line.kind], line.counts)
@@ -176,7 +176,7 @@ extension ContributionReport {
         return series
     }
 
-    private func memberSeries(_ member: Member, months shown: [String]) -> [ContributionChart.Series] {
+    private func memberSeries(_ member: Contributor, months shown: [String]) -> [ContributionChart.Series] {
         [
             ContributionChart.Series(
                 name: "assertions",

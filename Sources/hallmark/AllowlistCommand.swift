@@ -23,7 +23,7 @@ struct AllowlistCommand: AsyncParsableCommand {
             abstract: "Allowlist an identifier (or change its note)."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @OptionGroup var indicator: IdentifierArguments
 
@@ -32,7 +32,7 @@ struct AllowlistCommand: AsyncParsableCommand {
 
         func run() async throws {
             let identifier = try indicator.identifier()
-            let added = try await store.withNode {
+            let added = try await folder.withStore {
                 try await $0.allow([AllowlistItem(identifier: identifier, note: note)])
             }
             Output.line(
@@ -47,13 +47,13 @@ struct AllowlistCommand: AsyncParsableCommand {
             abstract: "Take an identifier off the allowlist."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @OptionGroup var indicator: IdentifierArguments
 
         func run() async throws {
             let identifier = try indicator.identifier()
-            guard try await store.withNode({ try await $0.disallow(identifier) }) else {
+            guard try await folder.withStore({ try await $0.disallow(identifier) }) else {
                 throw HallmarkError(
                     .notFound,
                     "\(identifier.kind) '\(identifier.normalized)' is not on the allowlist"
@@ -69,13 +69,13 @@ struct AllowlistCommand: AsyncParsableCommand {
             abstract: "Show the allowlist."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @Flag(help: "Print JSON.")
         var json = false
 
         func run() async throws {
-            let entries = try await store.withNode { try await $0.allowlist() }
+            let entries = try await folder.withStore { try await $0.allowlist() }
             if json {
                 try Output.json(entries.map(APIDocument.AllowlistEntryBody.init))
                 return
@@ -97,14 +97,14 @@ struct AllowlistCommand: AsyncParsableCommand {
                 "The file is validated whole first: a bad line rejects it, with its line number, and nothing is added."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @Argument(help: "A .csv or .jsonl file.")
         var file: String
 
         func run() async throws {
             let items = try IndicatorFile.readAllowlist(path: file)
-            let added = try await store.withNode { try await $0.allow(items) }
+            let added = try await folder.withStore { try await $0.allow(items) }
             Output.line(
                 "allowlisted \(items.count) lines from \(file): \(added) new, \(items.count - added) already there"
             )

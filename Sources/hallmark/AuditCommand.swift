@@ -13,7 +13,7 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: "Exit status 0 when every entry verifies, 2 when one does not or on error."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @OptionGroup var indicator: IdentifierArguments
 
@@ -22,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let report = try await store.withMember { try await $0.audit(identifier) }
+        let report = try await folder.withNodeOrStore { try await $0.audit(identifier) }
         if json {
             try Output.json(report)
         } else {

@@ -19,7 +19,7 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @OptionGroup var indicator: IdentifierArguments
 
@@ -31,7 +31,7 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let bundle = try await store.withMember { try await $0.evidence(identifier) }
+        let bundle = try await folder.withNodeOrStore { try await $0.evidence(identifier) }
         let file = URL(fileURLWithPath: out)
         try CredentialFile.writeAtomically(
             String(decoding: try bundle.jsonData(), as: UTF8.self),

@@ -17,7 +17,7 @@ struct AuditOriginCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Argument(help: ArgumentHelp("The origin's member id.", valueName: "MEMBER"))
     var member: String
@@ -27,7 +27,7 @@ struct AuditOriginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let origin = try MemberID(member)
-        let audit = try await store.withMember { try await $0.auditOrigin(origin) }
+        let audit = try await folder.withNodeOrStore { try await $0.auditOrigin(origin) }
         if json {
             try Output.json(audit)
             return

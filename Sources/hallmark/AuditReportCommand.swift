@@ -27,7 +27,7 @@ struct AuditReportCommand: AsyncParsableCommand {
         case text, json, csv, html
     }
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Option(
         help: ArgumentHelp(
@@ -52,7 +52,7 @@ struct AuditReportCommand: AsyncParsableCommand {
     func run() async throws {
         // Checked before the store or the node is reached, so that a typo costs nothing.
         if let since { _ = try ExpiryParser.parseStart(since, now: .now(), option: "--since") }
-        let report = try await store.withMember { try await $0.contributionReport(since: since) }
+        let report = try await folder.withNodeOrStore { try await $0.contributionReport(since: since) }
         let contents: String
         switch format {
         case .text: contents = report.text()

@@ -14,10 +14,10 @@ struct AuditVerifyStoreCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     func run() async throws {
-        let result = try await store.withNode { try await $0.verifyStore() }
+        let result = try await folder.withStore { try await $0.verifyStore() }
         for log in result.logs {
             let summary = "\(log.origin): \(log.entries) entries, \(log.checkpoints) checkpoints"
             if let problem = log.problem {

@@ -14,13 +14,13 @@ struct CertsInstallRevocationsCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Argument(help: "The revocations.pem file.")
     var file: String
 
     func run() async throws {
-        let list = try await store.withNode { try $0.installRevocationList(from: URL(fileURLWithPath: file)) }
+        let list = try await folder.withStore { try $0.installRevocationList(from: URL(fileURLWithPath: file)) }
         Output.line("installed revocation list number \(list.number) (\(list.revocations.count) revoked certificates)")
     }
 }

@@ -20,7 +20,7 @@ struct CheckCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Argument(help: "The kind: seller, sku, url or image-pdq.")
     var kind: String?
@@ -47,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
         let identifiers =
             try file.map { try readIdentifiers(path: $0) }
             ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
-        let verdicts = try await store.withMember { try await $0.check(identifiers) }
+        let verdicts = try await folder.withNodeOrStore { try await $0.check(identifiers) }
         if json {
             if file == nil {
                 try Output.json(verdicts[0])

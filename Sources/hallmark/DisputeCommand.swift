@@ -10,7 +10,7 @@ struct DisputeCommand: AsyncParsableCommand {
         abstract: "Dispute another member's assertion of an identifier. It stays listed; the dispute shows in verdicts."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @OptionGroup var indicator: IdentifierArguments
 
@@ -26,7 +26,7 @@ struct DisputeCommand: AsyncParsableCommand {
     func run() async throws {
         let identifier = try indicator.identifier()
         let disputed = try MemberID(origin)
-        let outcome = try await store.withMember {
+        let outcome = try await folder.withNodeOrStore {
             try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)
         }
         Output.line(

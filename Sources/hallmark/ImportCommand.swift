@@ -12,7 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
             "The file is validated whole first: a bad line rejects it, with its line number, and nothing is imported."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Argument(help: "A .csv or .jsonl file.")
     var file: String
@@ -26,7 +26,7 @@ struct ImportCommand: AsyncParsableCommand {
         // Through a running node the indicators go in several requests: show them going.
         let sending = ProgressBar(label: "sending ")
         var requests = 0
-        let (outcome, throughNode) = try await store.withMember { member in
+        let (outcome, throughNode) = try await folder.withNodeOrStore { member in
             let throughNode = member is NodeClient
             let outcome = try await member.submit(submissions) { sent in
                 requests += 1

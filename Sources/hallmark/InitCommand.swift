@@ -10,7 +10,7 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Create a node's store from its member certificate and key, the alliance CA and the alliance key."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Option(help: ArgumentHelp("The member certificate (member.pem).", valueName: "FILE"))
     var memberCert: String
@@ -25,8 +25,8 @@ struct InitCommand: AsyncParsableCommand {
     var allianceKey: String
 
     func run() async throws {
-        let node = try await MemberNode.initialize(
-            dataDirectory: store.directory,
+        let node = try await Member.initialize(
+            dataDirectory: folder.directory,
             memberCertificate: URL(fileURLWithPath: memberCert),
             memberKey: URL(fileURLWithPath: memberKey),
             allianceCA: URL(fileURLWithPath: allianceCa),
@@ -35,7 +35,7 @@ struct InitCommand: AsyncParsableCommand {
         )
         try await node.close()
         Output.line(
-            "initialized \(store.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))"
+            "initialized \(folder.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))"
         )
     }
 }

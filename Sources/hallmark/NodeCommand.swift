@@ -17,7 +17,7 @@ struct NodeCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Option(help: ArgumentHelp("A JSON configuration file.", valueName: "FILE"))
     var config: String?
@@ -64,6 +64,6 @@ struct NodeCommand: AsyncParsableCommand {
         if !peer.isEmpty { configuration.peers = try peer.map { try PeerAddress(parsing: $0) } }
         var logger = CommandLogger.logger
         if ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"] == nil { logger.logLevel = .info }
-        try await NodeRunner.run(dataDirectory: store.directory, configuration: configuration, logger: logger)
+        try await NodeRunner.run(dataDirectory: folder.directory, configuration: configuration, logger: logger)
     }
 }

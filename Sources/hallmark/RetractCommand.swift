@@ -10,7 +10,7 @@ struct RetractCommand: AsyncParsableCommand {
         abstract: "Withdraw this member's assertion of an identifier (only its origin can)."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @OptionGroup var indicator: IdentifierArguments
 
@@ -19,7 +19,7 @@ struct RetractCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        let outcome = try await store.withMember { try await $0.retract([identifier], note: note) }
+        let outcome = try await folder.withNodeOrStore { try await $0.retract([identifier], note: note) }
         Output.line("retracted \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
     }
 }

@@ -14,13 +14,13 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show the member, its log, indicator counts by kind, and the filter."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let (status, peers) = try await store.withMember { (try await $0.status(), try await $0.peers()) }
+        let (status, peers) = try await folder.withNodeOrStore { (try await $0.status(), try await $0.peers()) }
         if json {
             try Output.json(status)
             return
@@ -53,7 +53,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         // Only a running node knows these.
         if let peers {
-            Output.line("node          running, control socket \(store.controlSocket.path)")
+            Output.line("node          running, control socket \(folder.controlSocket.path)")
             for peer in peers.peers {
                 Output.line("peer          \(peer.member) at \(peer.address)")
             }

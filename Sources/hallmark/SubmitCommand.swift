@@ -10,7 +10,7 @@ struct SubmitCommand: AsyncParsableCommand {
         abstract: "Assert that an identifier is known-bad, as this member."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @OptionGroup var indicator: IdentifierArguments
 
@@ -32,7 +32,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let identifier = try indicator.identifier()
         var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
         if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
-        let outcome = try await store.withMember { try await $0.submit([submission]) }
+        let outcome = try await folder.withNodeOrStore { try await $0.submit([submission]) }
         if outcome.appended == 0 {
             Output.line("unchanged: \(identifier.kind) '\(identifier.normalized)' is already asserted the same way")
         } else {

@@ -11,14 +11,14 @@ struct SyncCommand: AsyncParsableCommand {
             + "or the round was interrupted."
     )
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var folder: DataFolderOptions
 
     @Option(help: ArgumentHelp("The peer, with the member expected in its certificate.", valueName: "MEMBER@HOST:PORT"))
     var peer: String
 
     func run() async throws {
         let address = try PeerAddress(parsing: peer)
-        let report = try await store.withNode { node in
+        let report = try await folder.withStore { node in
             try await SyncEngine(member: node, logger: CommandLogger.logger).syncOnce(with: address)
         }
         Output.line("fetched \(report.totalFetched) entries from \(address)")

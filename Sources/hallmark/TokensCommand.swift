@@ -22,7 +22,7 @@ struct TokensCommand: AsyncParsableCommand {
             discussion: "The secret cannot be shown again: store it where its user will read it."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @Option(help: "The token's name: letters, digits, '.', '_' or '-' (never reused).")
         var name: String
@@ -32,7 +32,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let access = try APIToken.Access(parsing: access)
-            let created = try await store.withNode { try await $0.createAPIToken(name: name, access: access) }
+            let created = try await folder.withStore { try await $0.createAPIToken(name: name, access: access) }
             Output.note("created API token '\(created.token.name)' (\(access)); its secret, shown only now:")
             Output.line(created.secret)
         }
@@ -41,13 +41,13 @@ struct TokensCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tokens (never their secrets).")
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @Flag(help: "Print JSON.")
         var json = false
 
         func run() async throws {
-            let tokens = try await store.withNode { try await $0.apiTokens() }
+            let tokens = try await folder.withStore { try await $0.apiTokens() }
             if json {
                 try Output.json(tokens)
                 return
@@ -65,13 +65,13 @@ struct TokensCommand: AsyncParsableCommand {
             abstract: "Revoke a token: a running node refuses it from its next request on."
         )
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var folder: DataFolderOptions
 
         @Argument(help: "The token's name.")
         var name: String
 
         func run() async throws {
-            let token = try await store.withNode { try await $0.revokeAPIToken(named: name) }
+            let token = try await folder.withStore { try await $0.revokeAPIToken(named: name) }
             Output.line("revoked API token '\(token.name)' at \(token.revokedAt?.iso8601 ?? "?")")
         }
     }

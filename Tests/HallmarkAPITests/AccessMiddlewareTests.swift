@@ -70,7 +70,7 @@ struct AccessMiddlewareTests {
         try await ExposedAPI.with(tokens: ["ci": .write]) { api in
             #expect(try await api.call(.GET, "/v1/status", token: "ci").status == 200)
             // As `hallmark tokens` does beside the running node: its own connection to the store.
-            let other = try await MemberNode.open(dataDirectory: api.folder, logger: Logger(label: "test"))
+            let other = try await Member.open(dataDirectory: api.folder, logger: Logger(label: "test"))
             try await other.revokeAPIToken(named: "ci")
             let revoked = try await api.call(.POST, "/v1/indicators", json: Self.indicator, token: "ci")
             #expect(revoked.status == 401)

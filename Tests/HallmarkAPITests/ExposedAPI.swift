@@ -14,7 +14,7 @@ import NIOSSL
 /// tokens made before it starts. Called on 127.0.0.1 by a real client that trusts the alliance CA and nothing else.
 struct ExposedAPI {
     let folder: URL
-    let node: MemberNode
+    let node: Member
     let port: Int
     /// The secret of each token made at start, by name.
     let secrets: [String: String]

@@ -42,7 +42,7 @@ struct RunningAPI {
     }
 
     let folder: URL
-    let node: MemberNode
+    let node: Member
     let server: APIServer
     let port: Int
     let socketPath: String
@@ -56,7 +56,7 @@ struct RunningAPI {
     static func with(
         _ member: String = "brand-a",
         peers: [APIServer.Peer] = [],
-        prepare: (MemberNode, URL) async throws -> MemberNode = { node, _ in node },
+        prepare: (Member, URL) async throws -> Member = { node, _ in node },
         _ body: (RunningAPI) async throws -> Void
     ) async throws {
         let registry = PrometheusCollectorRegistry()
@@ -69,7 +69,7 @@ struct RunningAPI {
         _ member: String,
         peers: [APIServer.Peer],
         metrics: PrometheusCollectorRegistry,
-        prepare: (MemberNode, URL) async throws -> MemberNode,
+        prepare: (Member, URL) async throws -> Member,
         _ body: (RunningAPI) async throws -> Void
     ) async throws {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-api")

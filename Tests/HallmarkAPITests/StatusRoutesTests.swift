@@ -48,11 +48,11 @@ struct StatusRoutesTests {
     )
     func readinessWhileTheFilterBuilds() async throws {
         let listed = try Identifier(kind: .seller, value: "listed-seller")
-        let reopened: (MemberNode, URL) async throws -> MemberNode = { node, folder in
+        let reopened: (Member, URL) async throws -> Member = { node, folder in
             try await node.submit([Submission(identifier: listed)])
             try await node.close()
             try FileManager.default.removeItem(at: folder.appendingPathComponent(HallmarkStore.filterSnapshotFileName))
-            return try await MemberNode.open(
+            return try await Member.open(
                 dataDirectory: folder,
                 logger: Logger(label: "test"),
                 deferringFilterBuild: true

@@ -28,7 +28,7 @@ struct AuditOriginCommandTests {
         let offered = try await shownToC.checkpoint()
         let cosignatureOfC = try #require(try await c.store.cosignatures(of: offered).first)
 
-        let b = try await MemberNode.open(dataDirectory: URL(fileURLWithPath: cli.data), logger: Logger(label: "test"))
+        let b = try await Member.open(dataDirectory: URL(fileURLWithPath: cli.data), logger: Logger(label: "test"))
         try await shownToB.show(to: b)
         // market-c relays its view: brand-a's smaller checkpoint contradicts the log B holds.
         let relayed = try #require(

@@ -108,7 +108,7 @@ struct CommandRunner {
     func receiveLog(of member: String, asserting submissions: [Submission]) async throws {
         let peer = try await DevelopmentAlliance.makeNode(member, in: folder.appendingPathComponent("peer-\(member)"))
         try await peer.submit(submissions)
-        let node = try await MemberNode.open(dataDirectory: URL(fileURLWithPath: data), logger: Logger(label: "test"))
+        let node = try await Member.open(dataDirectory: URL(fileURLWithPath: data), logger: Logger(label: "test"))
         try await DevelopmentAlliance.relay(logOf: peer.identity.member, from: peer, to: node)
         try await node.close()
     }

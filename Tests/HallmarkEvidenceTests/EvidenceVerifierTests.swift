@@ -15,7 +15,7 @@ import X509
 struct EvidenceVerifierTests {
     /// brand-a and brand-b assert one seller; market-c receives brand-a's log through brand-b.
     struct Alliance {
-        let a: MemberNode, b: MemberNode, c: MemberNode
+        let a: Member, b: Member, c: Member
         let folders: [URL]
         let seller: Identifier
 

@@ -11,13 +11,13 @@ import Testing
 @Suite("Store verification")
 struct StoreVerificationTests {
     /// market-c holding brand-a's log of 41 entries under two checkpoints (20 and 41) and brand-b's of 1.
-    static func makeStore() async throws -> (node: MemberNode, folders: [URL]) {
+    static func makeStore() async throws -> (node: Member, folders: [URL]) {
         let alliance = try await EvidenceVerifierTests.Alliance.make()
         for folder in alliance.folders.prefix(2) { try? FileManager.default.removeItem(at: folder) }
         return (alliance.c, alliance.folders)
     }
 
-    static func alter(_ node: MemberNode, _ sql: String, _ arguments: StatementArguments = []) async throws {
+    static func alter(_ node: Member, _ sql: String, _ arguments: StatementArguments = []) async throws {
         let database = try DatabaseQueue(path: node.store.directory.appendingPathComponent("hallmark.sqlite").path)
         try await database.write { try $0.execute(sql: sql, arguments: arguments) }
         try database.close()

@@ -18,7 +18,7 @@ struct MaliciousPeer {
         var chunk: @Sendable (inout Hallmark_V1_LogChunk) -> Void = { _ in }
     }
 
-    let source: MemberNode
+    let source: Member
     let server: FederationServer
     let serving: Task<Void, any Error>
     let port: Int
@@ -26,7 +26,7 @@ struct MaliciousPeer {
     let member: MemberID
 
     /// Serves `source`'s store as `member` (a development member: its certificate and key), altered by `tampering`.
-    static func start(serving source: MemberNode, as member: String, tampering: Tampering) async throws -> MaliciousPeer
+    static func start(serving source: Member, as member: String, tampering: Tampering) async throws -> MaliciousPeer
     {
         let folder = DevelopmentAlliance.folder.appendingPathComponent(member)
         let identity = try await NodeIdentity.load(

@@ -38,8 +38,8 @@ struct RevocationTests {
         return folder
     }
 
-    static func initialize(from handout: URL, into data: URL) async throws -> MemberNode {
-        try await MemberNode.initialize(
+    static func initialize(from handout: URL, into data: URL) async throws -> Member {
+        try await Member.initialize(
             dataDirectory: data,
             memberCertificate: handout.appendingPathComponent("member.pem"),
             memberKey: handout.appendingPathComponent("member-key.pem"),
@@ -63,7 +63,7 @@ struct RevocationTests {
         #expect(
             FileManager.default.fileExists(atPath: data.appendingPathComponent("identity/revocations.pem").path)
         )
-        let reopened = try await MemberNode.open(dataDirectory: data, logger: Logger(label: "test"))
+        let reopened = try await Member.open(dataDirectory: data, logger: Logger(label: "test"))
         #expect(reopened.revocations?.derBytes == list.derBytes)
         #expect(try await reopened.status().revocationListNumber == 1)
     }
@@ -102,7 +102,7 @@ struct RevocationTests {
             encoding: .utf8
         )
         let error = try await #require(throws: HallmarkError.self) {
-            _ = try await MemberNode.open(dataDirectory: data, logger: Logger(label: "test"))
+            _ = try await Member.open(dataDirectory: data, logger: Logger(label: "test"))
         }
         #expect(error.code == .malformed, "\(error)")
         #expect(error.location?.hasSuffix("identity/revocations.pem") == true, "\(error)")

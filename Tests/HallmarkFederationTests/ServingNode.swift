@@ -10,7 +10,7 @@ import Logging
 
 /// A development member's node with its federation listener on a loopback port, recording what it logs.
 struct ServingNode {
-    let member: MemberNode
+    let member: Member
     let folder: URL
     let server: FederationServer
     let serving: Task<Void, any Error>
@@ -22,7 +22,7 @@ struct ServingNode {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-adversary")
         let logs = LogRecorder()
         let dev = DevelopmentAlliance.folder
-        let member = try await MemberNode.initialize(
+        let member = try await Member.initialize(
             dataDirectory: folder,
             memberCertificate: DevelopmentAlliance.certificate(name),
             memberKey: dev.appendingPathComponent("\(name)/member-key.pem"),

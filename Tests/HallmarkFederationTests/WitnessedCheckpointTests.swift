@@ -28,7 +28,7 @@ struct WitnessedCheckpointTests {
     /// `tamper`; the peer is stopped, awaited, afterwards.
     static func sync(
         _ node: ServingNode,
-        fromTampered source: MemberNode,
+        fromTampered source: Member,
         _ tamper: @escaping @Sendable (inout Hallmark_V1_OriginHead) -> Void
     ) async throws -> SyncReport {
         let peer = try await MaliciousPeer.start(

@@ -7,7 +7,7 @@ import HallmarkStore
 import HallmarkTestSupport
 import Testing
 
-@Suite("MemberNode allowlist: a member's own partners are never blocked, and never shared")
+@Suite("Member allowlist: a member's own partners are never blocked, and never shared")
 struct AllowlistTests {
     @Test("an allowlisted identifier answers allowlisted, with the assertions still shown")
     func allowlistedVerdict() async throws {

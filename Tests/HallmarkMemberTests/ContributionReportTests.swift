@@ -13,7 +13,7 @@ import Testing
     import FoundationXML
 #endif
 
-/// `MemberNode.contributionReport(since:now:)` over real nodes whose logs are relayed between them, and the report's
+/// `Member.contributionReport(since:now:)` over real nodes whose logs are relayed between them, and the report's
 /// JSON, CSV, HTML and text forms.
 @Suite("ContributionReport")
 struct ContributionReportTests {

@@ -116,7 +116,7 @@ struct FilterMaintenanceTests {
         defer { fixture.remove() }
         let running = fixture.node
         // A second handle on the same data folder, as `hallmark sync` or a direct `hallmark submit` beside the node.
-        let other = try await MemberNode.open(dataDirectory: fixture.folder, logger: Logger(label: "test"))
+        let other = try await Member.open(dataDirectory: fixture.folder, logger: Logger(label: "test"))
         let sku = try Identifier(kind: .sku, value: "written-elsewhere")
         try await other.submit([Submission(identifier: sku)])
         #expect(try await running.check(sku).isListed == false)

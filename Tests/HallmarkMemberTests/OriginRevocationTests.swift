@@ -33,7 +33,7 @@ struct OriginRevocationTests {
     }
 
     /// Revokes brand-b's certificate in `alliance` as of `time` and has `node` apply the new list.
-    static func revokeBrandB(_ reason: RevocationReason, at time: Date, in alliance: URL, appliedBy node: MemberNode)
+    static func revokeBrandB(_ reason: RevocationReason, at time: Date, in alliance: URL, appliedBy node: Member)
         throws -> RevocationList
     {
         _ = try AllianceFiles.revoke(

@@ -31,8 +31,8 @@ public enum DevelopmentAlliance {
     }
 
     /// Creates a node for development member `member` (brand-a, brand-b or market-c) in `dataDirectory`.
-    public static func makeNode(_ member: String, in dataDirectory: URL) async throws -> MemberNode {
-        try await MemberNode.initialize(
+    public static func makeNode(_ member: String, in dataDirectory: URL) async throws -> Member {
+        try await Member.initialize(
             dataDirectory: dataDirectory,
             memberCertificate: certificate(member),
             memberKey: folder.appendingPathComponent("\(member)/member-key.pem"),
@@ -47,8 +47,8 @@ public enum DevelopmentAlliance {
     @discardableResult
     public static func relay(
         logOf origin: MemberID,
-        from source: MemberNode,
-        to receiver: MemberNode
+        from source: Member,
+        to receiver: Member
     ) async throws -> AppendOutcome? {
         let have = try await receiver.store.logHead(of: origin)?.treeSize ?? 0
         guard let batch = try await source.store.batch(of: origin, from: have, receivedFrom: source.identity.member),

@@ -28,7 +28,7 @@ public enum EvidenceTampering {
     /// Alterations of `bundle` (made by `producer`, holding an entry with a smaller index than its checkpoint's
     /// last), each with the check that must catch it. Some are re-signed with the producer's key, as a dishonest
     /// producer would, so that the check named is the one that catches them, not only the attestation.
-    public static func cases(of bundle: EvidenceBundle, producer: MemberNode) async throws -> [TamperedBundle] {
+    public static func cases(of bundle: EvidenceBundle, producer: Member) async throws -> [TamperedBundle] {
         var cases: [TamperedBundle] = []
         func add(
             _ name: String,

@@ -8,7 +8,7 @@ import HallmarkStore
 /// different entries are two forks of that member's log, what a member that equivocates shows to different peers.
 public struct ForkedLog: Sendable {
     /// The store holding the fork, as its origin.
-    public let node: MemberNode
+    public let node: Member
     /// Its data folder.
     public let folder: URL
 
@@ -34,7 +34,7 @@ public struct ForkedLog: Sendable {
     }
 
     /// Hands `receiver` the fork, verified as a received batch, as if the origin had shown it this log.
-    public func show(to receiver: MemberNode) async throws {
+    public func show(to receiver: Member) async throws {
         try await DevelopmentAlliance.relay(logOf: origin, from: node, to: receiver)
     }
 

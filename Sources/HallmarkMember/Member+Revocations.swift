@@ -6,7 +6,7 @@ import HallmarkStore
 import SwiftASN1
 import X509
 
-extension MemberNode {
+extension Member {
     /// The origins among `origins` whose certificate (the one held to verify their checkpoints) is on the revocation
     /// list in force, with since when and why.
     ///

@@ -20,7 +20,7 @@ public struct SubmissionOutcome: Sendable, Equatable {
     }
 }
 
-extension MemberNode {
+extension Member {
     /// Expiries this close to the current one count as the same, so that re-importing a file with a
     /// relative expiry (`30d`) on the same day appends nothing.
     static let expiryTolerance: Int64 = 24 * 3_600_000

@@ -6,11 +6,12 @@ import HallmarkStore
 import Logging
 import Synchronization
 
-/// One alliance member's node: its identity, its store and its filter, and the operations its
-/// users run — submit, import, retract, dispute, check, audit, status.
+/// One alliance member as this machine holds it: its identity, its store and its filter, and the operations its
+/// users run — submit, import, retract, dispute, check, audit, status, receive a peer's log.
 ///
-/// Safe to share between tasks. Writes to the member's own log are serialized by the store.
-public final class MemberNode: Sendable {
+/// The running node (HallmarkNode) serves a `Member` to its peers and its API; the command line opens one over the
+/// data folder when no node runs. Everything above this layer reaches the store through it. Safe to share between tasks. Writes to the member's own log are serialized by the store.
+public final class Member: Sendable {
     /// The member's credentials and the alliance's trust anchors.
     public let identity: NodeIdentity
     /// The persistent state. Only this layer (and the tests) reach it: everything above goes through the member's
@@ -85,7 +86,7 @@ public final class MemberNode: Sendable {
         allianceCA: URL,
         allianceKey: URL,
         logger: Logger
-    ) async throws -> MemberNode {
+    ) async throws -> Member {
         let identity = try await NodeIdentity.load(
             memberCertificate: memberCertificate,
             memberKey: memberKey,
@@ -104,7 +105,7 @@ public final class MemberNode: Sendable {
             fingerprint: identity.fingerprint
         )
         logger.info("store created", metadata: ["member": "\(identity.member)", "data": "\(dataDirectory.path)"])
-        return MemberNode(identity: identity, store: store, logger: logger)
+        return Member(identity: identity, store: store, logger: logger)
     }
 
     /// Opens the node whose data folder is `dataDirectory`.
@@ -115,7 +116,7 @@ public final class MemberNode: Sendable {
     ///     index until ``FilterMaintenance`` has built it (see ``HallmarkStore/open(in:logger:deferringFilterBuild:)``).
     /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
     public static func open(dataDirectory: URL, logger: Logger, deferringFilterBuild: Bool = false) async throws
-        -> MemberNode
+        -> Member
     {
         let store = try HallmarkStore.open(
             in: dataDirectory,
@@ -130,7 +131,7 @@ public final class MemberNode: Sendable {
                 location: dataDirectory.path
             )
         }
-        return MemberNode(identity: identity, store: store, logger: logger)
+        return Member(identity: identity, store: store, logger: logger)
     }
 
     /// Saves the filter snapshot so the next start is fast.

@@ -6,8 +6,8 @@ import HallmarkStore
 import HallmarkTestSupport
 import Testing
 
-@Suite("MemberNode")
-struct MemberNodeTests {
+@Suite("Member")
+struct MemberTests {
     @Test("submit, check, restart, check again")
     func submitAndCheck() async throws {
         let fixture = try await NodeFixture.make("brand-a")
@@ -104,7 +104,7 @@ struct MemberNodeTests {
     }
 }
 
-@Suite("MemberNode.receive")
+@Suite("Member.receive")
 struct MemberNodeReceiveTests {
     @Test("a batch with a forged signature, another origin's certificate or a foreign CA stores nothing")
     func rejectsUnverifiedBatches() async throws {

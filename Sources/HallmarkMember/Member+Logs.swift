@@ -4,7 +4,7 @@ import HallmarkStore
 
 /// The logs this node holds, as the federation serves and extends them: heads, checkpoints, entry bytes,
 /// cosignatures, quarantines. Reads only; what arrives goes through ``receive(contentsOf:originCertificatePEM:)``.
-extension MemberNode {
+extension Member {
     /// How much of `origin`'s log this node holds; `nil` when nothing.
     public func logHead(of origin: MemberID) async throws -> LogHead? {
         try await store.logHead(of: origin)

@@ -2,7 +2,7 @@ import HallmarkCore
 import HallmarkRecords
 import HallmarkStore
 
-extension MemberNode {
+extension Member {
     /// Whether `identifier` is known-bad, and who says so.
     ///
     /// A negative comes from the Bloom filter alone; a positive is confirmed against the exact index

@@ -6,7 +6,7 @@ import HallmarkStore
 import SwiftASN1
 import X509
 
-extension MemberNode {
+extension Member {
     /// Entries read per store query by ``verifyStore()``: bounds its memory whatever the log's size.
     static let verificationChunk = 65_536
 

@@ -3,7 +3,7 @@ import HallmarkRecords
 import HallmarkStore
 import Logging
 
-extension MemberNode {
+extension Member {
     /// Puts identifiers on this member's allowlist (its authorized sellers and resellers), or replaces the note of
     /// those already on it. The allowlist is kept in this node's store only: it is in no log, so it is never shared.
     /// - Returns: How many were not on it before.

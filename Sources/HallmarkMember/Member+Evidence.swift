@@ -4,7 +4,7 @@ import HallmarkPKI
 import HallmarkRecords
 import HallmarkStore
 
-extension MemberNode {
+extension Member {
     /// An evidence bundle about `identifier`: every entry this node holds about it, each with its exact bytes, its
     /// inclusion proof against the earliest stored checkpoint that covers it, that checkpoint, the origin's
     /// certificate and the hop it came by; with the alliance CA's fingerprint and the revocation list in force,

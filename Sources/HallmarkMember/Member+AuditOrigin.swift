@@ -6,7 +6,7 @@ import HallmarkStore
 import SwiftASN1
 import X509
 
-extension MemberNode {
+extension Member {
     /// What this node holds about `origin` (``HeldOrigin``): its log size, latest checkpoint and cosigners,
     /// certificate and revocation state, quarantine, and every piece of equivocation evidence with both checkpoints
     /// and their cosignatures. It only reads the store: safe beside a running node.

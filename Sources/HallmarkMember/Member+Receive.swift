@@ -13,7 +13,7 @@ extension HallmarkError.Code {
     public static let equivocation = HallmarkError.Code("equivocation")
 }
 
-extension MemberNode {
+extension Member {
     /// Verifies and commits a batch of another member's log, as received from `sender` (the origin
     /// itself or a relay).
     ///

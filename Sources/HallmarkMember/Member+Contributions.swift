@@ -2,7 +2,7 @@ import HallmarkCore
 import HallmarkRecords
 import HallmarkStore
 
-extension MemberNode {
+extension Member {
     /// The contribution report of every member whose log or certificate this node holds, counted from `since` on
     /// (everything when `nil`).
     /// - Parameters:

@@ -5,7 +5,7 @@ import HallmarkRecords
 import HallmarkStore
 import Logging
 
-extension MemberNode {
+extension Member {
     /// The prefix of every API token secret, so that a leaked one is recognizable (by secret scanners too).
     public static let apiTokenPrefix = "hm_"
     /// The length of an API token secret: the prefix and 256 bits in unpadded base64url.

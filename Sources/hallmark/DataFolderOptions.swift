@@ -5,8 +5,9 @@ import HallmarkMember
 import HallmarkNode
 import Logging
 
-/// `--data DIR`, shared by every command that touches a store.
-struct StoreOptions: ParsableArguments {
+/// `--data DIR`, shared by every command that touches a member's data folder, and the two ways to reach the member
+/// in it.
+struct DataFolderOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp("The node's data folder (default: $HALLMARK_DATA, else ./hallmark-data).", valueName: "DIR")
@@ -22,9 +23,10 @@ struct StoreOptions: ParsableArguments {
     /// The control socket a node running on the data folder answers on.
     var controlSocket: URL { directory.appendingPathComponent(NodeRunner.controlSocketName) }
 
-    /// Reaches the member through its running node (its control socket), or through its store when no node runs;
-    /// runs `body`, and closes the store afterwards (saving the filter snapshot).
-    func withMember<T>(_ body: (any MemberAccess) async throws -> T) async throws -> T {
+    /// Reaches the member through its running node (its control socket), or through its store opened directly when
+    /// no node runs; runs `body`, and closes the store afterwards (saving the filter snapshot). For what must look
+    /// the same either way: checks, submissions, audits, status.
+    func withNodeOrStore<T>(_ body: (any MemberAccess) async throws -> T) async throws -> T {
         let member = try await MemberRouter.open(
             dataDirectory: directory,
             controlSocket: controlSocket,
@@ -35,12 +37,12 @@ struct StoreOptions: ParsableArguments {
         return result
     }
 
-    /// Opens the store itself (whether or not a node runs on it), runs `body`, and saves the filter snapshot
-    /// afterwards.
-    func withNode<T>(_ body: (MemberNode) async throws -> T) async throws -> T {
-        let node = try await MemberNode.open(dataDirectory: directory, logger: CommandLogger.logger)
-        let result = try await body(node)
-        try await node.close()
+    /// Opens the member's store directly, whether or not a node runs on it (SQLite lets both work on it), runs
+    /// `body`, and saves the filter snapshot afterwards. For what only the store keeps: tokens, the allowlist.
+    func withStore<T>(_ body: (Member) async throws -> T) async throws -> T {
+        let member = try await Member.open(dataDirectory: directory, logger: CommandLogger.logger)
+        let result = try await body(member)
+        try await member.close()
         return result
     }
 }

@@ -2,7 +2,7 @@ import HallmarkCore
 import HallmarkRecords
 import HallmarkStore
 
-extension MemberNode {
+extension Member {
     /// Every entry about `identifier`, each proved: its inclusion in its origin's log against the origin's
     /// latest checkpoint, and that checkpoint's signature against the origin's alliance-issued certificate. An origin
     /// whose certificate is on the revocation list in force is marked (``AuditReport/revokedOrigins``).

@@ -7,7 +7,7 @@ import Logging
 import SwiftASN1
 import X509
 
-extension MemberNode {
+extension Member {
     /// Cosigns a checkpoint of another origin that this node holds as a checkpoint of that origin's log, unless it
     /// already has (Protocol/log-format.md §5).
     ///
