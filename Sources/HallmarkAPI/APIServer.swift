@@ -92,7 +92,8 @@ public final class APIServer: Service, Sendable {
     /// Every route the API serves, in the order of the OpenAPI document's paths.
     static func routes(member: Member, peers: [Peer], metrics: PrometheusCollectorRegistry) -> [APIRoute] {
         CheckRoutes(member: member).routes + SubmissionRoutes(member: member).routes
-            + AuditRoutes(member: member).routes + ReportRoutes(member: member).routes
+            + AuditRoutes(member: member).routes + OriginRoutes(member: member).routes
+            + ReportRoutes(member: member).routes
             + StatusRoutes(member: member, peers: peers, metrics: metrics).routes
     }
 

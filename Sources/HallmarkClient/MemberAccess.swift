@@ -37,6 +37,10 @@ public protocol MemberAccess: Sendable {
     /// - Throws: ``HallmarkError`` `not-found` when nothing of it is held.
     func auditOrigin(_ origin: MemberID) async throws -> OriginAudit
 
+    /// Lets `origin`'s quarantined log grow again (an operator's decision, recorded with `note`); the evidence stays.
+    /// - Throws: ``HallmarkError`` `not-found` when `origin` is not quarantined, `invalid-value` for a bad note.
+    func clearQuarantine(of origin: MemberID, note: String) async throws -> APIDocument.QuarantineClearance
+
     /// The contribution report of every member whose log or certificate is held.
     /// - Parameter since: The start of the period as `hallmark audit report --since` takes it; everything when `nil`.
     /// - Throws: ``HallmarkError`` `invalid-value` when `since` is not a time or a duration back from now.

@@ -107,6 +107,12 @@ public struct NodeClient: MemberAccess {
         try await send(.GET, "/v1/origins/\(Self.segment(origin.rawValue))", as: OriginAudit.self)
     }
 
+    public func clearQuarantine(of origin: MemberID, note: String) async throws -> APIDocument.QuarantineClearance {
+        let body = try Self.encoder.encode(ClearQuarantineRequest(note: note))
+        let path = "/v1/origins/\(Self.segment(origin.rawValue))/clear-quarantine"
+        return try await send(.POST, path, body: body, as: APIDocument.QuarantineClearance.self)
+    }
+
     public func contributionReport(since: String?) async throws -> ContributionReport {
         let path = "/v1/report" + (since.map { "?since=\(Self.segment($0))" } ?? "")
         return try await send(.GET, path, as: ContributionReport.self)

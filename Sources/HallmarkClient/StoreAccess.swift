@@ -50,6 +50,10 @@ public struct StoreAccess: MemberAccess {
         OriginAudit(try await node.auditOrigin(origin))
     }
 
+    public func clearQuarantine(of origin: MemberID, note: String) async throws -> APIDocument.QuarantineClearance {
+        APIDocument.QuarantineClearance(try await node.clearQuarantine(of: origin, note: note))
+    }
+
     public func contributionReport(since: String?) async throws -> ContributionReport {
         let now = Timestamp.now()
         let start = try since.map { try ExpiryParser.parseStart($0, now: now, option: "--since") }

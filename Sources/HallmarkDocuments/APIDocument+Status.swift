@@ -4,6 +4,30 @@ import HallmarkMember
 import HallmarkRecords
 
 extension APIDocument {
+    /// A quarantine an operator lifted: the answer to `POST /v1/origins/{member}/clear-quarantine`, and part of an
+    /// origin's audit.
+    public struct QuarantineClearance: Codable, Sendable, Equatable {
+        /// The origin.
+        public var origin: String
+        /// Since when it had been quarantined.
+        public var quarantinedSince: String
+        /// Why it had been.
+        public var reason: String
+        /// When the operator cleared it.
+        public var clearedAt: String
+        /// The operator's note, possibly empty.
+        public var note: String
+
+        /// The JSON form of a clearance.
+        public init(_ clearance: HallmarkRecords.QuarantineClearance) {
+            origin = clearance.origin.rawValue
+            quarantinedSince = clearance.quarantinedSince.iso8601
+            reason = clearance.reason
+            clearedAt = clearance.clearedAt.iso8601
+            note = clearance.note
+        }
+    }
+
     /// Node status.
     public struct StatusBody: Codable, Sendable, Equatable {
         /// The member id.

@@ -87,6 +87,8 @@ public struct OriginAudit: Codable, Sendable, Equatable {
     public var quarantine: APIDocument.Quarantine?
     /// Every piece of equivocation evidence about it, oldest first.
     public var equivocations: [Equivocation]
+    /// Its earlier quarantines that an operator cleared, oldest first; absent when there are none.
+    public var clearedQuarantines: [APIDocument.QuarantineClearance]?
 
     /// The JSON form of what this node holds about an origin.
     public init(_ held: HeldOrigin) {
@@ -97,6 +99,8 @@ public struct OriginAudit: Codable, Sendable, Equatable {
         revoked = held.revocation.map { APIDocument.Revoked($0) }
         quarantine = held.quarantine.map(APIDocument.Quarantine.init)
         equivocations = held.equivocations.map(Equivocation.init)
+        clearedQuarantines =
+            held.clearedQuarantines.isEmpty ? nil : held.clearedQuarantines.map(APIDocument.QuarantineClearance.init)
     }
 }
 

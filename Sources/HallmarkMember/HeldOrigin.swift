@@ -51,6 +51,8 @@ public struct HeldOrigin: Sendable {
     public var revocation: OriginRevocation?
     /// Its quarantine, when its log takes no new entries here until an operator clears it.
     public var quarantine: QuarantinedOrigin?
+    /// Its earlier quarantines that an operator cleared, oldest first.
+    public var clearedQuarantines: [QuarantineClearance]
     /// Every piece of equivocation evidence about it, oldest first.
     public var equivocations: [Equivocation]
 }

@@ -46,6 +46,7 @@ extension Member {
             certificate: try pem.map(Self.originCertificate),
             revocation: try await originRevocations([origin])[origin],
             quarantine: try await store.quarantine(of: origin),
+            clearedQuarantines: try await store.quarantineClearances(of: origin),
             equivocations: equivocations
         )
     }

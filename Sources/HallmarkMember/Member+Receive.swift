@@ -191,13 +191,28 @@ extension Member {
         return HallmarkError(.equivocation, message)
     }
 
-    /// Lets `origin`'s log grow again after an operator has looked into its equivocation; the evidence stays.
-    /// - Returns: Whether it was quarantined.
+    /// Lets `origin`'s log grow again after an operator has looked into its equivocation. The clearance is recorded
+    /// (``auditOrigin(_:)`` shows it) and the evidence stays.
+    /// - Parameters:
+    ///   - origin: The quarantined origin.
+    ///   - note: Why the operator cleared it: at most 280 bytes, no control characters.
+    /// - Throws: ``HallmarkError`` `invalid-value` for a bad note, `not-found` when `origin` is not quarantined here.
     @discardableResult
-    public func clearQuarantine(of origin: MemberID) async throws -> Bool {
-        let cleared = try await store.clearQuarantine(of: origin)
-        if cleared { logger.notice("quarantine cleared", metadata: ["log.origin": "\(origin)"]) }
-        return cleared
+    public func clearQuarantine(of origin: MemberID, note: String = "") async throws -> QuarantineClearance {
+        if let problem = Entry.noteProblem(note) {
+            throw HallmarkError(.invalidValue, problem, location: "note")
+        }
+        guard let clearance = try await store.clearQuarantine(of: origin, note: note, at: .now()) else {
+            throw HallmarkError(.notFound, "\(origin) is not quarantined here")
+        }
+        logger.notice(
+            "quarantine cleared",
+            metadata: [
+                "log.origin": "\(origin)", "quarantine.since": "\(clearance.quarantinedSince)",
+                "quarantine.note": "\(note)",
+            ]
+        )
+        return clearance
     }
 
     /// Counts cosignatures that `peer` sent with a head of `origin` and this node refused before checking them (too

@@ -164,13 +164,60 @@ extension HallmarkStore {
         }
     }
 
-    /// Lifts the quarantine of `origin` (an operator's decision); its evidence stays.
-    /// - Returns: Whether it was quarantined.
+    /// Lifts the quarantine of `origin` (an operator's decision) and records the clearance, in one transaction; the
+    /// equivocation evidence stays.
+    /// - Parameters:
+    ///   - origin: The quarantined origin.
+    ///   - note: Why the operator cleared it, kept with the record.
+    ///   - time: When.
+    /// - Returns: The clearance recorded; `nil` when `origin` was not quarantined (nothing is recorded then).
     @discardableResult
-    public func clearQuarantine(of origin: MemberID) async throws -> Bool {
+    public func clearQuarantine(of origin: MemberID, note: String, at time: Timestamp) async throws
+        -> QuarantineClearance?
+    {
         try await database.write { db in
+            guard let quarantine = try Self.quarantine(of: origin, in: db) else { return nil }
+            let clearance = QuarantineClearance(
+                origin: origin,
+                quarantinedSince: quarantine.since,
+                reason: quarantine.reason,
+                clearedAt: time,
+                note: note
+            )
             try db.execute(sql: "DELETE FROM quarantined_origins WHERE origin = ?", arguments: [origin.rawValue])
-            return db.changesCount > 0
+            try db.execute(
+                sql: """
+                    INSERT INTO quarantine_clearances (origin, quarantined_since, reason, cleared_at, note)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    origin.rawValue, quarantine.since.millisecondsSince1970, quarantine.reason,
+                    time.millisecondsSince1970, note,
+                ]
+            )
+            return clearance
+        }
+    }
+
+    /// The quarantines of `origin` that an operator cleared, oldest first.
+    public func quarantineClearances(of origin: MemberID) async throws -> [QuarantineClearance] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT quarantined_since, reason, cleared_at, note FROM quarantine_clearances
+                    WHERE origin = ? ORDER BY id
+                    """,
+                arguments: [origin.rawValue]
+            ).map { row in
+                QuarantineClearance(
+                    origin: origin,
+                    quarantinedSince: Timestamp(millisecondsSince1970: row["quarantined_since"]),
+                    reason: row["reason"],
+                    clearedAt: Timestamp(millisecondsSince1970: row["cleared_at"]),
+                    note: row["note"]
+                )
+            }
         }
     }
 

@@ -172,6 +172,23 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v6-quarantine-clearances") { db in
+            try db.execute(
+                sql: """
+                    -- Every quarantine an operator lifted: what it was, when it was cleared and why. The equivocation
+                    -- evidence stays in its own table; this keeps the decision on the record for audits.
+                    CREATE TABLE quarantine_clearances (
+                        id INTEGER PRIMARY KEY,
+                        origin TEXT NOT NULL,
+                        quarantined_since INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        cleared_at INTEGER NOT NULL,
+                        note TEXT NOT NULL
+                    );
+                    CREATE INDEX quarantine_clearances_by_origin ON quarantine_clearances (origin, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -10,7 +10,8 @@ struct AuditOriginCommand: AsyncParsableCommand {
         commandName: "origin",
         abstract: "Show an origin's log size, latest checkpoint and its cosigners, and any equivocation evidence.",
         discussion: """
-            Shows the origin's certificate and revocation state, whether it is quarantined, the members who \
+            Shows the origin's certificate and revocation state, whether it is quarantined (and the quarantines an \
+            operator cleared, with their notes), the members who \
             cosigned its latest checkpoint, and every piece of equivocation evidence: both checkpoints, who showed \
             each to this node and when, and who cosigned each. With --json the output holds both checkpoints' exact \
             bytes, their cosignatures and the certificates that verify them, so that it is itself evidence.
@@ -50,6 +51,10 @@ struct AuditOriginCommand: AsyncParsableCommand {
             Output.line("QUARANTINED   since \(quarantine.since): \(quarantine.reason)")
         } else {
             Output.line("quarantine    no")
+        }
+        for cleared in audit.clearedQuarantines ?? [] {
+            let note = cleared.note.isEmpty ? "" : " (\(cleared.note))"
+            Output.line("cleared       \(cleared.clearedAt) by the operator\(note): quarantined since \(cleared.quarantinedSince)")
         }
         if audit.equivocations.isEmpty { Output.line("equivocation  none found") }
         for evidence in audit.equivocations {

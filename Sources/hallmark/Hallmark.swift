@@ -15,7 +15,7 @@ struct Hallmark: AsyncParsableCommand {
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,
-            SyncCommand.self, AllowlistCommand.self, TokensCommand.self, DemoCommand.self,
+            SyncCommand.self, QuarantineCommand.self, AllowlistCommand.self, TokensCommand.self, DemoCommand.self,
         ]
     )
 

@@ -78,7 +78,7 @@ struct AdversaryEquivocationTests {
             #expect(quarantined.totalFetched == 0)
             #expect(try await c.member.store.logHead(of: a.id)?.treeSize == 3)
             // ...until an operator clears the quarantine; the evidence stays.
-            #expect(try await c.member.clearQuarantine(of: a.id))
+            #expect(try await c.member.clearQuarantine(of: a.id).origin == a.id)
             #expect(try await c.sync(from: a).fetched[a.id] == 1)
             #expect(try await c.member.store.equivocations().count == 1)
         }

@@ -38,6 +38,21 @@ public struct ForkedLog: Sendable {
         try await DevelopmentAlliance.relay(logOf: origin, from: node, to: receiver)
     }
 
+    /// Quarantines the fork's origin at `receiver` as if `peer` had offered this fork's checkpoint contradicting
+    /// another: the evidence is recorded and the origin quarantined, as the member layer does on equivocation.
+    public func quarantine(at receiver: Member, offeredBy peer: MemberID) async throws {
+        let pem = try String(contentsOf: DevelopmentAlliance.certificate(origin.rawValue), encoding: .utf8)
+        let evidence = EquivocationEvidence(
+            origin: origin,
+            heldCheckpoint: nil,
+            offeredCheckpoint: try await checkpoint().encoded(),
+            offeredCertificatePEM: pem,
+            peer: peer,
+            detectedAt: .now()
+        )
+        try await receiver.store.recordEquivocation(evidence, quarantine: true)
+    }
+
     /// Deletes the fork's folder.
     public func remove() {
         try? FileManager.default.removeItem(at: folder)

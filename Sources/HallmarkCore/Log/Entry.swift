@@ -182,8 +182,9 @@ public struct Entry: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// What is wrong with a note, or `nil`.
-    static func noteProblem(_ note: String) -> String? {
+    /// What is wrong with a note (over ``maxNoteBytes``, or a control character), or `nil`: the rule for an entry's
+    /// note, also applied to the notes an operator keeps in the store.
+    public static func noteProblem(_ note: String) -> String? {
         var note = note
         return note.withUTF8 { bytes in
             guard bytes.count <= maxNoteBytes else {
