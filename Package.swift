@@ -268,14 +268,18 @@ let package = Package(
         .testTarget(
             name: "HallmarkMemberTests",
             dependencies: [
-                "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords", "HallmarkStore",
+                "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "HallmarkDocumentsTests",
-            dependencies: ["HallmarkDocuments", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore"],
+            dependencies: [
+                "HallmarkDocuments", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkPKI",
+                "HallmarkCore",
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -293,7 +297,8 @@ let package = Package(
         .testTarget(
             name: "HallmarkFederationTests",
             dependencies: [
-                "HallmarkFederation", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkPKI", "HallmarkCore",
+                "HallmarkFederation", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore",
+                "HallmarkPKI", "HallmarkCore",
                 "HallmarkTestSupport", "HallmarkProtocol", "HallmarkEvidence",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -307,7 +312,8 @@ let package = Package(
         .testTarget(
             name: "HallmarkAPITests",
             dependencies: [
-                "HallmarkAPI", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkAPI", "HallmarkMember", "HallmarkDocuments", "HallmarkRecords", "HallmarkStore",
+                "HallmarkCore", "HallmarkTestSupport",
                 "HallmarkFederation", "HallmarkEvidence",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -324,7 +330,8 @@ let package = Package(
         .testTarget(
             name: "HallmarkCLITests",
             dependencies: [
-                "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords", "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords",
+                "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,6 +1,6 @@
-import HallmarkDocuments
 import HTTPTypes
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import Hummingbird

@@ -1,4 +1,3 @@
-import HallmarkDocuments
 /// The OpenAPI 3.1 document of the API, `Protocol/http-api.openapi.json`, compiled into the module (SwiftPM's
 /// `embedInCode`), so that an installed `hallmark` binary serves it with no resource bundle beside it.
 enum OpenAPIDocument {

@@ -1,5 +1,5 @@
-import HallmarkDocuments
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkEvidence
 import HallmarkMember
 

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import HallmarkDocuments
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkEvidence
 import HallmarkMember
 import NIOCore

@@ -1,6 +1,6 @@
 import Foundation
-import HallmarkDocuments
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkEvidence
 import HallmarkMember
 import Logging

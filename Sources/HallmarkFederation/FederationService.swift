@@ -84,7 +84,8 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         guard request.treeSize <= Checkpoint.maximumTreeSize else {
             throw RPCError(
                 code: .invalidArgument,
-                message: "tree_size \(request.treeSize) is over the largest a log may reach (\(Checkpoint.maximumTreeSize))"
+                message:
+                    "tree_size \(request.treeSize) is over the largest a log may reach (\(Checkpoint.maximumTreeSize))"
             )
         }
         guard request.start <= request.treeSize else {

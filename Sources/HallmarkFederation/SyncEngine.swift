@@ -241,7 +241,9 @@ public struct SyncEngine: Sendable {
                     + "committed (the next round resumes after them)"
                 logger.info(
                     "sync stopped: this node is shutting down",
-                    metadata: ["peer": "\(connection.address)", "log.origin": "\(head.origin)", "log.fetched": "\(kept)"]
+                    metadata: [
+                        "peer": "\(connection.address)", "log.origin": "\(head.origin)", "log.fetched": "\(kept)",
+                    ]
                 )
                 return .stopped
             }

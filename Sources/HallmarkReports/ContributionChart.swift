@@ -1,4 +1,5 @@
 import HallmarkMember
+
 /// Draws the charts of a contribution report as inline SVG: no script, no font or file fetched, so the page works
 /// offline and prints as it shows. Every text is escaped; every bar carries a `<title>` with its exact figure (a
 /// tooltip in a browser).

@@ -1,6 +1,6 @@
 import Foundation
-import HallmarkRecords
 import HallmarkMember
+import HallmarkRecords
 
 extension ContributionReport {
     /// The CSV columns, in order.

@@ -1,6 +1,6 @@
 import HallmarkCore
-import HallmarkRecords
 import HallmarkMember
+import HallmarkRecords
 
 extension ContributionReport {
     /// The most months a chart shows: the latest ones (the tables list them all).

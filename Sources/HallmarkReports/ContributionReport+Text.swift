@@ -1,6 +1,6 @@
 import HallmarkCore
-import HallmarkRecords
 import HallmarkMember
+import HallmarkRecords
 
 extension ContributionReport {
     /// The report for a terminal: a summary line per member, then each member's counts by month and kind, in

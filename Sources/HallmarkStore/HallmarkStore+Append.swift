@@ -117,7 +117,9 @@ extension HallmarkStore {
                     tree_size = excluded.tree_size, root_hash = excluded.root_hash, frontier = excluded.frontier
                 """
         ).execute(
-            arguments: [origin.rawValue, try Int64(sqlite: endSize, "tree size"), frontier.root.data, Data(frontier.encoded())]
+            arguments: [
+                origin.rawValue, try Int64(sqlite: endSize, "tree size"), frontier.root.data, Data(frontier.encoded()),
+            ]
         )
         let insertLocal = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"

@@ -97,7 +97,10 @@ extension HallmarkStore {
                 sql:
                     "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
             ),
-            arguments: [origin.rawValue, try Int64(sqlite: range.lowerBound, "start"), try Int64(sqlite: range.upperBound, "end"),]
+            arguments: [
+                origin.rawValue, try Int64(sqlite: range.lowerBound, "start"),
+                try Int64(sqlite: range.upperBound, "end"),
+            ]
         )
         while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
         guard hashes.count == range.count else {
@@ -162,7 +165,10 @@ extension HallmarkStore {
                 db,
                 sql:
                     "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
-                arguments: [origin.rawValue, try Int64(sqlite: start, "start"), try Int64(sqlite: checkpoint.treeSize, "tree size"),]
+                arguments: [
+                    origin.rawValue, try Int64(sqlite: start, "start"),
+                    try Int64(sqlite: checkpoint.treeSize, "tree size"),
+                ]
             )
             var items: [LogBatch.Item] = []
             while let data = try cursor.next() {
@@ -186,7 +192,10 @@ extension HallmarkStore {
                     sql:
                         "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
                 ),
-                arguments: [origin.rawValue, try Int64(sqlite: range.lowerBound, "start"), try Int64(sqlite: range.upperBound, "end"),]
+                arguments: [
+                    origin.rawValue, try Int64(sqlite: range.lowerBound, "start"),
+                    try Int64(sqlite: range.upperBound, "end"),
+                ]
             )
             while let data = try cursor.next() { result.append([UInt8](data)) }
             guard result.count == range.count else {

@@ -54,7 +54,9 @@ struct AuditOriginCommand: AsyncParsableCommand {
         }
         for cleared in audit.clearedQuarantines ?? [] {
             let note = cleared.note.isEmpty ? "" : " (\(cleared.note))"
-            Output.line("cleared       \(cleared.clearedAt) by the operator\(note): quarantined since \(cleared.quarantinedSince)")
+            Output.line(
+                "cleared       \(cleared.clearedAt) by the operator\(note): quarantined since \(cleared.quarantinedSince)"
+            )
         }
         if audit.equivocations.isEmpty { Output.line("equivocation  none found") }
         for evidence in audit.equivocations {

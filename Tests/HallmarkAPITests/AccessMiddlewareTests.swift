@@ -1,8 +1,8 @@
 import Foundation
-import HallmarkDocuments
 import HTTPTypes
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore

@@ -1,5 +1,4 @@
 import Foundation
-import HallmarkDocuments
 import HTTPTypes
 import HallmarkAPI
 import HallmarkMember

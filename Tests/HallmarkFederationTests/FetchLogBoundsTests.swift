@@ -11,7 +11,9 @@ import Testing
 /// A member's FetchLog request may carry any 64-bit values; none of them may bring the node down.
 @Suite("FetchLog with extreme values: an error for the caller, the node lives")
 struct FetchLogBoundsTests {
-    static let sizes: [UInt64] = [0, 1, 2, 3, 4, UInt64(Int64.max) - 1, UInt64(Int64.max), 1 << 63, UInt64.max - 1, .max]
+    static let sizes: [UInt64] = [
+        0, 1, 2, 3, 4, UInt64(Int64.max) - 1, UInt64(Int64.max), 1 << 63, UInt64.max - 1, .max,
+    ]
     static let chunkSizes: [UInt32] = [0, 1, 8192, 8193, .max]
 
     @Test("every start, tree_size and chunk size from the extremes gets a gRPC status, then the node still serves")

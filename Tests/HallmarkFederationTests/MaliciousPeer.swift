@@ -26,8 +26,7 @@ struct MaliciousPeer {
     let member: MemberID
 
     /// Serves `source`'s store as `member` (a development member: its certificate and key), altered by `tampering`.
-    static func start(serving source: Member, as member: String, tampering: Tampering) async throws -> MaliciousPeer
-    {
+    static func start(serving source: Member, as member: String, tampering: Tampering) async throws -> MaliciousPeer {
         let folder = DevelopmentAlliance.folder.appendingPathComponent(member)
         let identity = try await NodeIdentity.load(
             memberCertificate: folder.appendingPathComponent("member.pem"),

@@ -8,7 +8,9 @@ import Testing
 /// A node that stops in the middle of a sync has done nothing wrong to its peer, and neither has the peer.
 @Suite("A sync cancelled mid-fetch (the node stopping) is not a peer rejection")
 struct SyncCancellationTests {
-    @Test("cancelled after its first commit: no rejection recorded or logged, what was committed stays, the next round resumes")
+    @Test(
+        "cancelled after its first commit: no rejection recorded or logged, what was committed stays, the next round resumes"
+    )
     func cancelledMidFetch() async throws {
         try await ServingNode.withNodes(["brand-a", "market-c"]) { nodes in
             let (a, c) = (nodes[0], nodes[1])
