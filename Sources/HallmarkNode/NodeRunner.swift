@@ -11,8 +11,9 @@ import UnixSignals
 
 /// Runs a member node: its federation listener, a sync loop per peer, and the local HTTP API (on
 /// ``NodeConfiguration/api`` and on the control socket ``controlSocketName`` in the data folder), as services that
-/// shut down gracefully on SIGINT or SIGTERM. The API beyond loopback serves HTTPS and needs bearer tokens: the node
-/// refuses to start without a certificate or without a valid token.
+/// shut down gracefully on SIGINT or SIGTERM. One node runs on a data folder (``DataFolderLock``). The API beyond
+/// loopback serves HTTPS and needs bearer tokens: the node refuses to start without a certificate or without a valid
+/// token.
 public enum NodeRunner {
     /// The file name of the node's control socket in its data folder: the HTTP API over a Unix domain socket.
     public static let controlSocketName = "node.sock"
@@ -33,6 +34,9 @@ public enum NodeRunner {
         logger: Logger,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        // First of all: one node per data folder, whatever became of the control socket file.
+        let folderLock = try DataFolderLock.acquire(in: dataDirectory)
+        defer { folderLock.release() }
         // Before anything that records is made: each part takes the factory in force when it is made.
         let metrics = Self.metrics
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no
