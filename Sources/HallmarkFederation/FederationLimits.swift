@@ -14,4 +14,7 @@ public enum FederationLimits {
     public static let maximumCosignaturesPerHead = 64
     /// The most right-subtree hashes a chunk may carry (one per bit of a 64-bit tree size, twice over).
     public static let maximumRightSubtrees = 128
+    /// How long a fetch waits for the peer's next chunk before it gives up on the peer (it is reported as a rejection
+    /// of that peer, and the next round resumes after what was committed); `fetch_idle_timeout_seconds` sets it.
+    public static let defaultFetchIdleTimeout: Duration = .seconds(30)
 }

@@ -6,6 +6,7 @@ import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
 import Logging
+import Synchronization
 
 /// A client connection to one peer's federation service, authenticated both ways.
 struct PeerConnection: Sendable {
@@ -67,10 +68,13 @@ struct PeerConnection: Sendable {
     }
 
     /// Streams `origin`'s entries `[start, treeSize)` to `onChunk`, chunk by chunk.
+    /// - Parameter idleTimeout: How long to wait for the peer's next chunk; the time `onChunk` takes does not count.
+    /// - Throws: ``HallmarkError`` `peer-problem` when the peer sends nothing for `idleTimeout`.
     func fetch(
         origin: MemberID,
         start: UInt64,
         treeSize: UInt64,
+        idleTimeout: Duration,
         onChunk: @escaping @Sendable (Hallmark_V1_LogChunk) async throws -> Void
     ) async throws {
         var request = Hallmark_V1_FetchLogRequest()
@@ -78,8 +82,32 @@ struct PeerConnection: Sendable {
         request.start = start
         request.treeSize = treeSize
         request.maxEntriesPerChunk = UInt32(FederationLimits.defaultEntriesPerChunk)
-        try await client.fetchLog(request, options: Self.options) { response in
-            for try await chunk in response.messages { try await onChunk(chunk) }
+        let waiting = PeerWait()
+        try await withThrowingTaskGroup(of: Void.self) { [request] group in
+            group.addTask {
+                try await client.fetchLog(request, options: Self.options) { response in
+                    for try await chunk in response.messages {
+                        waiting.since = nil
+                        try await onChunk(chunk)
+                        waiting.since = .now
+                    }
+                }
+            }
+            group.addTask {
+                while true {
+                    let left = waiting.since.map { $0 + idleTimeout - .now } ?? idleTimeout
+                    guard left > .zero else {
+                        throw HallmarkError(
+                            .peerProblem,
+                            "the peer sent nothing for \(idleTimeout) during the fetch of \(origin): it stalled"
+                        )
+                    }
+                    try await Task.sleep(for: left)
+                }
+            }
+            // The fetch ends (or fails) first, or the watchdog does; either way the other is cancelled.
+            try await group.next()
+            group.cancelAll()
         }
     }
 
@@ -92,11 +120,22 @@ struct PeerConnection: Sendable {
         }
     }
 
-    /// Limits for every call. A fetch has no overall deadline: a cold sync of a large log streams for minutes,
-    /// and a stalled peer is caught by the connection's keepalive instead.
+    /// Limits for every call. A fetch has no overall deadline: a cold sync of a large log streams for minutes; a
+    /// stalled peer is caught by the fetch's idle deadline, a dead connection by its keepalive.
     private static var options: CallOptions {
         var options = CallOptions.defaults
         options.maxResponseMessageBytes = FederationLimits.maximumMessageBytes
         return options
+    }
+}
+
+/// Since when a fetch waits on its peer; `nil` while this node handles a chunk (its own commits may be slow, and
+/// that is not the peer's doing).
+private final class PeerWait: Sendable {
+    private let storage = Mutex<ContinuousClock.Instant?>(.now)
+
+    var since: ContinuousClock.Instant? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }

@@ -17,6 +17,7 @@ import Logging
 public struct SyncEngine: Sendable {
     let member: Member
     let revocations: @Sendable () -> RevocationList?
+    let fetchIdleTimeout: Duration
     let logger: Logger
     let metrics = FederationMetrics()
 
@@ -26,11 +27,19 @@ public struct SyncEngine: Sendable {
     public static let maximumEntriesPerCommit = 16_384
 
     /// Syncs into `member`'s store.
-    /// - Parameter revocations: A source of the alliance's revocation list; the newer of it and the member's own
-    ///   list (``Member/revocations``) applies, and a newer one is adopted by the member.
-    public init(member: Member, revocations: @escaping @Sendable () -> RevocationList? = { nil }, logger: Logger) {
+    /// - Parameters:
+    ///   - revocations: A source of the alliance's revocation list; the newer of it and the member's own list
+    ///     (``Member/revocations``) applies, and a newer one is adopted by the member.
+    ///   - fetchIdleTimeout: How long a fetch waits for a peer's next chunk before it rejects the peer's log as stalled.
+    public init(
+        member: Member,
+        revocations: @escaping @Sendable () -> RevocationList? = { nil },
+        fetchIdleTimeout: Duration = FederationLimits.defaultFetchIdleTimeout,
+        logger: Logger
+    ) {
         self.member = member
         self.revocations = revocations
+        self.fetchIdleTimeout = fetchIdleTimeout
         self.logger = logger
     }
 
@@ -372,7 +381,8 @@ public struct SyncEngine: Sendable {
                 try await connection.fetch(
                     origin: pipeline.origin,
                     start: pipeline.start,
-                    treeSize: pipeline.checkpoint.treeSize
+                    treeSize: pipeline.checkpoint.treeSize,
+                    idleTimeout: fetchIdleTimeout
                 ) { chunk in
                     try await pipeline.verify(chunk)
                 }
@@ -399,7 +409,12 @@ public struct SyncEngine: Sendable {
         else { return nil }
         let replay = ForkReplay(mark: ours.treeSize)
         do {
-            try await connection.fetch(origin: origin, start: 0, treeSize: checkpoint.treeSize) { chunk in
+            try await connection.fetch(
+                origin: origin,
+                start: 0,
+                treeSize: checkpoint.treeSize,
+                idleTimeout: fetchIdleTimeout
+            ) { chunk in
                 let next = await replay.next
                 let checked = try ChunkCheck(chunk, origin: origin, expected: checkpoint, next: next)
                 try await replay.append(checked, provingAgainst: checkpoint)

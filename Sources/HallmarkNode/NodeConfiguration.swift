@@ -13,6 +13,7 @@ import HallmarkMember
 ///   "api": "127.0.0.1:7480",
 ///   "peers": ["brand-b@hallmark.brand-b.example:7400"],
 ///   "sync_interval_seconds": 30,
+///   "fetch_idle_timeout_seconds": 30,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -27,6 +28,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var peers: [PeerAddress] = []
     /// Seconds between full anti-entropy rounds with each peer (default 30).
     public var syncIntervalSeconds = 30
+    /// Seconds a fetch waits for a peer's next chunk before it rejects the peer's log as stalled (default 30).
+    public var fetchIdleTimeoutSeconds = Int(FederationLimits.defaultFetchIdleTimeout.components.seconds)
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -54,7 +57,10 @@ public struct NodeConfiguration: Sendable, Equatable {
             throw HallmarkError(.malformed, "not valid JSON", location: file.path)
         }
         self.init()
-        let known = ["listen", "api", "peers", "sync_interval_seconds", "api_tls_certificate", "api_tls_key"]
+        let known = [
+            "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds", "api_tls_certificate",
+            "api_tls_key",
+        ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
                 .malformed,
@@ -83,6 +89,15 @@ public struct NodeConfiguration: Sendable, Equatable {
                     throw HallmarkError(.malformed, "sync_interval_seconds: expected a whole number from 1 to 86400")
                 }
                 self.syncIntervalSeconds = seconds
+            }
+            if let timeout = object["fetch_idle_timeout_seconds"] {
+                guard let seconds = timeout as? Int, (1...3_600).contains(seconds) else {
+                    throw HallmarkError(
+                        .malformed,
+                        "fetch_idle_timeout_seconds: expected a whole number from 1 to 3600"
+                    )
+                }
+                self.fetchIdleTimeoutSeconds = seconds
             }
             let folder = file.deletingLastPathComponent()
             for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {

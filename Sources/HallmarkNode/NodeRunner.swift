@@ -48,7 +48,11 @@ public enum NodeRunner {
             port: configuration.listen.port,
             logger: logger
         )
-        let engine = SyncEngine(member: member, logger: logger)
+        let engine = SyncEngine(
+            member: member,
+            fetchIdleTimeout: .seconds(configuration.fetchIdleTimeoutSeconds),
+            logger: logger
+        )
         let lock = PullLock()
         let syncs: [any Service] = configuration.peers.map { peer in
             PeerSync(

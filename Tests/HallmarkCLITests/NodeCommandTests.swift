@@ -162,6 +162,11 @@ struct NodeCommandTests {
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown key 'peerz'"))
         #expect(unknown.stderr.contains("node.json"))
+        let idle = try cli.write("idle.json", Data(#"{"fetch_idle_timeout_seconds": 0}"#.utf8))
+        let badIdle = try cli.run(["node", "--data", cli.data, "--config", idle])
+        #expect(badIdle.status == 2)
+        #expect(badIdle.stderr.contains("fetch_idle_timeout_seconds: expected a whole number from 1 to 3600"))
+        #expect(badIdle.stderr.contains("idle.json"))
     }
 
     @Test("the demo shows an indicator travel the line and a retraction follow")

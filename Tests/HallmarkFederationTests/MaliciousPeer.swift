@@ -5,6 +5,7 @@ import HallmarkMember
 import HallmarkProtocol
 import HallmarkTestSupport
 import Logging
+import Synchronization
 
 @testable import HallmarkFederation
 
@@ -16,6 +17,9 @@ struct MaliciousPeer {
         var origin: MemberID
         var head: @Sendable (inout Hallmark_V1_OriginHead) -> Void = { _ in }
         var chunk: @Sendable (inout Hallmark_V1_LogChunk) -> Void = { _ in }
+        /// After this many chunks of the origin, the peer sends nothing more and keeps the call open (at most ten
+        /// minutes, or until it is cancelled).
+        var stallAfterChunks: Int?
     }
 
     let source: Member
@@ -88,7 +92,13 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
     ) async throws {
         let writer =
             request.origin == tampering.origin.rawValue
-            ? RPCWriter(wrapping: TamperingWriter(base: response, tamper: tampering.chunk)) : response
+            ? RPCWriter(
+                wrapping: TamperingWriter(
+                    base: response,
+                    tamper: tampering.chunk,
+                    stallAfter: tampering.stallAfterChunks
+                )
+            ) : response
         try await honest.fetchLog(request: request, response: writer, context: context)
     }
 
@@ -101,12 +111,18 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
     }
 }
 
-/// Alters each chunk before writing it.
+/// Alters each chunk before writing it, and stalls after `stallAfter` of them.
 private struct TamperingWriter: RPCWriterProtocol {
     let base: RPCWriter<Hallmark_V1_LogChunk>
     let tamper: @Sendable (inout Hallmark_V1_LogChunk) -> Void
+    let stallAfter: Int?
+    let written = ChunkCount()
 
     func write(_ element: Hallmark_V1_LogChunk) async throws {
+        if let stallAfter, written.value.load(ordering: .relaxed) >= stallAfter {
+            try await Task.sleep(for: .seconds(600))
+        }
+        written.value.add(1, ordering: .relaxed)
         var chunk = element
         tamper(&chunk)
         try await base.write(chunk)
@@ -115,4 +131,9 @@ private struct TamperingWriter: RPCWriterProtocol {
     func write(contentsOf elements: some Sequence<Hallmark_V1_LogChunk>) async throws {
         for element in elements { try await write(element) }
     }
+}
+
+/// The chunks a writer has written, shared by its copies.
+private final class ChunkCount: Sendable {
+    let value = Atomic<Int>(0)
 }
