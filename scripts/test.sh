@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Generated tables and test vectors must regenerate to the committed bytes (Unicode 14.0 only).
 scripts/check-generated.sh
+scripts/check-layering.sh
 swift build --build-tests
 swift test --skip-build

@@ -6,7 +6,7 @@ import Logging
 
 /// The end-to-end check of raw identifiers on a real node (development member brand-a, a real
 /// SQLite store in a temporary folder): normalize → digest → Bloom filter → confirm positives
-/// against the exact index, with provenance. DESIGN.md's goal: at least 1 M checks per second on one core.
+/// against the exact index, with provenance. The budget (docs/ARCHITECTURE.md): at least 1 M checks per second on one core.
 func endToEndSection(options: BenchmarkOptions) async {
     print("## End-to-end raw identifier check\n")
     do {

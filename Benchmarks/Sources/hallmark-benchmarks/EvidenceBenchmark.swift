@@ -5,7 +5,7 @@ import HallmarkMember
 import HallmarkPKI
 import HallmarkStore
 
-/// Provenance: inclusion proofs made and checked per entry of a log of `--evidence-entries` entries (DESIGN.md: any
+/// Provenance: inclusion proofs made and checked per entry of a log of `--evidence-entries` entries (docs/ARCHITECTURE.md: any
 /// entry's proof in at most 1 ms), an evidence bundle made and verified, and `verifyStore` over a store holding that
 /// log (goal: 1 M entries in at most 5 s).
 func evidenceSection(options: BenchmarkOptions) async {

@@ -8,7 +8,7 @@ import Logging
 /// A cold sync between two real nodes over mutual TLS on loopback: development member brand-a submits the
 /// entries (in signed batches), serves them with its federation listener, and brand-b, empty, runs one
 /// `SyncEngine.syncOnce` against it — every chunk fully verified against the signed checkpoint and committed.
-/// DESIGN.md's goal: 1 M entries in at most 10 s on this 2-core machine.
+/// The budget (docs/ARCHITECTURE.md): 1 M entries in at most 10 s on this 2-core machine.
 ///
 /// Then, to show where the time goes, the same chunks are replayed in-process into a third node (market-c)
 /// without gRPC, each step timed on its own, one after the other (the sync overlaps them).
