@@ -4,6 +4,7 @@ import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
 import Logging
+import NIOCore
 import SwiftASN1
 import X509
 
@@ -14,13 +15,16 @@ public final class FederationServer: Sendable {
     private let closing: ClosingSignal
 
     /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
-    /// - Parameter revocations: A source of the alliance's revocation list, read at each handshake and call; the
-    ///   newer of it and the member's own list (``Member/revocations``) applies.
+    /// - Parameters:
+    ///   - revocations: A source of the alliance's revocation list, read at each handshake and call; the newer of it
+    ///     and the member's own list (``Member/revocations``) applies.
+    ///   - limits: What peers can hold open: the handshake deadline, connections per address and in total.
     public convenience init(
         member: Member,
         host: String,
         port: Int,
         revocations: @escaping @Sendable () -> RevocationList? = { nil },
+        limits: ConnectionLimits = ConnectionLimits(),
         logger: Logger
     ) throws {
         let current: @Sendable () -> RevocationList? = { [member] in
@@ -34,6 +38,7 @@ public final class FederationServer: Sendable {
             services: [FederationService(member: member, revocations: current, closing: closing, logger: logger)],
             revocations: current,
             closing: closing,
+            limits: limits,
             logger: logger
         )
     }
@@ -46,9 +51,11 @@ public final class FederationServer: Sendable {
         services: [any RegistrableRPCService],
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal = ClosingSignal(),
+        limits: ConnectionLimits = ConnectionLimits(),
         logger: Logger
     ) throws {
         self.closing = closing
+        let guardian = ConnectionGuard(limits: limits, logger: logger)
         let verification = PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
         let callback = try verification.callback(expecting: nil)
         let credentials = try FederationCredentials(identity)
@@ -65,7 +72,7 @@ public final class FederationServer: Sendable {
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = FederationLimits.maximumMessageBytes
                 config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-                    HandshakeFailureLogger.install(on: channel, logger: logger)
+                    guardian.admit(channel).flatMap { HandshakeFailureLogger.install(on: channel, logger: logger) }
                 }
             }
         )

@@ -2,9 +2,9 @@ import Foundation
 import HallmarkCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The data folder's single owner: an exclusive `flock` on ``fileName`` in it, held for as long as a node runs there.

@@ -14,6 +14,9 @@ import HallmarkMember
 ///   "peers": ["brand-b@hallmark.brand-b.example:7400"],
 ///   "sync_interval_seconds": 30,
 ///   "fetch_idle_timeout_seconds": 30,
+///   "handshake_timeout_seconds": 10,
+///   "max_connections_per_address": 64,
+///   "max_connections": 512,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -30,6 +33,12 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var syncIntervalSeconds = 30
     /// Seconds a fetch waits for a peer's next chunk before it rejects the peer's log as stalled (default 30).
     public var fetchIdleTimeoutSeconds = Int(FederationLimits.defaultFetchIdleTimeout.components.seconds)
+    /// Seconds an accepted federation connection has to finish its TLS handshake (default 10).
+    public var handshakeTimeoutSeconds = 10
+    /// The most federation connections kept from one address (default 64).
+    public var maximumConnectionsPerAddress = 64
+    /// The most federation connections kept in all, the configured peers' addresses aside (default 512).
+    public var maximumConnections = 512
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -58,8 +67,9 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         self.init()
         let known = [
-            "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds", "api_tls_certificate",
-            "api_tls_key",
+            "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds",
+            "handshake_timeout_seconds",
+            "max_connections_per_address", "max_connections", "api_tls_certificate", "api_tls_key",
         ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
@@ -84,21 +94,25 @@ public struct NodeConfiguration: Sendable, Equatable {
                 }
                 self.peers = try list.map { try PeerAddress(parsing: $0) }
             }
-            if let interval = object["sync_interval_seconds"] {
-                guard let seconds = interval as? Int, (1...86_400).contains(seconds) else {
-                    throw HallmarkError(.malformed, "sync_interval_seconds: expected a whole number from 1 to 86400")
-                }
-                self.syncIntervalSeconds = seconds
-            }
-            if let timeout = object["fetch_idle_timeout_seconds"] {
-                guard let seconds = timeout as? Int, (1...3_600).contains(seconds) else {
+            func wholeNumber(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+                guard let value = object[key] else { return nil }
+                guard let number = value as? Int, range.contains(number) else {
                     throw HallmarkError(
                         .malformed,
-                        "fetch_idle_timeout_seconds: expected a whole number from 1 to 3600"
+                        "\(key): expected a whole number from \(range.lowerBound) to \(range.upperBound)"
                     )
                 }
-                self.fetchIdleTimeoutSeconds = seconds
+                return number
             }
+            if let seconds = try wholeNumber("sync_interval_seconds", 1...86_400) { syncIntervalSeconds = seconds }
+            if let seconds = try wholeNumber("fetch_idle_timeout_seconds", 1...3_600) {
+                fetchIdleTimeoutSeconds = seconds
+            }
+            if let seconds = try wholeNumber("handshake_timeout_seconds", 1...300) { handshakeTimeoutSeconds = seconds }
+            if let count = try wholeNumber("max_connections_per_address", 1...100_000) {
+                maximumConnectionsPerAddress = count
+            }
+            if let count = try wholeNumber("max_connections", 1...100_000) { maximumConnections = count }
             let folder = file.deletingLastPathComponent()
             for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {
                 guard let value = try string(key) else { continue }
@@ -108,6 +122,17 @@ public struct NodeConfiguration: Sendable, Equatable {
         } catch let error as HallmarkError {
             throw error.location == nil ? error.at(file.path) : error
         }
+    }
+
+    /// What peers can hold open on the federation listener; the configured peers' IPv4 addresses are exempt from the
+    /// total (a peer named by a DNS name is not: its address is not known before it connects).
+    public var connectionLimits: ConnectionLimits {
+        ConnectionLimits(
+            handshakeTimeout: .seconds(handshakeTimeoutSeconds),
+            maximumPerAddress: maximumConnectionsPerAddress,
+            maximumTotal: maximumConnections,
+            reservedAddresses: Set(peers.map(\.host).filter { PeerAddress.isIPv4($0) })
+        )
     }
 
     /// What the HTTP API serves HTTPS with: the configured certificate and key; else, when the API is not on

@@ -46,6 +46,7 @@ public enum NodeRunner {
             member: member,
             host: configuration.listen.host,
             port: configuration.listen.port,
+            limits: configuration.connectionLimits,
             logger: logger
         )
         let engine = SyncEngine(

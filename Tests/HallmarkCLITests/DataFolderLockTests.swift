@@ -17,7 +17,9 @@ struct DataFolderLockTests {
         let second = try cli.run(["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"])
         #expect(second.status != 0)
         #expect(
-            second.stderr.contains("another node runs on this data folder (process \(first.process.processIdentifier))"),
+            second.stderr.contains(
+                "another node runs on this data folder (process \(first.process.processIdentifier))"
+            ),
             "\(second.stderr)"
         )
         #expect(first.process.isRunning, "the first node keeps running: \(first.log)")

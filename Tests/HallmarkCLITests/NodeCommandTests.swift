@@ -8,10 +8,18 @@ final class NodeProcess: Sendable {
     let process: Process
     private let output = LogBuffer()
 
-    init(_ arguments: [String], in folder: URL) throws {
+    /// Runs `hallmark` with `arguments` in `folder`; under a limit of `openFiles` descriptors when given.
+    init(_ arguments: [String], in folder: URL, openFiles: Int? = nil) throws {
         process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", CommandRunner.executable.path]
+                + arguments
+        } else {
+            process.executableURL = CommandRunner.executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = folder
         let pipe = Pipe()
         process.standardError = pipe
