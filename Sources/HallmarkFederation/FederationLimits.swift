@@ -17,4 +17,9 @@ public enum FederationLimits {
     /// How long a fetch waits for the peer's next chunk before it gives up on the peer (it is reported as a rejection
     /// of that peer, and the next round resumes after what was committed); `fetch_idle_timeout_seconds` sets it.
     public static let defaultFetchIdleTimeout: Duration = .seconds(30)
+    /// The most heads taken from one GetHeads answer: an alliance has hundreds of members, not thousands. A larger
+    /// answer is rejected whole and counted against the peer.
+    public static let maximumHeadsPerAnswer = 4_096
+    /// Heads of one peer rejected in one round after which the rest of its heads wait for the next round.
+    public static let maximumRejectedHeadsPerRound = 16
 }

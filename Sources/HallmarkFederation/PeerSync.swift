@@ -83,7 +83,22 @@ public struct PeerSync: Service {
                 }
             }
             group.addTask {
+                var budget = HeadBudget()
+                var skipped = 0
                 for await head in heads {
+                    switch budget.decide() {
+                    case .take: break
+                    case .overRate, .backedOff:
+                        // Left to the next anti-entropy round, which compares every head anyway.
+                        skipped += 1
+                        if skipped == 1 || skipped.isMultiple(of: 1_000) {
+                            logger.notice(
+                                "a peer announces heads beyond this node's budget; the rest wait for the next round",
+                                metadata: ["heads.skipped": "\(skipped)"]
+                            )
+                        }
+                        continue
+                    }
                     let (report, outcome) = await lock.run {
                         var report = SyncReport(peer: peer)
                         let outcome = await engine.take(head, from: connection, into: &report)
@@ -93,6 +108,12 @@ public struct PeerSync: Service {
                     record(report)
                     if case .connectionLost(let reason) = outcome {
                         throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(reason)")
+                    }
+                    if let until = budget.record(rejected: !report.rejected.isEmpty) {
+                        logger.warning(
+                            "backing off a peer whose announced logs fail: its heads are ignored for a while",
+                            metadata: ["backoff.seconds": "\((until - .now).components.seconds)"]
+                        )
                     }
                 }
                 throw HallmarkError(.notFound, "the peer ended its watch stream")

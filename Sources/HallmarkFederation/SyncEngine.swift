@@ -121,16 +121,59 @@ public struct SyncEngine: Sendable {
     ) async throws -> (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?) {
         var report = SyncReport(peer: connection.address)
         let heads: [Hallmark_V1_OriginHead]
-        if let given { heads = given } else { heads = try await connection.heads().heads }
+        if let given {
+            heads = given
+        } else {
+            guard let offered = try await offeredHeads(from: connection, into: &report) else { return (report, nil) }
+            heads = offered
+        }
         for (position, head) in heads.enumerated() {
             switch await take(head, from: connection, into: &report) {
-            case .handled: continue
+            case .handled:
+                // A peer whose heads keep failing gets no more of this node's time this round.
+                guard report.rejected.count >= FederationLimits.maximumRejectedHeadsPerRound else { continue }
+                report.interrupted =
+                    "\(report.rejected.count) of the peer's heads were rejected; the other "
+                    + "\(heads.count - position - 1) wait for the next round"
+                return (report, nil)
             case .connectionLost(let reason): return (report, (Array(heads[position...]), reason))
             case .stopped: return (report, nil)
             }
         }
         return (report, nil)
     }
+
+    /// The heads the peer offers, or `nil` when its answer is over the limits: then it is rejected whole, counted
+    /// against the peer and reported, as bad data is.
+    private func offeredHeads(
+        from connection: PeerConnection,
+        into report: inout SyncReport
+    ) async throws -> [Hallmark_V1_OriginHead]? {
+        let peer = connection.address.member
+        let reason: String
+        do {
+            let heads = try await connection.heads().heads
+            guard heads.count > FederationLimits.maximumHeadsPerAnswer else { return heads }
+            reason =
+                "the peer offers \(heads.count) heads in one GetHeads answer; at most "
+                + "\(FederationLimits.maximumHeadsPerAnswer) are taken"
+        } catch let error as RPCError where Self.isOversized(error) {
+            reason = "the peer's GetHeads answer is over the limits: \(error.message)"
+        }
+        report.rejected.append(SyncReport.Rejection(origin: Self.headsOrigin, reason: reason, code: .malformed))
+        await member.recordRejection(from: peer, origin: Self.headsOrigin, reason: reason)
+        logger.error("rejected a peer's heads", metadata: ["peer": "\(connection.address)", "error": "\(reason)"])
+        return nil
+    }
+
+    /// Whether a call failed because the peer's answer was over the message size limit: grpc-swift reports it as
+    /// `INTERNAL` ("Failed to decode message") carrying the `resourceExhausted` cause in its message.
+    static func isOversized(_ error: RPCError) -> Bool {
+        error.code == .resourceExhausted || error.message.contains("exceeded the configured maximum payload size")
+    }
+
+    /// What a rejection of a peer's whole GetHeads answer names in place of an origin.
+    static let headsOrigin = "(heads)"
 
     /// How handling one head ended.
     enum HeadOutcome {

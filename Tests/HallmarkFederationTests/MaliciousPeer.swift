@@ -20,6 +20,11 @@ struct MaliciousPeer {
         /// After this many chunks of the origin, the peer sends nothing more and keeps the call open (at most ten
         /// minutes, or until it is cancelled).
         var stallAfterChunks: Int?
+        /// Heads added to every GetHeads answer.
+        var extraHeads: [Hallmark_V1_OriginHead] = []
+        /// When set, a WatchHeads caller gets these heads as fast as it reads them, then nothing (the call stays
+        /// open), instead of the real node's.
+        var watchFlood: [Hallmark_V1_OriginHead]?
     }
 
     let source: Member
@@ -28,6 +33,8 @@ struct MaliciousPeer {
     let port: Int
     /// The member whose certificate the peer presents.
     let member: MemberID
+    /// The FetchLog calls it has answered.
+    let fetchLogCalls: CallCount
 
     /// Serves `source`'s store as `member` (a development member: its certificate and key), altered by `tampering`.
     static func start(serving source: Member, as member: String, tampering: Tampering) async throws -> MaliciousPeer {
@@ -39,9 +46,11 @@ struct MaliciousPeer {
             allianceKey: DevelopmentAlliance.folder.appendingPathComponent("alliance.key")
         )
         let logger = Logger(label: "malicious")
+        let calls = CallCount()
         let service = TamperingService(
             honest: FederationService(member: source, logger: logger),
-            tampering: tampering
+            tampering: tampering,
+            fetchLogCalls: calls
         )
         let server = try FederationServer(
             identity: identity,
@@ -57,7 +66,8 @@ struct MaliciousPeer {
             server: server,
             serving: serving,
             port: try await server.port,
-            member: identity.member
+            member: identity.member,
+            fetchLogCalls: calls
         )
     }
 
@@ -73,6 +83,7 @@ struct MaliciousPeer {
 private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
     let honest: FederationService
     let tampering: MaliciousPeer.Tampering
+    let fetchLogCalls: CallCount
 
     func getHeads(
         request: Hallmark_V1_GetHeadsRequest,
@@ -82,6 +93,7 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
         for index in response.heads.indices where response.heads[index].origin == tampering.origin.rawValue {
             tampering.head(&response.heads[index])
         }
+        response.heads += tampering.extraHeads
         return response
     }
 
@@ -90,6 +102,7 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
         response: RPCWriter<Hallmark_V1_LogChunk>,
         context: ServerContext
     ) async throws {
+        fetchLogCalls.value.add(1, ordering: .relaxed)
         let writer =
             request.origin == tampering.origin.rawValue
             ? RPCWriter(
@@ -107,7 +120,12 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
         response: RPCWriter<Hallmark_V1_OriginHead>,
         context: ServerContext
     ) async throws {
-        try await honest.watchHeads(request: request, response: response, context: context)
+        guard let flood = tampering.watchFlood else {
+            try await honest.watchHeads(request: request, response: response, context: context)
+            return
+        }
+        for head in flood { try await response.write(head) }
+        try await Task.sleep(for: .seconds(600))
     }
 }
 
@@ -136,4 +154,11 @@ private struct TamperingWriter: RPCWriterProtocol {
 /// The chunks a writer has written, shared by its copies.
 private final class ChunkCount: Sendable {
     let value = Atomic<Int>(0)
+}
+
+/// Calls a peer has answered, read by the test.
+final class CallCount: Sendable {
+    let value = Atomic<Int>(0)
+
+    var count: Int { value.load(ordering: .relaxed) }
 }
