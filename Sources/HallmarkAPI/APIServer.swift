@@ -56,6 +56,7 @@ public final class APIServer: Service, Sendable {
     private let requestMetrics = APIMetrics()
     private let logger: Logger
     private let boundPort = BoundPort()
+    private let sockets: SocketCountdown
 
     /// Prepares a server for `member` on `listeners`; nothing is bound before ``run()``.
     ///
@@ -81,6 +82,7 @@ public final class APIServer: Service, Sendable {
         }
         try Self.checkHTTPS(listeners: listeners, certificate: certificate)
         self.listeners = listeners
+        self.sockets = SocketCountdown(listeners.filter { if case .unixSocket = $0 { true } else { false } }.count)
         self.member = member
         self.certificate = certificate
         self.routes = Self.routes(member: member, peers: peers, metrics: metrics)
@@ -108,10 +110,13 @@ public final class APIServer: Service, Sendable {
     /// The methods and paths served (OpenAPI form, such as `GET /v1/check/{kind}/{value}`).
     public var routeSignatures: [String] { routes.map { "\($0.method.rawValue) \($0.path)" } }
 
-    /// The TCP port bound by the first TCP listener, once listening.
+    /// The TCP port bound by the first TCP listener, once every listener listens.
     /// - Throws: ``HallmarkError`` when there is no TCP listener, or the server stopped before binding.
     public var port: Int {
-        get async throws { try await boundPort.value }
+        get async throws {
+            _ = try await sockets.ready.value
+            return try await boundPort.value
+        }
     }
 
     /// Serves until the service group shuts down gracefully; then removes the Unix socket file.
@@ -141,10 +146,14 @@ public final class APIServer: Service, Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            boundPort.settle(.failure(HallmarkError(.peerProblem, "the HTTP API did not start: \(error)")))
+            let failure = HallmarkError(.peerProblem, "the HTTP API did not start: \(error)")
+            boundPort.settle(.failure(failure))
+            self.sockets.ready.settle(.failure(failure))
             throw error
         }
-        boundPort.settle(.failure(HallmarkError(.notFound, "the HTTP API stopped before it was listening")))
+        let stopped = HallmarkError(.notFound, "the HTTP API stopped before it was listening")
+        boundPort.settle(.failure(stopped))
+        self.sockets.ready.settle(.failure(stopped))
     }
 
     /// The router: the metrics middleware first, to time every request, then the problem middleware, so that it sees
@@ -179,6 +188,7 @@ public final class APIServer: Service, Sendable {
         let access = AccessMiddleware(member: member, tokensRequired: listener.requiresToken, logger: logger)
         let logger = logger
         let boundPort = boundPort
+        let sockets = sockets
         return Application(
             responder: Self.router(routes: routes, metrics: requestMetrics, access: access, logger: logger)
                 .buildResponder(),
@@ -197,6 +207,7 @@ public final class APIServer: Service, Sendable {
                     // Owner only: whoever can connect can submit as this member.
                     _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
                     logger.info("HTTP API listening", metadata: ["api.socket": "\(path)"])
+                    sockets.listening()
                 }
             },
             logger: logger
