@@ -25,6 +25,9 @@ let package = Package(
                 .product(name: "HallmarkFederation", package: "Hallmark"),
                 .product(name: "HallmarkMember", package: "Hallmark"),
                 .product(name: "HallmarkStore", package: "Hallmark"),
+                .product(name: "HallmarkRecords", package: "Hallmark"),
+                .product(name: "HallmarkDocuments", package: "Hallmark"),
+                .product(name: "HallmarkReports", package: "Hallmark"),
             ],
             swiftSettings: [
                 .enableUpcomingFeature("ExistentialAny"),

@@ -3,7 +3,9 @@ import HallmarkCore
 import HallmarkEvidence
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
+import Logging
 
 /// Provenance: inclusion proofs made and checked per entry of a log of `--evidence-entries` entries (docs/ARCHITECTURE.md: any
 /// entry's proof in at most 1 ms), an evidence bundle made and verified, and `verifyStore` over a store holding that
@@ -47,7 +49,8 @@ struct EvidenceBenchmark {
 
         // Proofs against a tree already in memory: what a node keeping its trees (as federation's cache does) pays.
         var start = clock.now
-        let tree = MerkleTree(leafHashes: try await node.store.leafHashes(of: origin, count: size))
+        let store = try HallmarkStore.open(in: try await node.status().dataDirectory, logger: Logger(label: "benchmark"))
+        let tree = MerkleTree(leafHashes: try await store.leafHashes(of: origin, count: size))
         let load = clock.now - start
         table.add("read \(entryCount) leaf hashes and build the tree", "\(SyncBenchmark.text(load)) s", "")
         var generator = SystemRandomNumberGenerator()

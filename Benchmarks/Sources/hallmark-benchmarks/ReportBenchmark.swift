@@ -1,8 +1,12 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import HallmarkPKI
+import HallmarkRecords
+import HallmarkReports
 import HallmarkStore
+import Logging
 
 /// The contribution report (`hallmark audit report`) over a store of `--report-entries` entries: three development
 /// members' logs spread over twelve months, each origin's batches signed with its real key and received verified by
@@ -55,7 +59,9 @@ struct ReportBenchmark {
                 now: now
             )
             if credentials.memberID == node.identity.member {
-                _ = try await node.store.append(contentsOf: batches)
+                // The member's own log, made here rather than submitted: appended through a store handle of its own.
+                let store = try HallmarkStore.open(in: try await node.status().dataDirectory, logger: Logger(label: "benchmark"))
+                _ = try await store.append(contentsOf: batches)
             } else {
                 try await node.receive(contentsOf: batches, originCertificatePEM: try credentials.certificatePEM())
             }
@@ -89,7 +95,7 @@ struct ReportBenchmark {
         report = try await node.contributionReport(now: now)
         let renderings: [(String, () throws -> String)] = [
             ("text", { report.text() }),
-            ("json", { String(decoding: try ReportDocument.makeEncoder(pretty: true).encode(report), as: UTF8.self) }),
+            ("json", { String(decoding: try APIDocument.makeEncoder(pretty: true).encode(report), as: UTF8.self) }),
             ("csv", { report.csv() }),
             ("html", { report.html() }),
         ]

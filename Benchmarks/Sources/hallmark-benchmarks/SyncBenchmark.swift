@@ -2,6 +2,7 @@ import Foundation
 import HallmarkCore
 import HallmarkFederation
 import HallmarkMember
+import HallmarkRecords
 import HallmarkStore
 import Logging
 
@@ -117,18 +118,21 @@ struct SyncBenchmark {
 
     /// Replays the sync's steps chunk by chunk in-process, without gRPC, timing each step; chunks are committed
     /// in groups as `SyncEngine` commits them (``SyncEngine/maximumEntriesPerCommit`` entries per transaction).
-    private func breakdown(source a: MemberNode, into c: MemberNode, syncTime: Duration) async throws {
+    private func breakdown(source a: Member, into c: Member, syncTime: Duration) async throws {
         let origin = a.identity.member
-        guard let checkpoint = try await a.store.latestCheckpoint(of: origin),
-            let certificatePEM = try await a.store.memberCertificatePEM(origin)
+        guard let checkpoint = try await a.latestCheckpoint(of: origin),
+            let certificatePEM = try await a.certificatePEM(of: origin)
         else { throw HallmarkError(.notFound, "A holds no checkpoint") }
+        // The store's own steps, timed below the member layer: a second handle on each node's folder.
+        let source = try HallmarkStore.open(in: try await a.status().dataDirectory, logger: logger)
+        let target = try HallmarkStore.open(in: try await c.status().dataDirectory, logger: logger)
         let size = checkpoint.treeSize
         let checkpointBytes = checkpoint.encoded()
 
         // Server: the in-memory tree its first FetchLog builds, then each chunk's entries and right subtrees.
         var start = clock.now
         var tree = MerkleTree()
-        tree.append(contentsOf: try await a.store.leafHashes(of: origin, range: 0..<size))
+        tree.append(contentsOf: try await source.leafHashes(of: origin, range: 0..<size))
         let treeTime = clock.now - start
 
         var read = Duration.zero, decode = Duration.zero, merkle = Duration.zero
@@ -138,13 +142,13 @@ struct SyncBenchmark {
         var commits = 0
         func commitGroup() async throws {
             // Client: the origin's certificate against the alliance CA and the checkpoint's signature, once per
-            // transaction (MemberNode.receive), then the SQLite transaction (entries, fold, filter).
+            // transaction (Member.receive), then the SQLite transaction (entries, fold, filter).
             start = clock.now
             let key = try await c.identity.verifiedSigningKey(certificatePEM: certificatePEM, of: origin)
             try checkpoint.verifySignature(using: key)
             verify += clock.now - start
             start = clock.now
-            _ = try await c.store.append(contentsOf: group)
+            _ = try await target.append(contentsOf: group)
             commit += clock.now - start
             commits += 1
             group.removeAll()
@@ -153,7 +157,7 @@ struct SyncBenchmark {
         while first < size {
             let end = min(first + UInt64(chunkSize), size)
             start = clock.now
-            let entries = try await a.store.entryBytes(origin: origin, range: first..<end)
+            let entries = try await a.entryBytes(of: origin, range: first..<end)
             let rightSubtrees = try tree.subtreeHashes(from: end, to: size)
             read += clock.now - start
 
@@ -216,9 +220,9 @@ struct SyncBenchmark {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Certificates/dev")
 
-    func node(_ member: String, in root: URL) async throws -> MemberNode {
+    func node(_ member: String, in root: URL) async throws -> Member {
         let dev = Self.devFolder
-        return try await MemberNode.initialize(
+        return try await Member.initialize(
             dataDirectory: root.appendingPathComponent(member),
             memberCertificate: dev.appendingPathComponent("\(member)/member.pem"),
             memberKey: dev.appendingPathComponent("\(member)/member-key.pem"),
