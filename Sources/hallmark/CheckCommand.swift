@@ -31,15 +31,27 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Check every identifier of a file, one a line.", valueName: "FILE"))
     var file: String?
 
+    @Option(
+        name: .customLong("kind"),
+        help: ArgumentHelp("With --file: the kind of every line, which then holds just the value.", valueName: "KIND")
+    )
+    var fileKind: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
+        if fileKind != nil, file == nil {
+            throw ValidationError("--kind goes with --file; for one identifier give KIND VALUE")
+        }
         if file == nil, value == nil {
             throw ValidationError("give KIND VALUE, or --file FILE")
         }
         if file != nil, value != nil {
             throw ValidationError("give either KIND VALUE or --file FILE, not both")
+        }
+        if let fileKind, let kind, fileKind != kind {
+            throw ValidationError("give the file's kind once: --kind \(fileKind) or KIND \(kind)")
         }
     }
 
@@ -64,7 +76,7 @@ struct CheckCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HallmarkError(.fileProblem, "cannot read the file", location: path)
         }
-        let fixedKind = try kind.map { try IndicatorKind(parsing: $0) }
+        let fixedKind = try (fileKind ?? kind).map { try IndicatorKind(parsing: $0) }
         let name = URL(fileURLWithPath: path).lastPathComponent
         var identifiers: [Identifier] = []
         for (number, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)

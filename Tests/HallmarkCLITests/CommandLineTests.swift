@@ -92,6 +92,14 @@ struct CommandLineTests {
         #expect(batch.status == 0)
         #expect(batch.stdout.contains("LISTED  sku 'lvm40001'"))
         #expect(batch.stdout.contains("not listed  seller 'shopmart:nobody'"))
+        // --kind K (as the README and the help say): every line is a value of that kind.
+        let skus = try cli.write("skus.txt", Data("LV-M40001\nNOT-LISTED-1\n".utf8))
+        let byKind = try cli.run(["check", "--data", cli.data, "--file", skus, "--kind", "sku"])
+        #expect(byKind.status == 0, "\(byKind.stderr)")
+        #expect(byKind.stdout.contains("LISTED  sku 'lvm40001'"))
+        #expect(byKind.stdout.contains("not listed  sku 'notlisted1'"))
+        let alone = try cli.run(["check", "--data", cli.data, "--kind", "sku"])
+        #expect(alone.status == 2 && alone.stderr.contains("--kind goes with --file"), "\(alone.stderr)")
     }
 
     @Test("dispute another member's assertion; check and audit show both origins")
