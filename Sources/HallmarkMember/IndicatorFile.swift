@@ -119,7 +119,8 @@ public enum IndicatorFile {
         var rows: [Row] = []
         var header: [String]?
         var lineNumber = 0
-        var start = 0
+        // A UTF-8 byte-order mark, as spreadsheets write: not part of the first line.
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             lineNumber += 1
