@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Generated tables and test vectors must regenerate to the committed bytes (Unicode 14.0 only).
 scripts/check-generated.sh
+# No new integer conversion, try!, force unwrap, precondition or count-sized allocation that outside data could trap.
+scripts/lint-conversions.sh
 scripts/check-layering.sh
 swift build --build-tests
 swift test --skip-build

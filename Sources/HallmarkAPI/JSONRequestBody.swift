@@ -11,7 +11,10 @@ enum JSONRequestBody {
     /// - Throws: ``APIProblem`` `415` for another media type, `413` past ``APILimits/maximumBodyBytes``, `400`
     ///   for JSON that is malformed or does not fit `type`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let mediaType = request.headers[.contentType].map { $0.split(separator: ";")[0].trimmingASCIIWhitespace() }
+        // `first`: an empty Content-Type, or one of only `;`, splits into nothing.
+        let mediaType = request.headers[.contentType].flatMap {
+            $0.split(separator: ";").first?.trimmingASCIIWhitespace()
+        }
         guard mediaType?.lowercased() == "application/json" else {
             throw APIProblem(
                 .unsupportedMediaType,

@@ -40,7 +40,8 @@ public struct FilterMaintenance: Service {
         public func rebuildReason(for freshness: FilterFreshness, at time: Timestamp) -> String? {
             if freshness.retractions >= retractionThreshold { return "retractions" }
             guard let since = freshness.staleSince(at: time) else { return nil }
-            let waited = Double(time.millisecondsSince1970 - since.millisecondsSince1970) / 1000
+            // In Double: an expiry read from a damaged store may be any Int64, and the difference must not overflow.
+            let waited = (Double(time.millisecondsSince1970) - Double(since.millisecondsSince1970)) / 1000
             guard waited >= maximumStaleness / .seconds(1) else { return nil }
             return since == freshness.oldestRetraction ? "retractions" : "expiry"
         }

@@ -222,7 +222,10 @@ extension Member {
     private static func expiriesMatch(_ a: Timestamp?, _ b: Timestamp?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case let (a?, b?): return abs(a.millisecondsSince1970 - b.millisecondsSince1970) <= expiryTolerance
+        case let (a?, b?):
+            // A stored expiry comes from the store file, which may be damaged: no overflow, whatever it holds.
+            let (difference, overflow) = a.millisecondsSince1970.subtractingReportingOverflow(b.millisecondsSince1970)
+            return !overflow && difference.magnitude <= expiryTolerance.magnitude
         default: return false
         }
     }

@@ -172,7 +172,10 @@ struct RevocationListContents {
     private static func parseSignedPart(_ node: ASN1Node) throws -> RevocationListContents {
         try DER.sequence(node, identifier: .sequence) { nodes in
             let version = try Int(derEncoded: &nodes)
-            guard version == 1 else { throw malformed("it is version \(version + 1); Hallmark lists are version 2") }
+            guard version == 1 else {
+                // The field holds the version minus one, up to Int.max in a hostile list: shown without overflow.
+                throw malformed("it is version \(Int128(version) + 1); Hallmark lists are version 2")
+            }
             guard let algorithmNode = nodes.next() else { throw malformed("it names no signature algorithm") }
             try checkAlgorithm(algorithmNode)
             guard let issuerNode = nodes.next() else { throw malformed("it names no issuer") }

@@ -50,7 +50,7 @@ extension HallmarkStore {
                 StoredCosignature(
                     try Cosignature(
                         cosigner: try MemberID(row["cosigner"]),
-                        time: Timestamp(millisecondsSince1970: (row["time"] as Int64) * 1000),
+                        time: try Timestamp(storedSeconds: row["time"], "cosignature time"),
                         signature: [UInt8](row["signature"] as Data)
                     ),
                     of: checkpoint,

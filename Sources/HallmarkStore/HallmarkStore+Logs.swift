@@ -81,17 +81,31 @@ extension HallmarkStore {
         let size: Int64 = row["tree_size"]
         let root: Data = row["root_hash"]
         let frontier: Data = row["frontier"]
-        return LogHead(
+        let head = LogHead(
             origin: origin,
             treeSize: try UInt64(stored: size, "tree_size"),
             rootHash: try Hash256(bytes: root),
             frontier: try MerkleFrontier(decoding: frontier)
         )
+        // Written together; a damaged file that splits them would make a sync's arithmetic on the two underflow.
+        guard head.frontier.size == head.treeSize else {
+            throw HallmarkError(
+                .storeProblem,
+                "the log head of \(origin) has tree size \(head.treeSize) but a Merkle frontier of "
+                    + "\(head.frontier.size) leaves; run 'hallmark audit verify-store'",
+                location: "log_heads"
+            )
+        }
+        return head
     }
+
+    /// The most rows a read reserves room for at once: a damaged store's checkpoint may claim far more entries than
+    /// the store holds, and the arrays grow past this as rows arrive.
+    static let reservedRows: UInt64 = 1 << 20
 
     static func leafHashes(of origin: MemberID, range: Range<UInt64>, in db: Database) throws -> [Hash256] {
         var hashes: [Hash256] = []
-        hashes.reserveCapacity(range.count)
+        hashes.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
         let cursor = try Data.fetchCursor(
             db.cachedStatement(
                 sql:
@@ -186,7 +200,7 @@ extension HallmarkStore {
     public func entryBytes(origin: MemberID, range: Range<UInt64>) async throws -> [[UInt8]] {
         try await database.read { db in
             var result: [[UInt8]] = []
-            result.reserveCapacity(range.count)
+            result.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
             let cursor = try Data.fetchCursor(
                 db.cachedStatement(
                     sql:

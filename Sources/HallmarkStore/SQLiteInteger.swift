@@ -25,3 +25,19 @@ extension UInt64 {
         self = converted
     }
 }
+
+extension Timestamp {
+    /// A time the store keeps in whole seconds (a cosignature's), which it wrote within ``Timestamp/protocolRange``;
+    /// a damaged file's value beyond any time in milliseconds gives an error naming `field` rather than a trap.
+    init(storedSeconds seconds: Int64, _ field: String) throws {
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else {
+            throw HallmarkError(
+                .storeProblem,
+                "the store holds a \(field) of \(seconds) s, beyond any time",
+                location: field
+            )
+        }
+        self.init(millisecondsSince1970: milliseconds)
+    }
+}

@@ -85,7 +85,8 @@ public struct MerkleFrontier: Hashable, Sendable {
 
     /// Decodes a frontier written by ``encoded()``.
     /// - Parameter bytes: The encoded frontier.
-    /// - Throws: ``HallmarkError`` `malformed` for another version, a wrong length or trailing bytes.
+    /// - Throws: ``HallmarkError`` `malformed` for another version, a size over ``Checkpoint/maximumTreeSize``, a wrong
+    ///   length or trailing bytes.
     public init(decoding bytes: some Collection<UInt8>) throws {
         let array = Array(bytes)
         let (size, hashes) = try array.withUnsafeBufferPointer { buffer in
@@ -99,6 +100,14 @@ public struct MerkleFrontier: Hashable, Sendable {
                 )
             }
             let size = try reader.uint64("size")
+            // A larger size would make appending overflow: no log reaches it (a damaged store could hold one).
+            guard size <= Checkpoint.maximumTreeSize else {
+                throw HallmarkError(
+                    .malformed,
+                    "Merkle frontier size \(size) is over the largest a log may reach (\(Checkpoint.maximumTreeSize))",
+                    location: "size"
+                )
+            }
             var hashes: [Hash256] = []
             hashes.reserveCapacity(size.nonzeroBitCount)
             for _ in 0..<size.nonzeroBitCount {
