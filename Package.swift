@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "HallmarkDocuments", targets: ["HallmarkDocuments"]),
         .library(name: "HallmarkReports", targets: ["HallmarkReports"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
+        // For the fuzz harnesses (FuzzTesting/), which decode the federation messages as a peer sends them.
+        .library(name: "HallmarkProtocol", targets: ["HallmarkProtocol"]),
         .library(name: "HallmarkAPI", targets: ["HallmarkAPI"]),
         .library(name: "HallmarkNode", targets: ["HallmarkNode"]),
         .library(name: "HallmarkClient", targets: ["HallmarkClient"]),
