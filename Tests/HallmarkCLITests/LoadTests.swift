@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -20,10 +21,10 @@ struct LoadTests {
 
     @Test(
         "every single check answers 200 and right while batches are imported and retracted and the filter rebuilt",
-        .enabled(if: Wrk.testsShouldRun)
+        .enabled(if: ExternalTool.wrk.shouldRun)
     )
     func checksUnderImportsAndRebuilds() async throws {
-        try #require(Wrk.isAvailable, "\(Wrk.path) is missing: install Debian's package wrk (.ci/run does)")
+        try ExternalTool.wrk.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
         try cli.initialize(member: "brand-a")

@@ -3,27 +3,40 @@ import GRDB
 import Synchronization
 import Testing
 
-/// A `hallmark node` process, with its standard error collected as it comes.
+/// A `hallmark node` process, with its standard error collected as it comes; or another program run beside it.
 final class NodeProcess: Sendable {
     let process: Process
+    /// The program's standard input, when it was given one to read from the test.
+    let input: Pipe?
     private let output = LogBuffer()
 
     /// Runs `hallmark` with `arguments` in `folder`; under a limit of `openFiles` descriptors when given.
-    init(_ arguments: [String], in folder: URL, openFiles: Int? = nil) throws {
-        process = Process()
+    convenience init(_ arguments: [String], in folder: URL, openFiles: Int? = nil) throws {
         if let openFiles {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments =
-                ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", CommandRunner.executable.path]
-                + arguments
+            try self.init(
+                program: URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", CommandRunner.executable.path] + arguments,
+                in: folder
+            )
         } else {
-            process.executableURL = CommandRunner.executable
-            process.arguments = arguments
+            try self.init(program: CommandRunner.executable, arguments, in: folder)
         }
+    }
+
+    /// Runs `program` with `arguments` in `folder`, collecting its standard error (and its standard output when
+    /// `collectOutput`), with a pipe for its standard input when `withInput`.
+    init(program: URL, _ arguments: [String], in folder: URL, collectOutput: Bool = false, withInput: Bool = false)
+        throws
+    {
+        process = Process()
+        process.executableURL = program
+        process.arguments = arguments
         process.currentDirectoryURL = folder
         let pipe = Pipe()
         process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = collectOutput ? pipe : FileHandle.nullDevice
+        input = withInput ? Pipe() : nil
+        if let input { process.standardInput = input }
         pipe.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
             output.append(String(decoding: data, as: UTF8.self))
@@ -49,6 +62,18 @@ final class NodeProcess: Sendable {
     func stop() -> Int32 {
         process.terminate()
         process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits up to `timeout` for the program to end by itself (polling, so that no thread of the pool is held),
+    /// and returns its exit status; kills it and returns nil when it is still running then.
+    func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
         return process.terminationStatus
     }
 }

@@ -6,21 +6,6 @@ import HallmarkTestSupport
 struct Wrk {
     static let path = "/usr/bin/wrk"
 
-    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
-
-    /// Whether tests run under continuous integration, where a missing wrk is a failure, not a skip.
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
-
-    /// Whether the load tests should run: when wrk is installed, and always under CI (where they then fail).
-    /// Prints a note when they are skipped, so the skip is visible in the test log.
-    static var testsShouldRun: Bool {
-        if isAvailable || isCI { return true }
-        print(
-            "note: skipping the load tests: \(path) is not installed (Debian package wrk; with CI set they fail instead)"
-        )
-        return false
-    }
-
     /// `scripts/wrk/NAME`.
     static func script(_ name: String) -> URL {
         DevelopmentAlliance.repositoryRoot.appendingPathComponent("scripts/wrk/\(name)")

@@ -14,18 +14,12 @@ import Testing
 /// Without python3 and cryptography the Python half is skipped with a printed note, and fails when `CI` is set.
 @Suite("Evidence bundles from a federated sync, checked by two verifiers")
 struct EvidenceInteropTests {
-    static let pythonCryptography = InteropTests.Tools(
-        name: "python3 with cryptography",
-        install: "python3 -m pip install -r Tests/interop/requirements.txt",
-        probe: ("python3", ["-c", "import cryptography.x509"])
-    )
-
     @Test(
         "brand-a's entry, synced to market-c through brand-b, and each alteration of its bundle",
-        .enabled(if: pythonCryptography.shouldRun, "python3 with cryptography is missing")
+        .enabled(if: ExternalTool.pythonCryptography.shouldRun, "python3 with cryptography is missing")
     )
     func bothVerifiers() async throws {
-        try Self.pythonCryptography.require()
+        try ExternalTool.pythonCryptography.require()
         try await ServingNode.withNodes(["brand-a", "brand-b", "market-c"]) { nodes in
             let (a, b, c) = (nodes[0], nodes[1], nodes[2])
             let seller = try Identifier(kind: .seller, value: "shopmart:federated fake")
@@ -58,7 +52,7 @@ struct EvidenceInteropTests {
                 paths.append(url.path)
             }
 
-            let run = try await InteropTests.Tools.run(
+            let run = try await ExternalTool.run(
                 "python3",
                 [
                     DevelopmentAlliance.repositoryRoot.appendingPathComponent("Tests/interop/verify_evidence.py").path,

@@ -20,10 +20,10 @@ struct InteropTests {
 
     @Test(
         "a Python gRPC client fetches a log in chunks over mTLS and verifies it against the signed checkpoint",
-        .enabled(if: Tools.python.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+        .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
     )
     func pythonClientVerifiesLog() async throws {
-        try Tools.python.require()
+        try ExternalTool.pythonGRPC.require()
         let node = try await Self.startBrandA()
         defer { Task { await node.stop() } }
 
@@ -44,10 +44,10 @@ struct InteropTests {
 
     @Test(
         "the Python client's checks fail when one entry's bytes differ from what was signed",
-        .enabled(if: Tools.python.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+        .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
     )
     func pythonClientRefusesTamperedEntry() async throws {
-        try Tools.python.require()
+        try ExternalTool.pythonGRPC.require()
         let node = try await Self.startBrandA()
         defer { Task { await node.stop() } }
 
@@ -61,8 +61,8 @@ struct InteropTests {
     }
 
     /// `openssl s_client` to a node over TLS 1.3 with ALPN h2, trusting the development CA, plus `extra` arguments.
-    static func sClient(port: Int, _ extra: [String]) async throws -> Tools.Run {
-        try await Tools.run(
+    static func sClient(port: Int, _ extra: [String]) async throws -> ExternalTool.Run {
+        try await ExternalTool.run(
             "openssl",
             ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", dev("ca.pem"), "-tls1_3", "-alpn", "h2"] + extra
         )
@@ -70,10 +70,10 @@ struct InteropTests {
 
     @Test(
         "openssl s_client without a client certificate is refused after the TLS 1.3 handshake",
-        .enabled(if: Tools.openssl.shouldRun, "openssl is missing")
+        .enabled(if: ExternalTool.openssl.shouldRun, "openssl is missing")
     )
     func opensslWithoutCertificateIsRefused() async throws {
-        try Tools.openssl.require()
+        try ExternalTool.openssl.require()
         let node = try await ServingNode.start("brand-a")
         defer { Task { await node.stop() } }
 
@@ -93,10 +93,10 @@ struct InteropTests {
 
     @Test(
         "openssl s_client with a member certificate completes the TLS 1.3 handshake with ALPN h2",
-        .enabled(if: Tools.openssl.shouldRun, "openssl is missing")
+        .enabled(if: ExternalTool.openssl.shouldRun, "openssl is missing")
     )
     func opensslWithMemberCertificateConnects() async throws {
-        try Tools.openssl.require()
+        try ExternalTool.openssl.require()
         let node = try await ServingNode.start("brand-a")
         defer { Task { await node.stop() } }
 
@@ -127,9 +127,9 @@ struct InteropTests {
     }
 
     /// Runs the Python client against `port` as development member brand-b.
-    static func runPythonClient(port: Int, extra: [String] = []) async throws -> Tools.Run {
+    static func runPythonClient(port: Int, extra: [String] = []) async throws -> ExternalTool.Run {
         let script = DevelopmentAlliance.repositoryRoot.appendingPathComponent("Tests/interop/federation_client.py")
-        return try await Tools.run(
+        return try await ExternalTool.run(
             "python3",
             [
                 script.path, "--port", "\(port)", "--origin", "brand-a", "--chunk", "\(entriesPerChunk)",
@@ -141,84 +141,5 @@ struct InteropTests {
     /// A path in `Certificates/dev`.
     static func dev(_ path: String) -> String {
         DevelopmentAlliance.folder.appendingPathComponent(path).path
-    }
-}
-
-extension InteropTests {
-    /// An external program these tests need, found on `PATH`, and whether it is ready to use.
-    struct Tools: Sendable {
-        /// The exit status and the interleaved standard output and error of a finished program.
-        struct Run: Sendable {
-            var status: Int32
-            var output: String
-        }
-
-        /// python3 with the packages of `Tests/interop/requirements.txt`.
-        static let python = Tools(
-            name: "python3 with grpcio, grpcio-tools and cryptography",
-            install: "python3 -m pip install -r Tests/interop/requirements.txt",
-            probe: ("python3", ["-c", "import grpc, grpc_tools.protoc, cryptography.x509"])
-        )
-        /// The openssl command-line tool.
-        static let openssl = Tools(
-            name: "openssl",
-            install: "apt-get install openssl",
-            probe: ("openssl", ["version"])
-        )
-
-        let name: String
-        let install: String
-        let isAvailable: Bool
-
-        init(name: String, install: String, probe: (String, [String])) {
-            self.name = name
-            self.install = install
-            self.isAvailable = (try? Tools.runBlocking(probe.0, probe.1, timeout: 60).status) == 0
-        }
-
-        /// Whether tests needing this tool should run: when it is available, and always under CI (where they
-        /// then fail). Prints a note when they are skipped, so that the skip shows in the test log.
-        var shouldRun: Bool {
-            if isAvailable || Self.isCI { return true }
-            print("note: skipping an interoperability test: \(name) is missing (\(install); with CI set it fails)")
-            return false
-        }
-
-        /// Fails the test when the tool is missing (under CI, where the test was not skipped).
-        func require() throws {
-            try #require(isAvailable, "\(name) must be installed when CI is set: \(install)")
-        }
-
-        static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
-
-        /// Runs `program` (looked up on `PATH`) on a thread of its own, so that waiting for it never holds one of
-        /// the few threads that also serve the node under test; ends it after `timeout` seconds.
-        static func run(_ program: String, _ arguments: [String], timeout: Int = 120) async throws -> Run {
-            try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread {
-                    continuation.resume(with: Result { try runBlocking(program, arguments, timeout: timeout) })
-                }
-            }
-        }
-
-        static func runBlocking(_ program: String, _ arguments: [String], timeout: Int) throws -> Run {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [program] + arguments
-            process.currentDirectoryURL = DevelopmentAlliance.repositoryRoot
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let pid = process.processIdentifier
-            let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout), execute: deadline)
-            // Read before waiting, so that a full pipe never blocks the program.
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            deadline.cancel()
-            return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-        }
     }
 }

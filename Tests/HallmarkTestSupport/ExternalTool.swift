@@ -1,0 +1,112 @@
+import Foundation
+
+/// An outside program some tests need (openssl, python3 with packages, wrk), and whether it is ready to use.
+///
+/// On a developer's machine a test needing a missing tool is skipped with a printed note; when the environment
+/// variable `CI` is set it runs, and `require()` fails it.
+public struct ExternalTool: Sendable {
+    /// The exit status and the interleaved standard output and error of a finished program.
+    public struct Run: Sendable {
+        public var status: Int32
+        public var output: String
+    }
+
+    /// The tool is missing where it is required (under `CI`).
+    public struct Missing: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The openssl command-line tool.
+    public static let openssl = ExternalTool(
+        name: "openssl",
+        install: "apt-get install openssl",
+        probe: ("openssl", ["version"])
+    )
+    /// python3 with the packages of `Tests/interop/requirements.txt` that the gRPC interoperability client needs.
+    public static let pythonGRPC = ExternalTool(
+        name: "python3 with grpcio, grpcio-tools and cryptography",
+        install: "python3 -m pip install -r Tests/interop/requirements.txt",
+        probe: ("python3", ["-c", "import grpc, grpc_tools.protoc, cryptography.x509"])
+    )
+    /// python3 with cryptography, for the independent evidence verifier.
+    public static let pythonCryptography = ExternalTool(
+        name: "python3 with cryptography",
+        install: "python3 -m pip install -r Tests/interop/requirements.txt",
+        probe: ("python3", ["-c", "import cryptography.x509"])
+    )
+    /// python3 alone, for the scripts that use only its standard library.
+    public static let python = ExternalTool(
+        name: "python3",
+        install: "apt-get install python3",
+        probe: ("python3", ["-c", "import socket, selectors"])
+    )
+    /// wrk, the HTTP load generator.
+    public static let wrk = ExternalTool(
+        name: "wrk",
+        install: "apt-get install wrk",
+        probe: ("wrk", ["-v"]),
+        // `wrk -v` prints its version and exits 1.
+        acceptsStatus: [0, 1]
+    )
+
+    public let name: String
+    public let install: String
+    public let isAvailable: Bool
+
+    /// A tool that is available when `probe` (a program on `PATH` and its arguments) exits with one of
+    /// `acceptsStatus`.
+    public init(name: String, install: String, probe: (String, [String]), acceptsStatus: Set<Int32> = [0]) {
+        self.name = name
+        self.install = install
+        let status = try? Self.runBlocking(probe.0, probe.1, timeout: 60).status
+        self.isAvailable = status.map(acceptsStatus.contains) ?? false
+    }
+
+    /// Whether tests needing this tool should run: when it is available, and always under CI (where they then
+    /// fail). Prints a note when they are skipped, so that the skip shows in the test log.
+    public var shouldRun: Bool {
+        if isAvailable || Self.isCI { return true }
+        print("note: skipping a test that needs \(name), which is missing (\(install); with CI set it fails)")
+        return false
+    }
+
+    /// Throws when the tool is missing (under CI, where the test was not skipped).
+    public func require() throws {
+        guard isAvailable else { throw Missing(description: "\(name) must be installed when CI is set: \(install)") }
+    }
+
+    /// Whether tests run under continuous integration, where a missing tool is a failure, not a skip.
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+    /// Runs `program` (looked up on `PATH`) on a thread of its own, so that waiting for it never holds one of
+    /// the few threads that also serve the node under test; ends it after `timeout` seconds.
+    public static func run(_ program: String, _ arguments: [String], timeout: Int = 120) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(program, arguments, timeout: timeout) })
+            }
+        }
+    }
+
+    /// Runs `program` (looked up on `PATH`) in the repository's root and waits for it; ends it after `timeout`
+    /// seconds.
+    public static func runBlocking(_ program: String, _ arguments: [String], timeout: Int) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        process.currentDirectoryURL = DevelopmentAlliance.repositoryRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout), execute: deadline)
+        // Read before waiting, so that a full pipe never blocks the program.
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        deadline.cancel()
+        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
