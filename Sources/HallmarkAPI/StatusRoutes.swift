@@ -60,7 +60,8 @@ struct StatusRoutes {
                     sync: member.peerSyncs.status(of: peer.member).map(APIDocument.PeerSync.init)
                 )
             },
-            otherRejections: rejections.filter { !configured.contains($0.peer) }.map(APIDocument.Rejection.init)
+            otherRejections: rejections.filter { !configured.contains($0.peer) }.map(APIDocument.Rejection.init),
+            refusals: member.refusals.all.map(APIDocument.Refusal.init)
         )
     }
 

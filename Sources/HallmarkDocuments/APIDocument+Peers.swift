@@ -8,11 +8,36 @@ extension APIDocument {
         public var peers: [Peer]
         /// Members not configured as peers whose batches were rejected (they connected to this node).
         public var otherRejections: [APIDocument.Rejection]
+        /// What the federation listener refused since the node started, by member or address and reason.
+        public var refusals: [Refusal]
 
         /// Creates the document from its fields.
-        public init(peers: [Peer], otherRejections: [APIDocument.Rejection]) {
+        public init(peers: [Peer], otherRejections: [APIDocument.Rejection], refusals: [Refusal]) {
             self.peers = peers
             self.otherRejections = otherRejections
+            self.refusals = refusals
+        }
+    }
+
+    /// Calls or connections of one kind the federation listener refused to one member or address.
+    public struct Refusal: Codable, Sendable, Equatable {
+        /// The member id, or `address 203.0.113.7` when no member was known.
+        public var from: String
+        /// What was refused and why.
+        public var reason: String
+        /// How many times.
+        public var count: Int
+        /// When first and last.
+        public var firstAt: String
+        public var lastAt: String
+
+        /// The JSON form of a refusal.
+        public init(_ entry: RefusalBoard.Entry) {
+            from = entry.from
+            reason = entry.reason
+            count = entry.count
+            firstAt = entry.firstAt.iso8601
+            lastAt = entry.lastAt.iso8601
         }
     }
 

@@ -1,3 +1,4 @@
+import HallmarkMember
 import Logging
 import Metrics
 import NIOCore
@@ -7,8 +8,9 @@ import Synchronization
 
 /// Enforces ``ConnectionLimits`` on the federation listener's accepted connections: refuses one over the limits at
 /// once, and closes one whose TLS handshake has not finished by the deadline. Each refusal is logged with the
-/// remote address (no member is known before the handshake) and counted in
-/// `hallmark_federation_connections_refused_total{reason}`.
+/// remote address (no member is known before the handshake), counted in
+/// `hallmark_federation_connections_refused_total{reason}` and recorded on the ``RefusalBoard``. The log has the first
+/// refusal of a kind to an address, then every power of two, so that a flood does not flood the log.
 final class ConnectionGuard: Sendable {
     /// Why a connection was refused or closed.
     enum Refusal: String {
@@ -24,11 +26,18 @@ final class ConnectionGuard: Sendable {
 
     let limits: ConnectionLimits
     private let open = Mutex(Open())
+    private let refusals: RefusalBoard
     private let logger: Logger
     private let factory: any MetricsFactory
 
-    init(limits: ConnectionLimits, logger: Logger, factory: any MetricsFactory = MetricsSystem.factory) {
+    init(
+        limits: ConnectionLimits,
+        refusals: RefusalBoard,
+        logger: Logger,
+        factory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.limits = limits
+        self.refusals = refusals
         self.logger = logger
         self.factory = factory
     }
@@ -82,16 +91,19 @@ final class ConnectionGuard: Sendable {
             dimensions: [("reason", refusal.rawValue)],
             factory: factory
         ).increment()
-        let message: Logger.Message =
+        let reason =
             switch refusal {
             case .handshakeTimeout: "closed a connection whose TLS handshake did not finish in time"
             case .perAddress: "refused a connection: too many from its address"
             case .total: "refused a connection: too many open"
             }
+        let count = refusals.record(from: "address \(address)", reason: reason)
+        guard count.nonzeroBitCount == 1 else { return }
         logger.warning(
-            message,
+            "\(reason)",
             metadata: [
-                "peer.address": "\(address)", "limit.handshake_seconds": "\(limits.handshakeTimeout)",
+                "peer.address": "\(address)", "refusals": "\(count)",
+                "limit.handshake_seconds": "\(limits.handshakeTimeout)",
                 "limit.per_address": "\(limits.maximumPerAddress)", "limit.total": "\(limits.maximumTotal)",
             ]
         )

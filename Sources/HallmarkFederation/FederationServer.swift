@@ -18,7 +18,8 @@ public final class FederationServer: Sendable {
     /// - Parameters:
     ///   - revocations: A source of the alliance's revocation list, read at each handshake and call; the newer of it
     ///     and the member's own list (``Member/revocations``) applies.
-    ///   - limits: What peers can hold open: the handshake deadline, connections per address and in total.
+    ///   - limits: What peers can hold open and ask: the handshake deadline, connections per address and in total,
+    ///     FetchLog calls per member. Refusals are recorded on ``Member/refusals``.
     public convenience init(
         member: Member,
         host: String,
@@ -35,10 +36,19 @@ public final class FederationServer: Sendable {
             identity: member.identity,
             host: host,
             port: port,
-            services: [FederationService(member: member, revocations: current, closing: closing, logger: logger)],
+            services: [
+                FederationService(
+                    member: member,
+                    revocations: current,
+                    closing: closing,
+                    fetches: FetchGate(limits: limits, refusals: member.refusals, logger: logger),
+                    logger: logger
+                )
+            ],
             revocations: current,
             closing: closing,
             limits: limits,
+            refusals: member.refusals,
             logger: logger
         )
     }
@@ -52,10 +62,11 @@ public final class FederationServer: Sendable {
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal = ClosingSignal(),
         limits: ConnectionLimits = ConnectionLimits(),
+        refusals: RefusalBoard = RefusalBoard(),
         logger: Logger
     ) throws {
         self.closing = closing
-        let guardian = ConnectionGuard(limits: limits, logger: logger)
+        let guardian = ConnectionGuard(limits: limits, refusals: refusals, logger: logger)
         let verification = PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
         let callback = try verification.callback(expecting: nil)
         let credentials = try FederationCredentials(identity)

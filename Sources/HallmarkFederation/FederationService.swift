@@ -20,6 +20,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     let trees: LogTreeCache
     let revocations: @Sendable () -> RevocationList?
     let closing: ClosingSignal
+    let fetches: FetchGate
     let logger: Logger
 
     /// Serves `member`'s store, refusing members revoked by the member's revocation list (``Member/revocations``).
@@ -28,22 +29,25 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             member: member,
             revocations: { [member] in member.revocations },
             closing: ClosingSignal(),
+            fetches: FetchGate(limits: ConnectionLimits(), refusals: member.refusals, logger: logger),
             logger: logger
         )
     }
 
     /// Serves `member`'s store, refusing members revoked by the list `revocations` gives; watch streams end when
-    /// `closing` fires.
+    /// `closing` fires; FetchLog calls within what `fetches` allows.
     init(
         member: Member,
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal,
+        fetches: FetchGate,
         logger: Logger
     ) {
         self.member = member
         self.trees = member.trees
         self.revocations = revocations
         self.closing = closing
+        self.fetches = fetches
         self.logger = logger
     }
 
@@ -67,6 +71,17 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         let peer = try caller(context)
+        try await fetches.fetch(by: peer) {
+            try await serve(request, to: response, peer: peer)
+        }
+    }
+
+    /// Streams the range `request` asks for, in chunks.
+    private func serve(
+        _ request: Hallmark_V1_FetchLogRequest,
+        to response: RPCWriter<Hallmark_V1_LogChunk>,
+        peer: MemberID
+    ) async throws {
         let origin: MemberID
         do {
             origin = try MemberID(request.origin)
@@ -100,6 +115,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
                 message: "no checkpoint of \(origin) at tree size \(request.treeSize) held here"
             )
         }
+        try fetches.checkOriginRate(peer: peer, origin: origin)
         let checkpointBytes = Data(checkpoint.encoded())
         let tree = try await trees.tree(of: origin, size: request.treeSize)
         let perChunk = UInt64(requested == 0 ? FederationLimits.defaultEntriesPerChunk : requested)

@@ -2,7 +2,7 @@
 /// signature check and a FetchLog, so a peer that floods its watch stream, or announces logs it then does not serve,
 /// must not be obeyed without bound.
 ///
-/// A token bucket allows ``rate`` heads a second with bursts of ``burst``; heads beyond it are left to the next
+/// A ``TokenBucket`` allows ``rate`` heads a second with bursts of ``burst``; heads beyond it are left to the next
 /// anti-entropy round, which compares every head anyway. A peer whose heads were rejected ``strikesToBackOff`` times
 /// in a row (a log it announced but did not serve, or did not verify) is not followed for ``backoff``, doubling at
 /// each further strike up to ``maximumBackoff``; a head that goes through clears its strikes.
@@ -26,26 +26,19 @@ struct HeadBudget {
         case backedOff(until: ContinuousClock.Instant)
     }
 
-    private var tokens = burst
-    private var refilled: ContinuousClock.Instant
+    private var bucket: TokenBucket
     private var strikes = 0
     private var backoffs = 0
     private var until: ContinuousClock.Instant?
 
     init(now: ContinuousClock.Instant = .now) {
-        refilled = now
+        bucket = TokenBucket(rate: Self.rate, burst: Self.burst, now: now)
     }
 
     /// Whether to act upon one more head now.
     mutating func decide(now: ContinuousClock.Instant = .now) -> Decision {
         if let until, now < until { return .backedOff(until: until) }
-        let elapsed = now - refilled
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(Self.burst, tokens + seconds * Self.rate)
-        refilled = now
-        guard tokens >= 1 else { return .overRate }
-        tokens -= 1
-        return .take
+        return bucket.take(now: now) ? .take : .overRate
     }
 
     /// Records how a head taken went; returns the new back-off deadline when this strike starts one.

@@ -302,6 +302,15 @@ public struct SyncEngine: Sendable {
             if let rpcError = error as? RPCError, rpcError.code == .unavailable {
                 return .connectionLost(reason)
             }
+            if let rpcError = error as? RPCError, rpcError.code == .resourceExhausted,
+                !rpcError.message.contains("exceeded the configured maximum payload size")
+            {
+                // The peer refused the fetch for now (its rate or concurrency limits): not a fault of its log.
+                report.interrupted =
+                    "the peer refused the fetch of \(head.origin) for now, after \(kept) entries (the next round "
+                    + "resumes): \(rpcError.message)"
+                return .handled
+            }
             if kept > 0 {
                 report.interrupted =
                     "the fetch of \(head.origin) stopped after \(kept) entries, which are verified and committed "

@@ -23,6 +23,8 @@ public final class Member: Sendable {
     let metrics = MemberMetrics()
     /// What this node last learnt syncing with each peer; the federation's sync loops keep it, the API shows it.
     public let peerSyncs = PeerSyncBoard()
+    /// What the federation listener refused, and to whom; the listener keeps it, status and the API show it.
+    public let refusals = RefusalBoard()
     /// The Merkle trees of the logs held, shared by federation, audits and evidence bundles.
     package let trees: LogTreeCache
     private let revocationList: Mutex<RevocationList?>

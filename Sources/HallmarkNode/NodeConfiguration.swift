@@ -17,6 +17,9 @@ import HallmarkMember
 ///   "handshake_timeout_seconds": 10,
 ///   "max_connections_per_address": 64,
 ///   "max_connections": 512,
+///   "max_fetches_per_peer": 8,
+///   "fetches_per_second_per_peer": 20,
+///   "fetches_per_second_per_origin": 2,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -39,6 +42,12 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var maximumConnectionsPerAddress = 64
     /// The most federation connections kept in all, the configured peers' addresses aside (default 512).
     public var maximumConnections = 512
+    /// The most FetchLog streams one member may have open on this node at once (default 8).
+    public var maximumFetchesPerPeer = 8
+    /// FetchLog calls a second one member may make of this node, bursts of five seconds' worth (default 20).
+    public var fetchesPerSecondPerPeer = 20
+    /// FetchLog calls a second one member may make for one origin's log (default 2).
+    public var fetchesPerSecondPerOrigin = 2
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -69,7 +78,8 @@ public struct NodeConfiguration: Sendable, Equatable {
         let known = [
             "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds",
             "handshake_timeout_seconds",
-            "max_connections_per_address", "max_connections", "api_tls_certificate", "api_tls_key",
+            "max_connections_per_address", "max_connections", "max_fetches_per_peer", "fetches_per_second_per_peer",
+            "fetches_per_second_per_origin", "api_tls_certificate", "api_tls_key",
         ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
@@ -113,6 +123,11 @@ public struct NodeConfiguration: Sendable, Equatable {
                 maximumConnectionsPerAddress = count
             }
             if let count = try wholeNumber("max_connections", 1...100_000) { maximumConnections = count }
+            if let count = try wholeNumber("max_fetches_per_peer", 1...1_000) { maximumFetchesPerPeer = count }
+            if let rate = try wholeNumber("fetches_per_second_per_peer", 1...100_000) { fetchesPerSecondPerPeer = rate }
+            if let rate = try wholeNumber("fetches_per_second_per_origin", 1...100_000) {
+                fetchesPerSecondPerOrigin = rate
+            }
             let folder = file.deletingLastPathComponent()
             for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {
                 guard let value = try string(key) else { continue }
@@ -131,7 +146,10 @@ public struct NodeConfiguration: Sendable, Equatable {
             handshakeTimeout: .seconds(handshakeTimeoutSeconds),
             maximumPerAddress: maximumConnectionsPerAddress,
             maximumTotal: maximumConnections,
-            reservedAddresses: Set(peers.map(\.host).filter { PeerAddress.isIPv4($0) })
+            reservedAddresses: Set(peers.map(\.host).filter { PeerAddress.isIPv4($0) }),
+            maximumFetchesPerPeer: maximumFetchesPerPeer,
+            fetchRatePerPeer: CallRate(perSecond: Double(fetchesPerSecondPerPeer)),
+            fetchRatePerOrigin: CallRate(perSecond: Double(fetchesPerSecondPerOrigin))
         )
     }
 

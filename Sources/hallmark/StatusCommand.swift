@@ -57,6 +57,11 @@ struct StatusCommand: AsyncParsableCommand {
             for peer in peers.peers {
                 Output.line("peer          \(peer.member) at \(peer.address)")
             }
+            for refusal in peers.refusals {
+                Output.line(
+                    "refused       \(refusal.from): \(refusal.reason), \(refusal.count)×, last \(refusal.lastAt)"
+                )
+            }
         }
     }
 }

@@ -200,6 +200,10 @@ struct NodeCommandTests {
         #expect(badIdle.status == 2)
         #expect(badIdle.stderr.contains("fetch_idle_timeout_seconds: expected a whole number from 1 to 3600"))
         #expect(badIdle.stderr.contains("idle.json"))
+        let rate = try cli.write("rate.json", Data(#"{"fetches_per_second_per_origin": 0}"#.utf8))
+        let badRate = try cli.run(["node", "--data", cli.data, "--config", rate])
+        #expect(badRate.status == 2)
+        #expect(badRate.stderr.contains("fetches_per_second_per_origin: expected a whole number from 1 to 100000"))
     }
 
     @Test("the demo shows an indicator travel the line and a retraction follow")

@@ -16,9 +16,15 @@ struct FetchLogBoundsTests {
     ]
     static let chunkSizes: [UInt32] = [0, 1, 8192, 8193, .max]
 
+    /// Rates high enough that none of the 500 calls is refused for its rate (``FetchRateTests`` covers that).
+    static let limits = ConnectionLimits(
+        fetchRatePerPeer: CallRate(perSecond: 100_000),
+        fetchRatePerOrigin: CallRate(perSecond: 100_000)
+    )
+
     @Test("every start, tree_size and chunk size from the extremes gets a gRPC status, then the node still serves")
     func extremes() async throws {
-        try await ServingNode.withNodes(["brand-a", "market-c"]) { nodes in
+        try await ServingNode.withNodes(["brand-a", "market-c"], limits: Self.limits) { nodes in
             let (a, c) = (nodes[0], nodes[1])
             try await a.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "X-1"))])
             try await a.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "X-2"))])

@@ -17,8 +17,13 @@ struct ServingNode {
     let port: Int
     let logs: LogRecorder
 
-    /// Starts `name`'s node (brand-a, brand-b or market-c), applying `revocations` when given.
-    static func start(_ name: String, revocations: RevocationList? = nil) async throws -> ServingNode {
+    /// Starts `name`'s node (brand-a, brand-b or market-c), applying `revocations` when given, its listener within
+    /// `limits`.
+    static func start(
+        _ name: String,
+        revocations: RevocationList? = nil,
+        limits: ConnectionLimits = ConnectionLimits()
+    ) async throws -> ServingNode {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-adversary")
         let logs = LogRecorder()
         let dev = DevelopmentAlliance.folder
@@ -31,7 +36,13 @@ struct ServingNode {
             logger: logs.logger
         )
         if let revocations { member.useRevocationList(revocations) }
-        let server = try FederationServer(member: member, host: "127.0.0.1", port: 0, logger: logs.logger)
+        let server = try FederationServer(
+            member: member,
+            host: "127.0.0.1",
+            port: 0,
+            limits: limits,
+            logger: logs.logger
+        )
         let serving = Task { try await server.serve() }
         return ServingNode(
             member: member,
@@ -43,17 +54,19 @@ struct ServingNode {
         )
     }
 
-    /// Starts a node for each of `names` (applying `revocations` when given), runs `body` with them in that order,
-    /// then stops them all, awaited, whether `body` returned or threw: no listener or folder outlives the test.
+    /// Starts a node for each of `names` (applying `revocations` when given, listeners within `limits`), runs `body`
+    /// with them in that order, then stops them all, awaited, whether `body` returned or threw: no listener or folder
+    /// outlives the test.
     static func withNodes<Result>(
         _ names: [String],
         revocations: RevocationList? = nil,
+        limits: ConnectionLimits = ConnectionLimits(),
         _ body: ([ServingNode]) async throws -> Result
     ) async throws -> Result {
         var nodes: [ServingNode] = []
         let result: Swift.Result<Result, any Error>
         do {
-            for name in names { nodes.append(try await start(name, revocations: revocations)) }
+            for name in names { nodes.append(try await start(name, revocations: revocations, limits: limits)) }
             result = .success(try await body(nodes))
         } catch {
             result = .failure(error)
