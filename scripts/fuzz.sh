@@ -6,13 +6,14 @@
 #   scripts/fuzz.sh --merge 300 log-chunk    # and merge the inputs that found new coverage into its seed corpus
 #   scripts/fuzz.sh --list                   # the harnesses' names
 #   scripts/fuzz.sh --build-only             # build, run nothing
+#   scripts/fuzz.sh --release 3600 node-config   # an optimized build (-O; checks and sanitizers stay), for long runs
 #
 # Each harness runs over a copy of its seed corpus, FuzzTesting/Corpus/<harness>/, in a temporary folder, so a run
 # leaves the committed corpus as it was unless --merge is given (then `-merge=1` adds the new inputs that add coverage,
 # minimized by libFuzzer). libFuzzer's options: -max_total_time=SECONDS -timeout=10 -rss_limit_mb=2048, plus any in
 # FUZZ_FLAGS. A crash, sanitizer report, timeout or out-of-memory stops that harness; its input is kept under
 # .build-fuzz/findings/ (the path is printed), the other harnesses still run, and the script exits 1. Reproduce a
-# finding with `.build-fuzz/debug/fuzz-<harness> <file>`.
+# finding with `.build-fuzz/debug/fuzz-<harness> <file>` (or release/, after a --release run).
 #
 # The build uses its own scratch path (.build-fuzz), never .build, and needs nothing but the Swift toolchain.
 set -euo pipefail
@@ -28,14 +29,16 @@ scratch=".build-fuzz"
 
 merge=false
 build_only=false
+configuration=debug
 seconds=60
 selected=()
 for argument in "$@"; do
     case "$argument" in
         --merge) merge=true ;;
         --build-only) build_only=true ;;
+        --release) configuration=release ;;
         --list) printf '%s\n' "${harnesses[@]}"; exit 0 ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *[!0-9]*)
             if [[ " ${harnesses[*]} " != *" $argument "* ]]; then
                 echo "unknown harness '$argument' (known: ${harnesses[*]})" >&2
@@ -48,14 +51,15 @@ for argument in "$@"; do
 done
 if [ "${#selected[@]}" -eq 0 ]; then selected=("${harnesses[@]}"); fi
 
-echo "building the fuzz harnesses (swift build -c debug, -sanitize=fuzzer,address, scratch path $scratch)" >&2
+echo "building the fuzz harnesses (swift build -c $configuration, -sanitize=fuzzer,address, scratch path $scratch)" >&2
 build_start=$(date +%s)
-swift build -c debug --package-path FuzzTesting --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
+# Three harnesses reach the sync engine's internals (@testable import): a release build must allow it too.
+swift build -c "$configuration" --package-path FuzzTesting --scratch-path "$scratch" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing >&2
 echo "built in $(($(date +%s) - build_start)) s" >&2
 if $build_only; then exit 0; fi
 
-bin="$scratch/debug"
+bin="$scratch/$configuration"
 findings="$root/$scratch/findings"
 mkdir -p "$findings"
 work="$(mktemp -d "${TMPDIR:-/tmp}/hallmark-fuzz.XXXXXX")"

@@ -41,7 +41,12 @@ public final class FederationServer: Sendable {
                     member: member,
                     revocations: current,
                     closing: closing,
-                    fetches: FetchGate(limits: limits, refusals: member.refusals, logger: logger),
+                    fetches: FetchGate(
+                        limits: limits,
+                        refusals: member.refusals,
+                        onIdle: { [member] in member.releaseMemory() },
+                        logger: logger
+                    ),
                     logger: logger
                 )
             ],

@@ -10,6 +10,9 @@ import Synchronization
 /// calls for one origin's log at ``ConnectionLimits/fetchRatePerOrigin``. A call over a bound is answered `RESOURCE_EXHAUSTED` before it reads the store, counted in
 /// `hallmark_federation_calls_refused_total{reason}`, recorded on the ``RefusalBoard`` under the peer's member id, and
 /// logged (the first refusal of a kind to a peer, then at every power of two, so that a flood does not flood the log).
+///
+/// When the last stream of all ends and none starts for ``idleDelay``, it calls `onIdle` (the node gives back the
+/// memory the streams used: ``Member/releaseMemory()``), at most once per ``idleInterval``.
 final class FetchGate: Sendable {
     /// Why a call was refused.
     enum Refusal: String {
@@ -25,27 +28,39 @@ final class FetchGate: Sendable {
 
     private struct State {
         var active: [MemberID: Int] = [:]
+        /// Streams open, all peers together.
+        var total = 0
+        /// Counts the times ``total`` fell to zero, so that a pending idle call sees whether a stream came since.
+        var idleSpells = 0
+        var lastIdleCall: ContinuousClock.Instant?
         var peerBuckets: [MemberID: TokenBucket] = [:]
         var originBuckets: [PeerOrigin: TokenBucket] = [:]
     }
 
     /// Buckets kept before the full ones (idle peers and origins) are forgotten.
     private static let bucketsBeforePruning = 4_096
+    /// How long no stream must be open before `onIdle` is called.
+    static let idleDelay: Duration = .seconds(2)
+    /// The shortest time between two calls of `onIdle`.
+    static let idleInterval: Duration = .seconds(30)
 
     let limits: ConnectionLimits
     private let state = Mutex(State())
     private let refusals: RefusalBoard
+    private let onIdle: @Sendable () -> Void
     private let logger: Logger
     private let factory: any MetricsFactory
 
     init(
         limits: ConnectionLimits,
         refusals: RefusalBoard,
+        onIdle: @escaping @Sendable () -> Void = {},
         logger: Logger,
         factory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.limits = limits
         self.refusals = refusals
+        self.onIdle = onIdle
         self.logger = logger
         self.factory = factory
     }
@@ -87,14 +102,31 @@ final class FetchGate: Sendable {
             state.peerBuckets[peer] = bucket
             guard taken else { return .peerRate }
             state.active[peer, default: 0] += 1
+            state.total += 1
             return nil
         }
     }
 
     private func leave(_ peer: MemberID) {
-        state.withLock { state in
+        let spell: Int? = state.withLock { state in
             state.active[peer, default: 1] -= 1
             if state.active[peer] == 0 { state.active[peer] = nil }
+            state.total -= 1
+            guard state.total == 0 else { return nil }
+            state.idleSpells += 1
+            return state.idleSpells
+        }
+        guard let spell else { return }
+        Task { [self] in
+            try? await Task.sleep(for: Self.idleDelay)
+            let now = ContinuousClock.now
+            let call = state.withLock { state in
+                guard state.total == 0, state.idleSpells == spell else { return false }
+                if let last = state.lastIdleCall, now - last < Self.idleInterval { return false }
+                state.lastIdleCall = now
+                return true
+            }
+            if call { onIdle() }
         }
     }
 

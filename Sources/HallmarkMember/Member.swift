@@ -6,6 +6,10 @@ import HallmarkStore
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One alliance member as this machine holds it: its identity, its store and its filter, and the operations its
 /// users run — submit, import, retract, dispute, check, audit, status, receive a peer's log.
 ///
@@ -163,6 +167,16 @@ public final class Member: Sendable {
         _ = store.filterStatistics
     }
 
+    /// Gives memory back after a burst of work (many peers reading logs at once): SQLite's idle connections and
+    /// caches, then the C heap's free pages (glibc keeps freed memory in its arenas otherwise). Runs on a thread of its
+    /// own, since the store waits for readers in use; returns at once.
+    public func releaseMemory() {
+        Thread.detachNewThread { [store] in
+            store.releaseMemory()
+            _ = mallocTrim?(0)
+        }
+    }
+
     /// Sets the gauges of state that a scrape shows: the filter's fill and the size of every log held.
     public func recordStateMetrics() async throws {
         metrics.recordState(filter: store.filterStatistics, logs: try await store.logHeads())
@@ -184,3 +198,15 @@ public final class Member: Sendable {
         )
     }
 }
+
+/// glibc's `malloc_trim`, which returns the free pages of every arena to the system; looked up at run time because
+/// Swift's Glibc module does not export `malloc.h` (and another C library may not have it: then nil).
+private let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+    #if canImport(Glibc)
+        // RTLD_DEFAULT: search the process's global symbols.
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    #else
+        return nil
+    #endif
+}()

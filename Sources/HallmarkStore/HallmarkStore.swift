@@ -36,6 +36,12 @@ public final class HallmarkStore: Sendable {
         self.logger = logger
     }
 
+    /// Gives back what SQLite caches: idle reader connections close (their page caches with them) and the writer's
+    /// cache is emptied. Blocks until the readers in use are done: call it off the concurrency pool, when idle.
+    public func releaseMemory() {
+        database.releaseMemory()
+    }
+
     /// Creates a new, empty store for `member` in `directory` (created if missing).
     /// - Throws: ``HallmarkError`` `store-problem` when the folder already holds a store.
     public static func create(in directory: URL, selfMember: MemberID, logger: Logger) throws -> HallmarkStore {

@@ -2,7 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HallmarkCore
-import HallmarkFederation
+@testable import HallmarkFederation
 import HallmarkMember
 import HallmarkProtocol
 import HallmarkRecords
@@ -110,6 +110,37 @@ struct FetchRateTests {
             }
             #expect(a.member.refusals.all.contains { $0.reason == "FetchLog over 2 streams at once" })
         }
+    }
+
+    @Test("when the last stream ends and none follows, the gate lets the node give memory back, at most so often")
+    func idle() async throws {
+        let calls = Atomic(0)
+        let gate = FetchGate(
+            limits: ConnectionLimits(),
+            refusals: RefusalBoard(),
+            onIdle: { calls.add(1, ordering: .sequentiallyConsistent) },
+            logger: LogRecorder().logger
+        )
+        let peers = try ["brand-a", "brand-b", "market-c"].map { try MemberID($0) }
+        // Three overlapping streams: the gate is idle only once the last one ends.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, peer) in peers.enumerated() {
+                group.addTask {
+                    try await gate.fetch(by: peer) { try await Task.sleep(for: .milliseconds(100 * (index + 1))) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var waited = Duration.zero
+        while calls.load(ordering: .sequentiallyConsistent) == 0, waited < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += .milliseconds(100)
+        }
+        #expect(calls.load(ordering: .sequentiallyConsistent) == 1)
+        // Another stream soon after: no second call within the interval.
+        try await gate.fetch(by: peers[0]) {}
+        try await Task.sleep(for: FetchGate.idleDelay * 2)
+        #expect(calls.load(ordering: .sequentiallyConsistent) == 1)
     }
 
     /// Runs `body` with a client of the listener at `port` holding `member`'s certificate.
