@@ -35,7 +35,7 @@ struct StatusRoutes {
                 return Response(
                     status: .ok,
                     headers: [.contentType: Self.metricsMediaType],
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: MetricsExposition.render(metrics)))
                 )
             },
             APIRoute(method: .get, path: "/openapi.json") { _, _ in

@@ -1,7 +1,9 @@
+import HallmarkCore
+
 /// The limits of federation protocol v1 (Protocol/PROTOCOL.md), enforced on both sides.
 public enum FederationLimits {
     /// The protocol version this node speaks.
-    public static let protocolVersion: UInt32 = 1
+    public static let protocolVersion = HallmarkVersion.protocolVersion
     /// The largest message, either way.
     public static let maximumMessageBytes = 4 << 20
     /// Entries per chunk when the caller does not say.

@@ -7,9 +7,10 @@ import Synchronization
 
 /// Bounds the FetchLog calls each peer makes of this node (Protocol/PROTOCOL.md §5): at most
 /// ``ConnectionLimits/maximumFetchesPerPeer`` streams at once, calls at ``ConnectionLimits/fetchRatePerPeer``, and
-/// calls for one origin's log at ``ConnectionLimits/fetchRatePerOrigin``. A call over a bound is answered `RESOURCE_EXHAUSTED` before it reads the store, counted in
-/// `hallmark_federation_calls_refused_total{reason}`, recorded on the ``RefusalBoard`` under the peer's member id, and
-/// logged (the first refusal of a kind to a peer, then at every power of two, so that a flood does not flood the log).
+/// calls for one origin's log at ``ConnectionLimits/fetchRatePerOrigin``. A call over a bound is answered
+/// `RESOURCE_EXHAUSTED` before it reads the store, counted in `hallmark_federation_calls_refused_total{reason}`,
+/// recorded on the ``RefusalBoard`` under the peer's member id, and logged (the first refusal of a kind to a peer,
+/// then at every power of two, so that a flood does not flood the log).
 ///
 /// When the last stream of all ends and none starts for ``idleDelay``, it calls `onIdle` (the node gives back the
 /// memory the streams used: ``Member/releaseMemory()``), at most once per ``idleInterval``.

@@ -12,6 +12,7 @@ struct Hallmark: AsyncParsableCommand {
         commandName: "hallmark",
         abstract:
             "A member node of an anti-counterfeiting alliance: share hashed indicators, check identifiers, audit provenance.",
+        version: "hallmark \(HallmarkVersion.number) (federation protocol \(HallmarkVersion.protocolVersion))",
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,

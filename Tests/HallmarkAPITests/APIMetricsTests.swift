@@ -131,3 +131,72 @@ struct APIMetricsTests {
         _ = await serving.result
     }
 }
+
+extension APIMetricsTests {
+    @Test("every metric the node records has help text: each metric name in Sources/ is in the table")
+    func helpForEveryMetric() throws {
+        let sources = DevelopmentAlliance.repositoryRoot.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        var names: Set<String> = []
+        let pattern = /"(hallmark_[a-z_]+)"/
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for line in text.split(separator: "\n")
+            where line.contains("label: \"hallmark_") || line.contains("= \"hallmark_") {
+                for match in line.matches(of: pattern) { names.insert(String(match.1)) }
+            }
+        }
+        #expect(names.count >= 16, "\(names.sorted())")
+        #expect(
+            names.subtracting(MetricsExposition.help.keys).isEmpty,
+            "no help text for \(names.subtracting(MetricsExposition.help.keys).sorted())"
+        )
+    }
+
+    @Test(
+        "/metrics parses with prometheus_client: a HELP line for every family, process metrics and build info",
+        .enabled(if: ExternalTool.pythonPrometheus.shouldRun, "python3 with prometheus_client is missing")
+    )
+    func prometheusParses() async throws {
+        try ExternalTool.pythonPrometheus.require()
+        try await RunningAPI.with { api in
+            _ = try await api.call(.POST, "/v1/indicators", json: #"{"indicators": [{"kind": "sku", "value": "M-1"}]}"#)
+            _ = try await api.call(.GET, "/v1/check/sku/M-1")
+            let metrics = try await api.call(.GET, "/metrics")
+            #expect(metrics.status == 200)
+            let file = api.folder.appendingPathComponent("metrics.txt")
+            try metrics.body.write(to: file)
+            // Prints each family as `name<TAB>type<TAB>help`, and each build-info sample's labels.
+            let script = """
+                import sys
+                from prometheus_client.parser import text_string_to_metric_families
+                for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+                    print(f"{family.name}\\t{family.type}\\t{family.documentation}")
+                    if family.name == "hallmark_build_info":
+                        for sample in family.samples:
+                            print(f"build\\t{sample.labels['version']}\\t{float(sample.value)}")
+                """
+            let run = try await ExternalTool.run("python3", ["-c", script, file.path])
+            #expect(run.status == 0, "\(run.output)")
+            var families: [String: (type: String, help: String)] = [:]
+            for line in run.output.split(separator: "\n") {
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                if fields.count == 3, fields[0] != "build" { families[fields[0]] = (fields[1], fields[2]) }
+            }
+            // prometheus_client names a counter family without its `_total` suffix.
+            #expect(families["hallmark_checks"]?.type == "counter", "\(families.keys.sorted())")
+            #expect(families["hallmark_http_request_duration_seconds"]?.type == "histogram")
+            for (name, family) in families {
+                #expect(!family.help.isEmpty, "\(name) has no HELP line")
+            }
+            for name in [
+                "process_resident_memory_bytes", "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                "process_start_time_seconds", "hallmark_build_info",
+            ] {
+                #expect(families[name]?.type == "gauge", "\(name): \(String(describing: families[name]))")
+            }
+            #expect(families["process_cpu_seconds"]?.type == "counter", "\(families.keys.sorted())")
+            #expect(run.output.contains("build\t\(HallmarkVersion.number)\t1.0"), "\(run.output)")
+        }
+    }
+}

@@ -171,6 +171,15 @@ struct CommandLineTests {
         #expect(try cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
     }
 
+    @Test("--version prints the release number and the protocol version, with no data folder")
+    func version() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let run = try cli.succeed(["--version"])
+        #expect(run.stdout == "hallmark \(HallmarkVersion.number) (federation protocol 1)\n")
+        #expect(HallmarkVersion.number.split(separator: ".").count == 3)
+    }
+
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
     func jsonLines() throws {
         let cli = try CommandRunner()

@@ -2,13 +2,14 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HallmarkCore
-@testable import HallmarkFederation
 import HallmarkMember
 import HallmarkProtocol
 import HallmarkRecords
 import HallmarkTestSupport
 import Synchronization
 import Testing
+
+@testable import HallmarkFederation
 
 /// A member that calls FetchLog without pause, or holds many streams open, is refused beyond its budget, named in
 /// the node's refusals, and costs the other members nothing.

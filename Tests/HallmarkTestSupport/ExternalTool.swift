@@ -34,6 +34,12 @@ public struct ExternalTool: Sendable {
         install: "python3 -m pip install -r Tests/interop/requirements.txt",
         probe: ("python3", ["-c", "import cryptography.x509"])
     )
+    /// python3 with prometheus_client, whose parser reads the node's `/metrics` as Prometheus would.
+    public static let pythonPrometheus = ExternalTool(
+        name: "python3 with prometheus_client",
+        install: "python3 -m pip install -r Tests/interop/requirements.txt",
+        probe: ("python3", ["-c", "import prometheus_client.parser"])
+    )
     /// python3 alone, for the scripts that use only its standard library.
     public static let python = ExternalTool(
         name: "python3",
