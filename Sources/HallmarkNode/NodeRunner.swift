@@ -37,6 +37,9 @@ public enum NodeRunner {
         // First of all: one node per data folder, whatever became of the control socket file.
         let folderLock = try DataFolderLock.acquire(in: dataDirectory)
         defer { folderLock.release() }
+        // Then, before the store opens: an address already taken is named by the setting that chose it.
+        try configuration.listen.checkAvailable(setting: #"--listen (or "listen" in the configuration file)"#)
+        try configuration.api.checkAvailable(setting: #"--api (or "api" in the configuration file)"#)
         // Before anything that records is made: each part takes the factory in force when it is made.
         let metrics = Self.metrics
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no

@@ -3,6 +3,10 @@ import GRDB
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A `hallmark node` process, with its standard error collected as it comes; or another program run beside it.
 final class NodeProcess: Sendable {
     let process: Process
@@ -204,6 +208,47 @@ struct NodeCommandTests {
         let badRate = try cli.run(["node", "--data", cli.data, "--config", rate])
         #expect(badRate.status == 2)
         #expect(badRate.stderr.contains("fetches_per_second_per_origin: expected a whole number from 1 to 100000"))
+    }
+
+    @Test("a port in use is named with its address and the setting that chose it, before anything starts")
+    func portInUse() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let (socket, port) = try Self.listeningSocket()
+        defer { close(socket) }
+        for (flags, setting) in [
+            (["--listen", "127.0.0.1:\(port)", "--api", "127.0.0.1:0"], "--listen"),
+            (["--listen", "127.0.0.1:0", "--api", "127.0.0.1:\(port)"], "--api"),
+        ] {
+            let run = try cli.run(["node", "--data", cli.data] + flags)
+            #expect(run.status == 2)
+            let lines = run.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(run.stderr)")
+            #expect(
+                lines.last == """
+                    error: cannot listen on 127.0.0.1:\(port), set by \(setting) (or "\(setting.dropFirst(2))" in the \
+                    configuration file): the address is in use (another node or program listens there); stop it or \
+                    choose another port
+                    """
+            )
+        }
+    }
+
+    /// A TCP socket listening on a free loopback port, and the port.
+    static func listeningSocket() throws -> (Int32, Int) {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && listen(socket, 1) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        try #require(socket >= 0 && bound, "cannot listen on loopback: errno \(errno)")
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     @Test("the demo shows an indicator travel the line and a retraction follow")
