@@ -37,6 +37,7 @@ public enum NodeRunner {
         // First of all: one node per data folder, whatever became of the control socket file.
         let folderLock = try DataFolderLock.acquire(in: dataDirectory)
         defer { folderLock.release() }
+        warnIfShared(dataDirectory, logger: logger)
         // Then, before the store opens: an address already taken is named by the setting that chose it.
         try configuration.listen.checkAvailable(setting: #"--listen (or "listen" in the configuration file)"#)
         try configuration.api.checkAvailable(setting: #"--api (or "api" in the configuration file)"#)
@@ -92,6 +93,20 @@ public enum NodeRunner {
         try await group.run()
         try await member.close()
         logger.info("node stopped", metadata: ["member": "\(member.identity.member)"])
+    }
+
+    /// Warns when other users can enter the data folder (made before `init` set it to 0700, or changed since): it
+    /// holds the member's raw identifiers and private key.
+    private static func warnIfShared(_ dataDirectory: URL, logger: Logger) {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: dataDirectory.path)
+        guard let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 else { return }
+        logger.warning(
+            "other users can open the data folder, which holds raw identifiers and the member's private key",
+            metadata: [
+                "data": "\(dataDirectory.path)", "mode": "\(String(mode, radix: 8))",
+                "fix": "chmod 700 \(dataDirectory.path)",
+            ]
+        )
     }
 
     private static func announce(

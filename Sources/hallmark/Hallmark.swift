@@ -21,6 +21,9 @@ struct Hallmark: AsyncParsableCommand {
     )
 
     static func main() async {
+        // The data folder holds the member's raw identifiers and its private key: what this process creates is its
+        // user's alone (folders 0700, files 0600), whatever the shell's umask. Files it exports are too.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

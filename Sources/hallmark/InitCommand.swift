@@ -34,6 +34,8 @@ struct InitCommand: AsyncParsableCommand {
             logger: CommandLogger.logger
         )
         try await node.close()
+        // A folder that existed before `init` keeps its mode otherwise.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.directory.path)
         Output.line(
             "initialized \(folder.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))"
         )

@@ -235,6 +235,43 @@ struct NodeCommandTests {
         }
     }
 
+    @Test("the data folder is its user's alone: 0700, its files 0600; a node warns when others can open it")
+    func fileModes() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        // A folder made beforehand with the usual 0755: init narrows it.
+        try FileManager.default.createDirectory(
+            atPath: cli.data,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755]
+        )
+        try cli.initialize(member: "brand-a")
+        try cli.succeed(["submit", "--data", cli.data, "sku", "MODE-1"])
+        func mode(_ path: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(cli.data) == 0o700)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cli.data)
+        #expect(files.contains("hallmark.sqlite"), "\(files)")
+        for file in files {
+            let path = "\(cli.data)/\(file)"
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            let found = try mode(path)
+            #expect(found == (isFolder.boolValue ? 0o700 : 0o600), "\(file): \(String(found, radix: 8))")
+        }
+
+        // Opened up by hand afterwards: the node says so, and how to fix it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cli.data)
+        let node = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
+        defer { _ = node.stop() }
+        let warning = try await node.waitForLine(containing: "other users can open the data folder")
+        #expect(warning.contains("chmod 700 \(cli.data)"), "\(warning)")
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
