@@ -3,6 +3,11 @@ import HallmarkDocuments
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Turns every error a route throws, and every request no route answers, into an RFC 9457 problem response.
 struct ProblemMiddleware: RouterMiddleware {
@@ -35,9 +40,27 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let problem = APIProblem(error.status, code: "http-\(error.status.code)", detail: error.body ?? "")
             return problem.response(instance: path)
+        } catch where Self.isClientGone(error) {
+            // The client hung up mid-request: nothing went wrong here, and no one is left to answer.
+            logger.debug("API client disconnected mid-request", metadata: ["http.path": "\(path)", "error": "\(error)"])
+            return APIProblem(.badRequest, code: "client-gone", detail: "\(error)").response(instance: path)
         } catch {
             logger.error("API request failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
             return APIProblem(.internalServerError, code: "internal", detail: "\(error)").response(instance: path)
+        }
+    }
+
+    /// Whether `error` says the client closed or reset its connection before its request was read.
+    static func isClientGone(_ error: any Error) -> Bool {
+        switch error {
+        case HTTPParserError.invalidEOFState:
+            return true
+        case let error as IOError:
+            return [ECONNRESET, EPIPE, ECONNABORTED].contains(error.errnoCode)
+        case let error as ChannelError:
+            return [.ioOnClosedChannel, .eof, .outputClosed, .inputClosed, .alreadyClosed].contains(error)
+        default:
+            return false
         }
     }
 

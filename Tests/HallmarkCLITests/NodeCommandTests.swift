@@ -272,6 +272,51 @@ struct NodeCommandTests {
         #expect(warning.contains("chmod 700 \(cli.data)"), "\(warning)")
     }
 
+    @Test("a client that hangs up mid-request is no error of the node's: nothing at error level")
+    func clientDisconnects() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let node = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
+        defer { _ = node.stop() }
+        let line = try await node.waitForLine(containing: "node listening")
+        let port = try #require(
+            line.split(separator: " ").first { $0.hasPrefix("api.port=") }.flatMap { Int($0.dropFirst(9)) }
+        )
+        // Half a request body, then the connection closed; then the same, reset.
+        for reset in [false, true] {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            try #require(connected == 0)
+            let request = Array(
+                "POST /v1/indicators HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"in"
+                    .utf8
+            )
+            _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            try await Task.sleep(for: .milliseconds(300))
+            if reset {
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            }
+            close(socket)
+        }
+        // The node still answers, and logged nothing at error level.
+        try await Task.sleep(for: .milliseconds(500))
+        try cli.succeed(["status", "--data", cli.data])
+        #expect(!node.log.contains(" error "), "\(node.log)")
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
