@@ -40,9 +40,12 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let problem = APIProblem(error.status, code: "http-\(error.status.code)", detail: error.body ?? "")
             return problem.response(instance: path)
-        } catch where Self.isClientGone(error) {
+        } catch  where Self.isClientGone(error) {
             // The client hung up mid-request: nothing went wrong here, and no one is left to answer.
-            logger.debug("API client disconnected mid-request", metadata: ["http.path": "\(path)", "error": "\(error)"])
+            logger.debug(
+                "API client disconnected mid-request",
+                metadata: ["http.path": "\(path)", "error": "\(error)"]
+            )
             return APIProblem(.badRequest, code: "client-gone", detail: "\(error)").response(instance: path)
         } catch {
             logger.error("API request failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
