@@ -46,6 +46,12 @@ public struct ExternalTool: Sendable {
         install: "apt-get install python3",
         probe: ("python3", ["-c", "import socket, selectors"])
     )
+    /// systemd-analyze, which checks unit files.
+    public static let systemdAnalyze = ExternalTool(
+        name: "systemd-analyze",
+        install: "apt-get install systemd",
+        probe: ("systemd-analyze", ["--version"])
+    )
     /// wrk, the HTTP load generator.
     public static let wrk = ExternalTool(
         name: "wrk",
