@@ -56,11 +56,11 @@ extension HallmarkStore {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM allowlist ORDER BY kind, value").map { row in
                 AllowlistEntry(
-                    kind: try IndicatorKind(wireName: row["kind"]),
-                    digest: try Hash256(bytes: row["digest"] as Data),
-                    value: row["value"],
-                    note: row["note"],
-                    added: Timestamp(millisecondsSince1970: row["added_at"])
+                    kind: try IndicatorKind(wireName: row.stored("kind", in: "allowlist")),
+                    digest: try Hash256(bytes: row.stored("digest", in: "allowlist") as Data),
+                    value: try row.stored("value", in: "allowlist"),
+                    note: try row.stored("note", in: "allowlist"),
+                    added: Timestamp(millisecondsSince1970: try row.stored("added_at", in: "allowlist"))
                 )
             }
         }
@@ -86,8 +86,10 @@ extension HallmarkStore {
 
     private static func readAllowlist(in db: Database) throws -> (Set<Hash256>, String?) {
         var digests: Set<Hash256> = []
-        let cursor = try Data.fetchCursor(db, sql: "SELECT digest FROM allowlist")
-        while let data = try cursor.next() { digests.insert(try Hash256(bytes: data)) }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT digest FROM allowlist")
+        while let row = try cursor.next() {
+            digests.insert(try Hash256(bytes: row.stored(at: 0, in: "allowlist") as Data))
+        }
         return (digests, try allowlistVersion(in: db))
     }
 
@@ -111,6 +113,6 @@ extension HallmarkStore {
     }
 
     private static func allowlistVersion(in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'allowlist_version'")
+        try db.storedValue(in: "meta", sql: "SELECT value FROM meta WHERE key = 'allowlist_version'")
     }
 }

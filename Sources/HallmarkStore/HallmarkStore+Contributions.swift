@@ -25,22 +25,25 @@ extension HallmarkStore {
         let entries = try Row.fetchCursor(
             db,
             sql: """
-                SELECT origin, kind, action, time, CASE action WHEN 'dispute' THEN bytes END, log_index
+                SELECT origin, kind, action, time, CASE action WHEN 'dispute' THEN bytes END AS bytes, log_index
                 FROM entries WHERE time >= ?
                 """,
             arguments: [start]
         )
         while let row = try entries.next() {
-            let origin: String = row[0], kind: String = row[1], action: String = row[2], time: Int64 = row[3]
+            let origin: String = try row.stored(at: 0, in: "entries")
+            let kind: String = try row.stored(at: 1, in: "entries")
+            let action: String = try row.stored(at: 2, in: "entries")
+            let time: Int64 = try row.stored(at: 3, in: "entries")
             let key = DayCounts.Key(origin: origin, kind: kind, time: time)
             switch action {
             case "assert": days.counts[key, default: ContributionCounts()].assertions += 1
             case "retract": days.counts[key, default: ContributionCounts()].retractions += 1
             default:
                 days.counts[key, default: ContributionCounts()].disputesMade += 1
-                let bytes: Data? = row[4]
+                let bytes: Data? = try row.stored(at: 4, in: "entries")
                 guard let disputed = try? bytes.flatMap({ try Entry(decoding: $0) })?.disputedOrigin else {
-                    let index: Int64 = row[5]
+                    let index: Int64 = try row.stored(at: 5, in: "entries")
                     let at = "\(origin)#\(index)"
                     throw HallmarkError(
                         .storeProblem,
@@ -59,8 +62,7 @@ extension HallmarkStore {
             arguments: [start]
         )
         while let row = try assertions.next() {
-            days.counts[DayCounts.Key(origin: row[0], kind: row[1], time: row[2]), default: ContributionCounts()]
-                .indicators += 1
+            days.counts[try DayCounts.Key(row, in: "assertions"), default: ContributionCounts()].indicators += 1
         }
         // Those of them others dispute: from the (few) disputes to the assertions they contest.
         let disputed = try Row.fetchCursor(
@@ -74,15 +76,14 @@ extension HallmarkStore {
             arguments: [start]
         )
         while let row = try disputed.next() {
-            days.counts[DayCounts.Key(origin: row[0], kind: row[1], time: row[2]), default: ContributionCounts()]
-                .indicatorsDisputed += 1
+            days.counts[try DayCounts.Key(row, in: "assertions"), default: ContributionCounts()].indicatorsDisputed += 1
         }
-        let known = try String.fetchAll(
-            db,
-            sql: "SELECT id FROM members UNION SELECT origin FROM log_heads ORDER BY 1"
-        )
+        var members: Set<MemberID> = []
+        for (table, column) in [("members", "id"), ("log_heads", "origin")] {
+            let known = try Row.fetchCursor(db, sql: "SELECT \(column) FROM \(table)")
+            while let row = try known.next() { members.insert(try MemberID(row.stored(at: 0, in: table))) }
+        }
         let cells = try days.byMonth()
-        var members = Set(try known.map { try MemberID($0) })
         members.formUnion(cells.keys.map(\.member))
         return ContributionTally(members: members.sorted(), cells: cells)
     }
@@ -98,6 +99,15 @@ extension HallmarkStore {
                 self.origin = origin
                 self.kind = kind
                 day = time / 86_400_000
+            }
+
+            /// The key of a row of `table` whose first three columns are its origin, kind and time.
+            init(_ row: Row, in table: String) throws {
+                self.init(
+                    origin: try row.stored(at: 0, in: table),
+                    kind: try row.stored(at: 1, in: table),
+                    time: try row.stored(at: 2, in: table)
+                )
             }
         }
 

@@ -49,14 +49,14 @@ extension HallmarkStore {
             ).map { row in
                 StoredCosignature(
                     try Cosignature(
-                        cosigner: try MemberID(row["cosigner"]),
-                        time: try Timestamp(storedSeconds: row["time"], "cosignature time"),
-                        signature: [UInt8](row["signature"] as Data)
+                        cosigner: try MemberID(row.stored("cosigner", in: "cosignatures")),
+                        time: try Timestamp(storedSeconds: row.stored("time", in: "cosignatures"), "cosignature time"),
+                        signature: [UInt8](try row.stored("signature", in: "cosignatures") as Data)
                     ),
                     of: checkpoint,
-                    certificatePEM: row["certificate_pem"],
-                    receivedFrom: try MemberID(row["received_from"]),
-                    receivedAt: Timestamp(millisecondsSince1970: row["received_at"])
+                    certificatePEM: try row.stored("certificate_pem", in: "cosignatures"),
+                    receivedFrom: try MemberID(row.stored("received_from", in: "cosignatures")),
+                    receivedAt: Timestamp(millisecondsSince1970: try row.stored("received_at", in: "cosignatures"))
                 )
             }
         }
@@ -67,8 +67,8 @@ extension HallmarkStore {
     public func holdsStatement(of checkpoint: Checkpoint) async throws -> HeldStatement? {
         let body = checkpoint.signedBody
         return try await database.read { db in
-            if let stored = try Data.fetchOne(
-                db,
+            if let stored: Data = try db.storedValue(
+                in: "checkpoints",
                 sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size = ?",
                 arguments: [checkpoint.origin.rawValue, Int64(clamping: checkpoint.treeSize)]
             ), try Checkpoint(decoding: stored).signedBody == body {
@@ -81,7 +81,7 @@ extension HallmarkStore {
             )
             for row in evidence {
                 for column in ["held_checkpoint", "offered_checkpoint"] {
-                    guard let bytes = row[column] as Data?,
+                    guard let bytes = try row.stored(column, in: "equivocations") as Data?,
                         let kept = try? Checkpoint(decoding: bytes), kept.signedBody == body
                     else { continue }
                     return .evidence
@@ -100,7 +100,10 @@ extension HallmarkStore {
                 sql: "SELECT received_from, received_at FROM entries WHERE origin = ? AND log_index = ?",
                 arguments: [origin.rawValue, Int64(clamping: index)]
             ).map { row in
-                (try MemberID(row["received_from"]), Timestamp(millisecondsSince1970: row["received_at"]))
+                (
+                    try MemberID(row.stored("received_from", in: "entries")),
+                    Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
+                )
             }
         }
     }

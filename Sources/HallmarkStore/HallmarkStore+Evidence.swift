@@ -63,12 +63,12 @@ extension HallmarkStore {
             sql: "SELECT peer, origin, reason, first_at, last_at, count FROM peer_rejections ORDER BY peer, origin"
         ).map { row in
             PeerRejection(
-                peer: try MemberID(row["peer"]),
-                origin: row["origin"],
-                reason: row["reason"],
-                firstAt: Timestamp(millisecondsSince1970: row["first_at"]),
-                lastAt: Timestamp(millisecondsSince1970: row["last_at"]),
-                count: row["count"]
+                peer: try MemberID(row.stored("peer", in: "peer_rejections")),
+                origin: try row.stored("origin", in: "peer_rejections"),
+                reason: try row.stored("reason", in: "peer_rejections"),
+                firstAt: Timestamp(millisecondsSince1970: try row.stored("first_at", in: "peer_rejections")),
+                lastAt: Timestamp(millisecondsSince1970: try row.stored("last_at", in: "peer_rejections")),
+                count: try row.stored("count", in: "peer_rejections")
             )
         }
     }
@@ -119,12 +119,13 @@ extension HallmarkStore {
                 arguments: [origin?.rawValue, origin?.rawValue]
             ).map { row in
                 EquivocationEvidence(
-                    origin: try MemberID(row["origin"]),
-                    heldCheckpoint: (row["held_checkpoint"] as Data?).map { [UInt8]($0) },
-                    offeredCheckpoint: [UInt8](row["offered_checkpoint"] as Data),
-                    offeredCertificatePEM: row["offered_certificate_pem"],
-                    peer: try MemberID(row["peer"]),
-                    detectedAt: Timestamp(millisecondsSince1970: row["detected_at"])
+                    origin: try MemberID(row.stored("origin", in: "equivocations")),
+                    heldCheckpoint: (try row.stored("held_checkpoint", in: "equivocations") as Data?)
+                        .map { [UInt8]($0) },
+                    offeredCheckpoint: [UInt8](try row.stored("offered_checkpoint", in: "equivocations") as Data),
+                    offeredCertificatePEM: try row.stored("offered_certificate_pem", in: "equivocations"),
+                    peer: try MemberID(row.stored("peer", in: "equivocations")),
+                    detectedAt: Timestamp(millisecondsSince1970: try row.stored("detected_at", in: "equivocations"))
                 )
             }
         }
@@ -138,9 +139,9 @@ extension HallmarkStore {
     static func quarantinedOrigins(in db: Database) throws -> [QuarantinedOrigin] {
         try Row.fetchAll(db, sql: "SELECT origin, since, reason FROM quarantined_origins ORDER BY origin").map { row in
             QuarantinedOrigin(
-                origin: try MemberID(row["origin"]),
-                since: Timestamp(millisecondsSince1970: row["since"]),
-                reason: row["reason"]
+                origin: try MemberID(row.stored("origin", in: "quarantined_origins")),
+                since: Timestamp(millisecondsSince1970: try row.stored("since", in: "quarantined_origins")),
+                reason: try row.stored("reason", in: "quarantined_origins")
             )
         }
     }
@@ -158,8 +159,8 @@ extension HallmarkStore {
         ).map { row in
             QuarantinedOrigin(
                 origin: origin,
-                since: Timestamp(millisecondsSince1970: row["since"]),
-                reason: row["reason"]
+                since: Timestamp(millisecondsSince1970: try row.stored("since", in: "quarantined_origins")),
+                reason: try row.stored("reason", in: "quarantined_origins")
             )
         }
     }
@@ -212,10 +213,14 @@ extension HallmarkStore {
             ).map { row in
                 QuarantineClearance(
                     origin: origin,
-                    quarantinedSince: Timestamp(millisecondsSince1970: row["quarantined_since"]),
-                    reason: row["reason"],
-                    clearedAt: Timestamp(millisecondsSince1970: row["cleared_at"]),
-                    note: row["note"]
+                    quarantinedSince: Timestamp(
+                        millisecondsSince1970: try row.stored("quarantined_since", in: "quarantine_clearances")
+                    ),
+                    reason: try row.stored("reason", in: "quarantine_clearances"),
+                    clearedAt: Timestamp(
+                        millisecondsSince1970: try row.stored("cleared_at", in: "quarantine_clearances")
+                    ),
+                    note: try row.stored("note", in: "quarantine_clearances")
                 )
             }
         }
@@ -230,8 +235,8 @@ extension HallmarkStore {
     /// The stored checkpoint of `origin` with the smallest tree size at or beyond `treeSize`, if any.
     public func checkpoint(of origin: MemberID, atLeast treeSize: UInt64) async throws -> Checkpoint? {
         try await database.read { db in
-            let bytes = try Data.fetchOne(
-                db,
+            let bytes: Data? = try db.storedValue(
+                in: "checkpoints",
                 sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size >= ? ORDER BY tree_size LIMIT 1",
                 arguments: [origin.rawValue, Int64(clamping: treeSize)]
             )

@@ -101,12 +101,14 @@ extension HallmarkStore {
 
     static func listedDigests(now: Int64, in db: Database) throws -> [Hash256] {
         var digests: [Hash256] = []
-        let cursor = try Data.fetchCursor(
+        let cursor = try Row.fetchCursor(
             db,
             sql: "SELECT DISTINCT digest FROM assertions WHERE listed = 1 AND (expires IS NULL OR expires > ?)",
             arguments: [now]
         )
-        while let data = try cursor.next() { digests.append(try Hash256(bytes: data)) }
+        while let row = try cursor.next() {
+            digests.append(try Hash256(bytes: row.stored(at: 0, in: "assertions") as Data))
+        }
         return digests
     }
 }

@@ -17,8 +17,8 @@ extension HallmarkStore {
     /// The latest signed checkpoint of `origin`.
     public func latestCheckpoint(of origin: MemberID) async throws -> Checkpoint? {
         try await database.read { db in
-            let bytes = try Data.fetchOne(
-                db,
+            let bytes: Data? = try db.storedValue(
+                in: "checkpoints",
                 sql: "SELECT bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size DESC LIMIT 1",
                 arguments: [origin.rawValue]
             )
@@ -52,8 +52,8 @@ extension HallmarkStore {
     /// The certificate (PEM) recorded for `member`, if any.
     public func memberCertificatePEM(_ member: MemberID) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(
-                db,
+            try db.storedValue(
+                in: "members",
                 sql: "SELECT certificate_pem FROM members WHERE id = ?",
                 arguments: [member.rawValue]
             )
@@ -73,14 +73,14 @@ extension HallmarkStore {
 
     static func allLogHeads(in db: Database) throws -> [LogHead] {
         try Row.fetchAll(db, sql: "SELECT origin, tree_size, root_hash, frontier FROM log_heads ORDER BY origin").map {
-            try logHead(origin: MemberID($0["origin"]), row: $0)
+            try logHead(origin: MemberID($0.stored("origin", in: "log_heads")), row: $0)
         }
     }
 
     private static func logHead(origin: MemberID, row: Row) throws -> LogHead {
-        let size: Int64 = row["tree_size"]
-        let root: Data = row["root_hash"]
-        let frontier: Data = row["frontier"]
+        let size: Int64 = try row.stored("tree_size", in: "log_heads")
+        let root: Data = try row.stored("root_hash", in: "log_heads")
+        let frontier: Data = try row.stored("frontier", in: "log_heads")
         let head = LogHead(
             origin: origin,
             treeSize: try UInt64(stored: size, "tree_size"),
@@ -106,7 +106,7 @@ extension HallmarkStore {
     static func leafHashes(of origin: MemberID, range: Range<UInt64>, in db: Database) throws -> [Hash256] {
         var hashes: [Hash256] = []
         hashes.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
-        let cursor = try Data.fetchCursor(
+        let cursor = try Row.fetchCursor(
             db.cachedStatement(
                 sql:
                     "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
@@ -116,7 +116,9 @@ extension HallmarkStore {
                 try Int64(sqlite: range.upperBound, "end"),
             ]
         )
-        while let data = try cursor.next() { hashes.append(try Hash256(bytes: data)) }
+        while let row = try cursor.next() {
+            hashes.append(try Hash256(bytes: row.stored(at: 0, in: "entries") as Data))
+        }
         guard hashes.count == range.count else {
             throw HallmarkError(.storeProblem, "the store holds \(hashes.count) of entries \(range) of \(origin)")
         }
@@ -125,8 +127,8 @@ extension HallmarkStore {
 
     /// The root of `origin`'s log at `size`: from a stored checkpoint when there is one, else recomputed.
     static func rootHash(of origin: MemberID, atSize size: UInt64, in db: Database) throws -> Hash256 {
-        if let stored = try Data.fetchOne(
-            db,
+        if let stored: Data = try db.storedValue(
+            in: "checkpoints",
             sql: "SELECT root_hash FROM checkpoints WHERE origin = ? AND tree_size = ?",
             arguments: [origin.rawValue, try Int64(sqlite: size, "tree size")]
         ) {
@@ -147,8 +149,8 @@ extension HallmarkStore {
     public func entryBytes(origin: MemberID, index: UInt64) async throws -> [UInt8] {
         try await database.read { db in
             guard
-                let data = try Data.fetchOne(
-                    db,
+                let data: Data = try db.storedValue(
+                    in: "entries",
                     sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index = ?",
                     arguments: [origin.rawValue, try Int64(sqlite: index, "index")]
                 )
@@ -167,15 +169,15 @@ extension HallmarkStore {
     public func batch(of origin: MemberID, from start: UInt64, receivedFrom: MemberID) async throws -> LogBatch? {
         try await database.read { db in
             guard
-                let checkpointBytes = try Data.fetchOne(
-                    db,
+                let checkpointBytes: Data = try db.storedValue(
+                    in: "checkpoints",
                     sql: "SELECT bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size DESC LIMIT 1",
                     arguments: [origin.rawValue]
                 )
             else { return nil }
             let checkpoint = try Checkpoint(decoding: checkpointBytes)
             guard checkpoint.treeSize > start else { return nil }
-            let cursor = try Data.fetchCursor(
+            let cursor = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
@@ -185,8 +187,8 @@ extension HallmarkStore {
                 ]
             )
             var items: [LogBatch.Item] = []
-            while let data = try cursor.next() {
-                let bytes = [UInt8](data)
+            while let row = try cursor.next() {
+                let bytes = [UInt8](try row.stored(at: 0, in: "entries") as Data)
                 items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
             }
             return LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: receivedFrom)
@@ -201,7 +203,7 @@ extension HallmarkStore {
         try await database.read { db in
             var result: [[UInt8]] = []
             result.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
-            let cursor = try Data.fetchCursor(
+            let cursor = try Row.fetchCursor(
                 db.cachedStatement(
                     sql:
                         "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
@@ -211,7 +213,7 @@ extension HallmarkStore {
                     try Int64(sqlite: range.upperBound, "end"),
                 ]
             )
-            while let data = try cursor.next() { result.append([UInt8](data)) }
+            while let row = try cursor.next() { result.append([UInt8](try row.stored(at: 0, in: "entries") as Data)) }
             guard result.count == range.count else {
                 throw HallmarkError(.notFound, "the store holds \(result.count) of entries \(range) of \(origin)")
             }
@@ -227,8 +229,8 @@ extension HallmarkStore {
     /// The signed checkpoint of `origin` at exactly `treeSize`, if the store holds one.
     public func checkpoint(of origin: MemberID, treeSize: UInt64) async throws -> Checkpoint? {
         try await database.read { db in
-            let bytes = try Data.fetchOne(
-                db,
+            let bytes: Data? = try db.storedValue(
+                in: "checkpoints",
                 sql: "SELECT bytes FROM checkpoints WHERE origin = ? AND tree_size = ?",
                 arguments: [origin.rawValue, try Int64(sqlite: treeSize, "tree size")]
             )
@@ -249,7 +251,10 @@ extension HallmarkStore {
                     ORDER BY c.origin
                     """
             ).map { row in
-                (try Checkpoint(decoding: row["bytes"] as Data), row["certificate_pem"] as String?)
+                (
+                    try Checkpoint(decoding: row.stored("bytes", in: "checkpoints") as Data),
+                    try row.stored("certificate_pem", in: "members") as String?
+                )
             }
         }
     }

@@ -34,8 +34,8 @@ extension HallmarkStore {
                 )
             else { return nil }
             return (
-                try Checkpoint(decoding: row["bytes"] as Data),
-                Timestamp(millisecondsSince1970: row["received_at"])
+                try Checkpoint(decoding: row.stored("bytes", in: "checkpoints") as Data),
+                Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
             )
         }
     }
@@ -43,13 +43,14 @@ extension HallmarkStore {
     /// Every origin the store holds anything of (a log head, an entry or a checkpoint), in order.
     public func storedOrigins() async throws -> [MemberID] {
         try await database.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT origin FROM log_heads UNION SELECT DISTINCT origin FROM checkpoints
-                    UNION SELECT DISTINCT origin FROM entries ORDER BY origin
-                    """
-            ).map { try MemberID($0) }
+            // One query per table, so that a value that is not text can be named by its table.
+            var origins: Set<String> = []
+            for table in ["log_heads", "checkpoints", "entries"] {
+                let cursor = try Row.fetchCursor(db, sql: "SELECT DISTINCT origin FROM \(table)")
+                while let row = try cursor.next() { origins.insert(try row.stored(at: 0, in: table)) }
+            }
+            // In SQLite's order for text: by UTF-8 bytes.
+            return try origins.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { try MemberID($0) }
         }
     }
 
@@ -60,7 +61,12 @@ extension HallmarkStore {
                 db,
                 sql: "SELECT tree_size, bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size",
                 arguments: [origin.rawValue]
-            ).map { row in (UInt64(clamping: row["tree_size"] as Int64), [UInt8](row["bytes"] as Data)) }
+            ).map { row in
+                (
+                    UInt64(clamping: try row.stored("tree_size", in: "checkpoints") as Int64),
+                    [UInt8](try row.stored("bytes", in: "checkpoints") as Data)
+                )
+            }
         }
     }
 
@@ -82,7 +88,7 @@ extension HallmarkStore {
             while let row = try rows.next() {
                 leaves.append(
                     StoredLeaf(
-                        index: UInt64(clamping: row[0] as Int64),
+                        index: UInt64(clamping: try row.stored(at: 0, in: "entries") as Int64),
                         bytes: try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] },
                         leafHash: try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } ?? [] }
                     )

@@ -29,13 +29,13 @@ extension HallmarkStore {
                 ),
                 arguments: [kind.name, digest.data]
             ).map { row in
-                let bytes = [UInt8](row["bytes"] as Data)
+                let bytes = [UInt8](try row.stored("bytes", in: "entries") as Data)
                 return StoredEntry(
                     entry: try Entry(decoding: bytes),
                     bytes: bytes,
-                    leafHash: try Hash256(bytes: row["leaf_hash"] as Data),
-                    receivedFrom: try MemberID(row["received_from"]),
-                    receivedAt: Timestamp(millisecondsSince1970: row["received_at"])
+                    leafHash: try Hash256(bytes: row.stored("leaf_hash", in: "entries") as Data),
+                    receivedFrom: try MemberID(row.stored("received_from", in: "entries")),
+                    receivedAt: Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
                 )
             }
         }
@@ -44,8 +44,8 @@ extension HallmarkStore {
     /// The raw identifier this member submitted for `digest`, if it was this member's.
     public func localValue(kind: IndicatorKind, digest: Hash256) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(
-                db,
+            try db.storedValue(
+                in: "local_identifiers",
                 sql: "SELECT value FROM local_identifiers WHERE kind = ? AND digest = ?",
                 arguments: [kind.name, digest.data]
             )
@@ -66,7 +66,10 @@ extension HallmarkStore {
                 ),
                 arguments: [time.millisecondsSince1970]
             )
-            for row in rows { listed[try IndicatorKind(wireName: row["kind"])] = row["n"] }
+            for row in rows {
+                let kind = try IndicatorKind(wireName: row.stored("kind", in: "assertions"))
+                listed[kind] = try row.stored("n", in: "assertions")
+            }
             return StoreStatistics(
                 listedByKind: listed,
                 logs: try Self.allLogHeads(in: db),
@@ -101,31 +104,33 @@ extension HallmarkStore {
         )
         var disputes: [String: [DisputeRecord]] = [:]
         for row in disputeRows {
-            disputes[row[0], default: []].append(
+            disputes[try row.stored(at: 0, in: "disputes"), default: []].append(
                 DisputeRecord(
-                    disputer: try MemberID(row[1]),
-                    reason: row[2],
-                    note: row[3],
-                    time: Timestamp(millisecondsSince1970: row[4])
+                    disputer: try MemberID(row.stored(at: 1, in: "disputes")),
+                    reason: try row.stored(at: 2, in: "disputes"),
+                    note: try row.stored(at: 3, in: "disputes"),
+                    time: Timestamp(millisecondsSince1970: try row.stored(at: 4, in: "disputes"))
                 )
             )
         }
         return try rows.map { row in
-            let origin: String = row[0]
-            let lastIndex: Int64 = row[9]
+            let origin: String = try row.stored(at: 0, in: "assertions")
+            let lastIndex: Int64 = try row.stored(at: 9, in: "assertions")
             return AssertionRecord(
                 origin: try MemberID(origin),
-                listed: row[1],
-                confidence: row[2],
-                reason: row[3],
-                note: row[4],
-                expires: (row[5] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
-                firstSeen: Timestamp(millisecondsSince1970: row[6]),
-                lastSeen: Timestamp(millisecondsSince1970: row[7]),
-                retractedAt: (row[8] as Int64?).map(Timestamp.init(millisecondsSince1970:)),
+                listed: try row.stored(at: 1, in: "assertions"),
+                confidence: try row.stored(at: 2, in: "assertions"),
+                reason: try row.stored(at: 3, in: "assertions"),
+                note: try row.stored(at: 4, in: "assertions"),
+                expires: (try row.stored(at: 5, in: "assertions") as Int64?)
+                    .map(Timestamp.init(millisecondsSince1970:)),
+                firstSeen: Timestamp(millisecondsSince1970: try row.stored(at: 6, in: "assertions")),
+                lastSeen: Timestamp(millisecondsSince1970: try row.stored(at: 7, in: "assertions")),
+                retractedAt: (try row.stored(at: 8, in: "assertions") as Int64?)
+                    .map(Timestamp.init(millisecondsSince1970:)),
                 lastIndex: try UInt64(stored: lastIndex, "last index"),
-                receivedFrom: try MemberID(row[10]),
-                receivedAt: Timestamp(millisecondsSince1970: row[11]),
+                receivedFrom: try MemberID(row.stored(at: 10, in: "entries")),
+                receivedAt: Timestamp(millisecondsSince1970: try row.stored(at: 11, in: "entries")),
                 disputes: disputes[origin] ?? []
             )
         }

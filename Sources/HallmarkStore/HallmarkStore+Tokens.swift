@@ -78,7 +78,7 @@ extension HallmarkStore {
             )
             var found: Row?
             for row in rows {
-                let stored = try Hash256(bytes: row["hash"] as Data)
+                let stored = try Hash256(bytes: row.stored("hash", in: "api_tokens") as Data)
                 let difference =
                     (stored.w0 ^ hash.w0) | (stored.w1 ^ hash.w1) | (stored.w2 ^ hash.w2)
                     | (stored.w3 ^ hash.w3)
@@ -104,11 +104,11 @@ extension HallmarkStore {
     }
 
     private static func apiToken(from row: Row) throws -> APIToken {
-        let revoked: Int64? = row["revoked_at"]
+        let revoked: Int64? = try row.stored("revoked_at", in: "api_tokens")
         return APIToken(
-            name: row["name"],
-            access: try APIToken.Access(parsing: row["access"]),
-            createdAt: Timestamp(millisecondsSince1970: row["created_at"]),
+            name: try row.stored("name", in: "api_tokens"),
+            access: try APIToken.Access(parsing: row.stored("access", in: "api_tokens")),
+            createdAt: Timestamp(millisecondsSince1970: try row.stored("created_at", in: "api_tokens")),
             revokedAt: revoked.map { Timestamp(millisecondsSince1970: $0) }
         )
     }

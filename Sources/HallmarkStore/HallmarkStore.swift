@@ -95,8 +95,15 @@ public final class HallmarkStore: Sendable {
         let database = try openDatabase(path: path)
         try migrate(database, path: path)
         let (member, seed): (MemberID, UInt64) = try database.read { db in
-            guard let memberText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'self_member'"),
-                let seedText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'filter_seed'"),
+            guard
+                let memberText: String = try db.storedValue(
+                    in: "meta",
+                    sql: "SELECT value FROM meta WHERE key = 'self_member'"
+                ),
+                let seedText: String = try db.storedValue(
+                    in: "meta",
+                    sql: "SELECT value FROM meta WHERE key = 'filter_seed'"
+                ),
                 let seed = UInt64(seedText)
             else {
                 throw HallmarkError(.storeProblem, "the store's metadata is incomplete", location: path)
@@ -133,7 +140,7 @@ public final class HallmarkStore: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             marker = try queue.read { db in
                 guard try db.tableExists("meta") else { return nil }
-                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
+                return try db.storedValue(in: "meta", sql: "SELECT value FROM meta WHERE key = 'format'")
             }
             try queue.close()
         } catch {

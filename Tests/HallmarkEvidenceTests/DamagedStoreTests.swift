@@ -64,3 +64,112 @@ extension DamagedStoreTests {
         #expect(try await node.submit([Submission(identifier: seller, expires: expires)]).appended == 1)
     }
 }
+
+extension DamagedStoreTests {
+    /// A value the node never writes, put in one column of every row of a table, and an operation that reads it.
+    struct Damage: Sendable {
+        var table: String
+        var column: String
+        /// The SQL value written: NULL (the table is first made again without the column's NOT NULL) or one of a
+        /// type the column's affinity keeps as it is (CHECK constraints are ignored).
+        var value: String
+        /// How the error names what the store holds.
+        var found: String
+        var read: @Sendable (Member) async throws -> Void
+    }
+
+    static let damages: [Damage] = [
+        Damage(table: "peer_rejections", column: "first_at", value: "'x'", found: "text") {
+            _ = try await $0.status()
+        },
+        Damage(table: "log_heads", column: "tree_size", value: "'x'", found: "text") {
+            _ = try await $0.logHead(of: try MemberID("brand-a"))
+        },
+        Damage(table: "cosignatures", column: "signature", value: "42", found: "an integer") {
+            let checkpoint = try #require(try await $0.latestCheckpoint(of: try MemberID("brand-b")))
+            _ = try await $0.cosignatures(of: checkpoint)
+        },
+        Damage(table: "entries", column: "received_at", value: "'x'", found: "text") {
+            _ = try await $0.audit(try Identifier(kind: .seller, value: "shopmart:evidence fake"))
+        },
+        Damage(table: "assertions", column: "confidence", value: "'x'", found: "text") {
+            _ = try await $0.check(try Identifier(kind: .seller, value: "shopmart:evidence fake"))
+        },
+        Damage(table: "entries", column: "action", value: "NULL", found: "NULL") {
+            _ = try await $0.contributionReport()
+        },
+        Damage(table: "allowlist", column: "added_at", value: "'x'", found: "text") {
+            _ = try await $0.allowlist()
+        },
+        Damage(table: "api_tokens", column: "access", value: "X'FF'", found: "a blob") {
+            _ = try await $0.apiTokens()
+        },
+    ]
+
+    @Test("NULL or a value of another type in a NOT NULL column is a store problem naming table and column, not a trap")
+    func wrongValueInColumn() async throws {
+        let (node, folders) = try await StoreVerificationTests.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        await node.recordRejection(from: try MemberID("brand-b"), origin: "brand-a", reason: "bad proof")
+        try await node.allow([AllowlistItem(identifier: try Identifier(kind: .seller, value: "shopmart:allowed"))])
+        try await node.createAPIToken(name: "reader", access: .read)
+        for damage in Self.damages {
+            let place = "\(damage.table).\(damage.column)"
+            try await damage.read(node)
+            try await Self.damage(node, damage)
+            await #expect {
+                try await damage.read(node)
+            } throws: { error in
+                let error = try #require(error as? HallmarkError, "\(place): \(error)")
+                return error.code == .storeProblem
+                    && error.message == "the store holds \(damage.found) in \(place), which Hallmark never writes "
+                        + "there (was the file altered outside Hallmark?)"
+            }
+            // Nothing was lost: with the values put back, the same read succeeds.
+            try await StoreVerificationTests.alter(
+                node,
+                """
+                DELETE FROM \(damage.table); INSERT INTO \(damage.table) SELECT * FROM damaged_copy;
+                DROP TABLE damaged_copy;
+                """
+            )
+            try await damage.read(node)
+        }
+        #expect(try await node.status().peerRejections.count == 1)
+    }
+
+    /// Keeps a copy of `damage.table` in `damaged_copy`, then writes `damage.value` in its column of every row.
+    static func damage(_ node: Member, _ damage: Damage) async throws {
+        let path = node.store.directory.appendingPathComponent("hallmark.sqlite").path
+        let database = try DatabaseQueue(path: path)
+        defer { try? database.close() }
+        try await database.write { db in
+            try db.execute(sql: "CREATE TABLE damaged_copy AS SELECT * FROM \(damage.table)")
+            if damage.value == "NULL" {
+                // SQLite keeps NOT NULL whatever the pragmas say: make the table again without it.
+                let sql = try #require(
+                    try String.fetchOne(
+                        db,
+                        sql: "SELECT sql FROM sqlite_master WHERE name = ?",
+                        arguments: [damage.table]
+                    )
+                )
+                var relaxed = sql
+                for type in ["INTEGER", "TEXT", "BLOB"] {
+                    let declared = "\(damage.column) \(type)"
+                    relaxed = relaxed.replacingOccurrences(of: declared + " NOT NULL", with: declared)
+                }
+                try #require(relaxed != sql)
+                try db.execute(
+                    sql: """
+                        ALTER TABLE \(damage.table) RENAME TO damaged_old; \(relaxed);
+                        INSERT INTO \(damage.table) SELECT * FROM damaged_old; DROP TABLE damaged_old;
+                        """
+                )
+            }
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE \(damage.table) SET \(damage.column) = \(damage.value)")
+            #expect(db.changesCount > 0, "\(damage.table) has no row to damage")
+        }
+    }
+}
