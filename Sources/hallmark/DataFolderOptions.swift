@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HallmarkCore
 import HallmarkClient
 import HallmarkMember
 import HallmarkNode
@@ -47,10 +48,30 @@ struct DataFolderOptions: ParsableArguments {
     }
 }
 
-/// The command line's logger: warnings and errors on standard error, as structured text.
+/// The command line's logger: warnings and errors on standard error, as structured text, or as one JSON object a
+/// line with `HALLMARK_LOG_FORMAT=json`.
 enum CommandLogger {
+    /// The formats `HALLMARK_LOG_FORMAT` takes.
+    static let formats = ["text", "json"]
+
+    /// `HALLMARK_LOG_FORMAT`, checked.
+    /// - Throws: ``HallmarkError`` `invalid-value` for a value that is not one of ``formats``.
+    static func format() throws -> String {
+        let format = ProcessInfo.processInfo.environment["HALLMARK_LOG_FORMAT"] ?? "text"
+        guard formats.contains(format) else {
+            throw HallmarkError(
+                .invalidValue,
+                "HALLMARK_LOG_FORMAT is '\(format)'; it takes \(formats.joined(separator: " or "))"
+            )
+        }
+        return format
+    }
+
     static let logger: Logger = {
-        var logger = Logger(label: "hallmark") { StreamLogHandler.standardError(label: $0) }
+        let json = (try? format()) == "json"
+        var logger = Logger(label: "hallmark") {
+            json ? JSONLogHandler(label: $0) as any LogHandler : StreamLogHandler.standardError(label: $0)
+        }
         logger.logLevel =
             ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger

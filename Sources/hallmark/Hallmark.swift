@@ -25,6 +25,7 @@ struct Hallmark: AsyncParsableCommand {
         // user's alone (folders 0700, files 0600), whatever the shell's umask. Files it exports are too.
         umask(0o077)
         do {
+            _ = try CommandLogger.format()
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -180,6 +180,30 @@ struct CommandLineTests {
         #expect(HallmarkVersion.number.split(separator: ".").count == 3)
     }
 
+    @Test("HALLMARK_LOG_FORMAT=json writes each log record as one JSON object a line; a bad format is refused")
+    func jsonLogs() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let run = try cli.run(
+            ["submit", "--data", cli.data, "sku", "LOG-1"],
+            environment: ["HALLMARK_LOG_FORMAT": "json", "HALLMARK_LOG_LEVEL": "debug"]
+        )
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let fields = ["time", "level", "label", "message", "source"].map { object?[$0] is String }
+            #expect(!fields.contains(false), "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""message":"appended to own log""#) }, "\(run.stderr)")
+
+        let bad = try cli.run(["status", "--data", cli.data], environment: ["HALLMARK_LOG_FORMAT": "yaml"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: HALLMARK_LOG_FORMAT is 'yaml'; it takes text or json\n")
+    }
+
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
     func jsonLines() throws {
         let cli = try CommandRunner()
