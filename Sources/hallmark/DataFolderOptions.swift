@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HallmarkCore
 import HallmarkClient
+import HallmarkCore
 import HallmarkMember
 import HallmarkNode
 import Logging
