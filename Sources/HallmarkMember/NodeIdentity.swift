@@ -34,8 +34,8 @@ public struct NodeIdentity: Sendable {
     /// The member certificate's SHA-256 fingerprint in hex.
     public var fingerprint: String { (try? credentials.certificate.sha256Fingerprint().hex) ?? "" }
 
-    /// Loads and checks identity files: the key must match the certificate, and the certificate must be
-    /// a member certificate issued by the alliance CA. A `revocations.pem` beside the CA certificate is loaded
+    /// Loads and checks identity files: the key must match the certificate, the certificate must be
+    /// a member certificate issued by the alliance CA, and the alliance key must be that CA's (when its file says). A `revocations.pem` beside the CA certificate is loaded
     /// too, and must verify against the CA.
     /// - Throws: ``HallmarkError`` naming the file and the problem (a present but unusable revocation list too).
     public static func load(
@@ -52,6 +52,16 @@ public struct NodeIdentity: Sendable {
             throw error.at(memberCertificate.path)
         }
         let key = try AllianceKey.load(file: allianceKey)
+        // Files of two alliances: every digest made with this key would be useless to the CA's members.
+        if let expected = key.caFingerprint, expected != (try trust.certificate.sha256Fingerprint()) {
+            throw HallmarkError(
+                .invalidValue,
+                "this alliance key belongs to another alliance CA (fingerprint \(expected.hex.prefix(16))…) than "
+                    + "\(allianceCA.lastPathComponent) (\(try trust.certificate.sha256Fingerprint().hex.prefix(16))…): "
+                    + "use the alliance.key and ca.pem that `hallmark certs init-alliance` wrote together",
+                location: allianceKey.path
+            )
+        }
         let revocations = try AllianceFiles.loadRevocationList(in: allianceCA.deletingLastPathComponent(), trust: trust)
         return NodeIdentity(credentials: credentials, trust: trust, allianceKey: key, revocations: revocations)
     }

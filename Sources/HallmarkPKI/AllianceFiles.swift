@@ -42,7 +42,7 @@ public enum AllianceFiles {
         try CredentialFile.checkCanWrite([certificateFile, keyFile, allianceKeyFile], force: force)
 
         let authority = try AllianceAuthority.create(name: name, validity: validity)
-        let allianceKey = AllianceKey.generate()
+        let allianceKey = AllianceKey.generate(caFingerprint: try authority.certificate.sha256Fingerprint())
         // Secrets first: a folder holding ca.pem holds everything that goes with it.
         try CredentialFile.writeAtomically(
             allianceKey.fileContents,

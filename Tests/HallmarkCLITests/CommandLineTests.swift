@@ -204,6 +204,36 @@ struct CommandLineTests {
         #expect(bad.stderr == "error: HALLMARK_LOG_FORMAT is 'yaml'; it takes text or json\n")
     }
 
+    @Test("init refuses the alliance key of another alliance's CA, naming both; a key file without ca: still works")
+    func allianceKeyOfAnotherCA() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let other = cli.folder.appendingPathComponent("other-alliance").path
+        try cli.succeed(["certs", "init-alliance", "--name", "Other Alliance", "--out", other])
+        let otherKey = try String(contentsOfFile: "\(other)/alliance.key", encoding: .utf8)
+        #expect(otherKey.contains("\nca: "), "\(otherKey)")
+
+        let dev = CommandRunner.devCertificates.path
+        let identity = [
+            "--member-cert", "\(dev)/brand-a/member.pem", "--member-key", "\(dev)/brand-a/member-key.pem",
+            "--alliance-ca", "\(dev)/ca.pem",
+        ]
+        let mixed = try cli.run(["init", "--data", cli.data] + identity + ["--alliance-key", "\(other)/alliance.key"])
+        #expect(mixed.status == 2)
+        #expect(
+            mixed.stderr.contains("this alliance key belongs to another alliance CA")
+                && mixed.stderr.contains("\(other)/alliance.key") && mixed.stderr.contains("ca.pem"),
+            "\(mixed.stderr)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: "\(cli.data)/hallmark.sqlite"))
+
+        // A key file from before the ca: line: nothing to compare, accepted.
+        let devKey = try String(contentsOfFile: "\(dev)/alliance.key", encoding: .utf8)
+        let older = devKey.split(separator: "\n").filter { !$0.hasPrefix("ca:") }.joined(separator: "\n") + "\n"
+        let olderFile = try cli.write("older.key", Data(older.utf8))
+        try cli.succeed(["init", "--data", cli.data] + identity + ["--alliance-key", olderFile])
+    }
+
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
     func jsonLines() throws {
         let cli = try CommandRunner()
