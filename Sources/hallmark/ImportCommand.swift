@@ -26,14 +26,28 @@ struct ImportCommand: AsyncParsableCommand {
         // Through a running node the indicators go in several requests: show them going.
         let sending = ProgressBar(label: "sending ")
         var requests = 0
+        var kept = 0
         let (outcome, throughNode) = try await folder.withNodeOrStore { member in
             let throughNode = member is NodeClient
-            let outcome = try await member.submit(submissions) { sent in
-                requests += 1
-                if throughNode { sending.update(done: sent, total: submissions.count) }
+            do {
+                let outcome = try await member.submit(submissions) { sent in
+                    requests += 1
+                    kept = sent
+                    if throughNode { sending.update(done: sent, total: submissions.count) }
+                }
+                if throughNode { sending.finish() }
+                return (outcome, throughNode)
+            } catch let error as HallmarkError where throughNode && error.code == .peerProblem {
+                // The node went away mid-import (stopped, restarted): say what is kept and how to go on.
+                sending.finish()
+                throw HallmarkError(
+                    .peerProblem,
+                    "the running node stopped answering during the import: the first \(kept) of \(submissions.count) "
+                        + "indicators were appended in \(requests) request(s) and are kept; run the same import again "
+                        + "to add the rest (what is already stored counts as unchanged). The node said: \(error.message)",
+                    location: file
+                )
             }
-            if throughNode { sending.finish() }
-            return (outcome, throughNode)
         }
         Output.line(
             "imported \(submissions.count) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged (log size \(outcome.logSize))"

@@ -317,6 +317,43 @@ struct NodeCommandTests {
         #expect(!node.log.contains(" error "), "\(node.log)")
     }
 
+    @Test("an import sent to a node that stops midway says how much is kept, and running it again completes it")
+    func importInterrupted() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let lines = 100_000
+        let csv = try cli.write(
+            "skus.csv",
+            Data(("kind,value\n" + (0..<lines).map { "sku,STOP-\($0)\n" }.joined()).utf8)
+        )
+        let node = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
+        defer { _ = node.stop() }
+        _ = try await node.waitForLine(containing: "node listening")
+        let importing = try NodeProcess(
+            program: CommandRunner.executable,
+            ["import", "--data", cli.data, csv],
+            in: cli.folder,
+            collectOutput: true
+        )
+        // SIGTERM once the node appended the first request's indicators (10 000 of them).
+        _ = try await node.waitForLine(containing: "appended to own log")
+        #expect(node.stop() == 0)
+        let status = try await importing.waitForExit(timeout: .seconds(120))
+        #expect(status == 2, "\(importing.log)")
+        let error = try #require(importing.log.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last)
+        #expect(error.hasPrefix("error: \(csv): the running node stopped answering during the import: the first "))
+        #expect(error.contains("are kept; run the same import again to add the rest"), "\(error)")
+
+        // Again, now on the store directly: what was kept counts as unchanged, the rest is appended.
+        let again = try cli.succeed(["import", "--data", cli.data, csv])
+        #expect(again.stdout.contains("unchanged (log size \(lines))"), "\(again.stdout)")
+        #expect(!again.stdout.contains(" 0 unchanged"), "\(again.stdout)")
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
