@@ -14,6 +14,9 @@ public struct APICertificate: Sendable {
     public let keyFile: URL
     /// The server's TLS configuration.
     let tlsConfiguration: TLSConfiguration
+    /// What the server certificate names (its subject alternative names): DNS names, and IP addresses as text
+    /// (`127.0.0.1`; IPv6 as eight groups of four hex digits).
+    public let names: [String]
 
     /// TLS 1.2 suites: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (TLS 1.3 suites are all of that kind).
     static let tls12CipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
@@ -62,5 +65,26 @@ public struct APICertificate: Sendable {
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.tlsConfiguration = configuration
+        self.names = chain[0]._subjectAlternativeNames().compactMap { name in
+            let bytes = Array(name.contents)
+            switch name.nameType {
+            case .dnsName:
+                return String(decoding: bytes, as: UTF8.self)
+            case .ipAddress where bytes.count == 4:
+                return bytes.map(String.init).joined(separator: ".")
+            case .ipAddress where bytes.count == 16:
+                // Eight groups of four hex digits, each two bytes.
+                let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+                return (0..<8).map { hex.dropFirst(2 * $0).prefix(2).joined() }.joined(separator: ":")
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Whether a client that checks host names accepts this certificate from `host`, the address the API binds: it
+    /// must be among ``names``. An API on every address (`0.0.0.0`) is reached by names this node cannot know: true.
+    public func serves(host: String) -> Bool {
+        host == "0.0.0.0" || names.contains(host)
     }
 }

@@ -68,13 +68,25 @@ public enum NodeRunner {
                 logger: logger
             )
         }
+        let certificate = try configuration.apiCertificate(dataDirectory: dataDirectory)
+        if let certificate, !certificate.serves(host: configuration.api.host) {
+            logger.warning(
+                "the HTTP API's certificate does not name the address it serves: clients that check host names will fail TLS",
+                metadata: [
+                    "api.address": "\(configuration.api)", "certificate": "\(certificate.certificateFile.path)",
+                    "certificate.names": "\(certificate.names.joined(separator: ","))",
+                    "fix":
+                        "serve a certificate naming \(configuration.api.host) (api_tls_certificate, --api-tls-certificate)",
+                ]
+            )
+        }
         let api = try APIServer(
             member: member,
             listeners: [
                 .tcp(host: configuration.api.host, port: configuration.api.port),
                 .unixSocket(path: dataDirectory.appendingPathComponent(controlSocketName).path),
             ],
-            certificate: try configuration.apiCertificate(dataDirectory: dataDirectory),
+            certificate: certificate,
             peers: configuration.peers.map { APIServer.Peer(member: $0.member, address: "\($0.host):\($0.port)") },
             metrics: metrics,
             logger: logger

@@ -354,6 +354,32 @@ struct NodeCommandTests {
         #expect(!again.stdout.contains(" 0 unchanged"), "\(again.stdout)")
     }
 
+    @Test("a node warns at start when the API's certificate does not name the address it serves, and not otherwise")
+    func apiCertificateNames() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let dev = CommandRunner.devCertificates.path
+        let tls = [
+            "--api-tls-certificate", "\(dev)/brand-a/member.pem", "--api-tls-key", "\(dev)/brand-a/member-key.pem",
+        ]
+        // The development certificate names localhost, 127.0.0.1 and ::1.
+        for (address, warns) in [("127.0.0.2", true), ("127.0.0.1", false)] {
+            let node = try NodeProcess(
+                ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "\(address):0"] + tls,
+                in: cli.folder
+            )
+            _ = try await node.waitForLine(containing: "node listening")
+            #expect(node.stop() == 0)
+            let warning = node.log.split(separator: "\n").first { $0.contains("certificate does not name the address") }
+            #expect((warning != nil) == warns, "\(address): \(node.log)")
+            if let warning {
+                #expect(warning.contains("certificate.names=localhost,127.0.0.1,"), "\(warning)")
+                #expect(warning.contains("serve a certificate naming 127.0.0.2"), "\(warning)")
+            }
+        }
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
