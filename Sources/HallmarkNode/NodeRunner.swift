@@ -71,12 +71,16 @@ public enum NodeRunner {
         let certificate = try configuration.apiCertificate(dataDirectory: dataDirectory)
         if let certificate, !certificate.serves(host: configuration.api.host) {
             logger.warning(
-                "the HTTP API's certificate does not name the address it serves: clients that check host names will fail TLS",
+                """
+                the HTTP API's certificate does not name the address it serves: clients that check host names will \
+                fail TLS
+                """,
                 metadata: [
                     "api.address": "\(configuration.api)", "certificate": "\(certificate.certificateFile.path)",
                     "certificate.names": "\(certificate.names.joined(separator: ","))",
-                    "fix":
-                        "serve a certificate naming \(configuration.api.host) (api_tls_certificate, --api-tls-certificate)",
+                    "fix": """
+                    serve a certificate naming \(configuration.api.host) (api_tls_certificate, --api-tls-certificate)
+                    """,
                 ]
             )
         }
