@@ -199,6 +199,7 @@ let package = Package(
                 "HallmarkRecords",
                 "HallmarkFederation",
                 "HallmarkAPI",
+                "HallmarkDocuments",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 import Hummingbird
 import HummingbirdCore
@@ -49,6 +50,9 @@ public final class APIServer: Service, Sendable {
         }
     }
 
+    /// Runs one round of sync with the peer `MEMBER@HOST:PORT` for `POST /v1/sync`.
+    public typealias Sync = @Sendable (_ peer: String) async throws -> APIDocument.SyncResult
+
     let listeners: [Listener]
     let member: Member
     let certificate: APICertificate?
@@ -64,6 +68,7 @@ public final class APIServer: Service, Sendable {
     /// when it was made: `MetricsSystem.factory`, or a task-local one from `withMetricsFactory`.
     /// - Parameters:
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
+    ///   - sync: What `POST /v1/sync` runs: the node's sync engine; `nil` answers 503.
     ///   - metrics: The registry `GET /metrics` renders: the one that factory records into (see
     ///     ``metricsFactory(recordingInto:)``); an empty one unless given.
     ///   - certificate: What TCP listeners serve HTTPS with; `nil` serves plain HTTP, which only loopback may.
@@ -74,6 +79,7 @@ public final class APIServer: Service, Sendable {
         listeners: [Listener],
         certificate: APICertificate? = nil,
         peers: [Peer] = [],
+        sync: Sync? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
     ) throws {
@@ -85,18 +91,24 @@ public final class APIServer: Service, Sendable {
         self.sockets = SocketCountdown(listeners.filter { if case .unixSocket = $0 { true } else { false } }.count)
         self.member = member
         self.certificate = certificate
-        self.routes = Self.routes(member: member, peers: peers, metrics: metrics)
+        self.routes = Self.routes(member: member, peers: peers, sync: sync, metrics: metrics)
         var logger = logger
         logger[metadataKey: "component"] = "api"
         self.logger = logger
     }
 
     /// Every route the API serves, in the order of the OpenAPI document's paths.
-    static func routes(member: Member, peers: [Peer], metrics: PrometheusCollectorRegistry) -> [APIRoute] {
-        CheckRoutes(member: member).routes + SubmissionRoutes(member: member).routes
-            + AuditRoutes(member: member).routes + OriginRoutes(member: member).routes
-            + ReportRoutes(member: member).routes
-            + StatusRoutes(member: member, peers: peers, metrics: metrics).routes
+    static func routes(member: Member, peers: [Peer], sync: Sync?, metrics: PrometheusCollectorRegistry)
+        -> [APIRoute]
+    {
+        var routes = CheckRoutes(member: member).routes
+        routes += SubmissionRoutes(member: member).routes
+        routes += SyncRoutes(sync: sync).routes
+        routes += AuditRoutes(member: member).routes
+        routes += OriginRoutes(member: member).routes
+        routes += ReportRoutes(member: member).routes
+        routes += StatusRoutes(member: member, peers: peers, metrics: metrics).routes
+        return routes
     }
 
     /// A Prometheus metrics factory that records into `registry`, with request duration buckets fit for this API

@@ -13,11 +13,19 @@ public enum MemberRouter {
     /// logged at info level.
     /// - Throws: ``HallmarkError`` when no node runs and the folder holds no usable store.
     public static func open(dataDirectory: URL, controlSocket: URL, logger: Logger) async throws -> any MemberAccess {
+        if let node = await runningNode(controlSocket: controlSocket, logger: logger) { return node }
+        var logger = logger
+        logger[metadataKey: "node.socket"] = "\(controlSocket.path)"
+        return try await StoreAccess.open(dataDirectory: dataDirectory, logger: logger)
+    }
+
+    /// The node running on the data folder whose control socket is `controlSocket`, when one answers there.
+    public static func runningNode(controlSocket: URL, logger: Logger) async -> NodeClient? {
         var logger = logger
         logger[metadataKey: "node.socket"] = "\(controlSocket.path)"
         guard FileManager.default.fileExists(atPath: controlSocket.path) else {
             logger.info("no node running (no control socket): opening the store directly")
-            return try await StoreAccess.open(dataDirectory: dataDirectory, logger: logger)
+            return nil
         }
         let client = NodeClient(socketPath: controlSocket.path)
         do {
@@ -28,7 +36,7 @@ public enum MemberRouter {
                 "the control socket does not answer (a node that stopped without removing it?): opening the store directly",
                 metadata: ["error": "\(error)"]
             )
-            return try await StoreAccess.open(dataDirectory: dataDirectory, logger: logger)
+            return nil
         }
         logger.info("going through the running node's control socket")
         return client

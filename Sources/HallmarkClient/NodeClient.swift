@@ -59,6 +59,18 @@ public struct NodeClient: MemberAccess {
         return total
     }
 
+    /// Has the node run one round of sync with `peer` (`MEMBER@HOST:PORT`), so that what it fetches is in the node's
+    /// filter at once; waits for it however long it takes (an hour at most).
+    public func sync(peer: String) async throws -> APIDocument.SyncResult {
+        try await send(
+            .POST,
+            "/v1/sync",
+            body: try Self.encoder.encode(SyncRequest(peer: peer)),
+            as: APIDocument.SyncResult.self,
+            timeout: .hours(1)
+        )
+    }
+
     public func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome {
         let body = try Self.encoder.encode(
             RetractionsRequest(identifiers: identifiers.map(IdentifierInput.init), note: note)

@@ -41,7 +41,8 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
     }
 
     /// The problem for a ``HallmarkError``: `400` for bad input, `422` for a request the node's state refuses
-    /// (retracting what this member does not assert, disputing what is not there), `500` for anything else.
+    /// (retracting what this member does not assert, disputing what is not there), `502` for a peer that failed
+    /// (`POST /v1/sync`), `500` for anything else.
     /// - Parameters:
     ///   - error: The error.
     ///   - reading: Whether the request only reads (a GET): then what is not held is a missing resource, `404`.
@@ -51,6 +52,8 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
         case .invalidValue, .unknownKind, .malformed: status = .badRequest
         case .notFound where reading: status = .notFound
         case .notPermitted, .notFound: status = .unprocessableContent
+        // A peer this node called (`POST /v1/sync`) failed or refused: the gateway's status.
+        case .peerProblem: status = .badGateway
         default: status = .internalServerError
         }
         self.init(status, code: error.code.name, detail: error.message, field: error.location)

@@ -8,7 +8,7 @@ public actor PullLock {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// Runs `body` once no other pull runs.
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
         while busy {
             await withCheckedContinuation { waiting.append($0) }
         }

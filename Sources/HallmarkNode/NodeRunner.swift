@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkAPI
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkFederation
 import HallmarkMember
 import Logging
@@ -92,6 +93,17 @@ public enum NodeRunner {
             ],
             certificate: certificate,
             peers: configuration.peers.map { APIServer.Peer(member: $0.member, address: "\($0.host):\($0.port)") },
+            // `hallmark sync` beside the node: the round runs here, so the filter has what it fetched at once.
+            sync: { [engine, lock] peer in
+                let address = try PeerAddress(parsing: peer)
+                do {
+                    return APIDocument.SyncResult(try await lock.run { try await engine.syncOnce(with: address) })
+                } catch let error as HallmarkError {
+                    throw error
+                } catch {
+                    throw HallmarkError(.peerProblem, "the sync with \(address) failed: \(error)")
+                }
+            },
             metrics: metrics,
             logger: logger
         )

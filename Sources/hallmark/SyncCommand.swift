@@ -1,6 +1,9 @@
 import ArgumentParser
+import HallmarkClient
+import HallmarkDocuments
 import HallmarkFederation
 import HallmarkMember
+import HallmarkNode
 
 /// `hallmark sync`: one round of sync with one peer.
 struct SyncCommand: AsyncParsableCommand {
@@ -18,17 +21,26 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let address = try PeerAddress(parsing: peer)
-        let report = try await folder.withStore { node in
-            try await SyncEngine(member: node, logger: CommandLogger.logger).syncOnce(with: address)
+        // Beside a running node the round runs in it, so that what it fetches is in its filter at once.
+        let result: APIDocument.SyncResult
+        if let node = await MemberRouter.runningNode(controlSocket: folder.controlSocket, logger: CommandLogger.logger)
+        {
+            result = try await node.sync(peer: address.description)
+        } else {
+            result = APIDocument.SyncResult(
+                try await folder.withStore { node in
+                    try await SyncEngine(member: node, logger: CommandLogger.logger).syncOnce(with: address)
+                }
+            )
         }
-        Output.line("fetched \(report.totalFetched) entries from \(address)")
-        for (origin, count) in report.fetched.sorted(by: { $0.key < $1.key }) {
-            Output.line("  \(origin): \(count)")
+        Output.line("fetched \(result.entriesFetched) entries from \(address)")
+        for fetched in result.fetched {
+            Output.line("  \(fetched.origin): \(fetched.entries)")
         }
-        for rejection in report.rejected {
+        for rejection in result.rejected {
             Output.line("  REJECTED log of \(rejection.origin): \(rejection.reason)")
         }
-        if let interrupted = report.interrupted { Output.line("  INTERRUPTED: \(interrupted)") }
-        if !report.rejected.isEmpty || report.interrupted != nil { throw ExitCode(2) }
+        if let interrupted = result.interrupted { Output.line("  INTERRUPTED: \(interrupted)") }
+        if !result.rejected.isEmpty || result.interrupted != nil { throw ExitCode(2) }
     }
 }

@@ -380,6 +380,50 @@ struct NodeCommandTests {
         }
     }
 
+    @Test("sync beside a running node runs in it: what it fetched is listed at the node at once")
+    func syncThroughNode() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        try cli.succeed(["submit", "--data", cli.data, "seller", "shopmart:beside the node"])
+        let servingA = try NodeProcess(
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
+        defer { _ = servingA.stop() }
+        let line = try await servingA.waitForLine(containing: "node listening")
+        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("federation.port=") }?.dropFirst(16))
+
+        let b = cli.folder.appendingPathComponent("brand-b").path
+        try cli.initialize(member: "brand-b", data: b)
+        let nodeB = try NodeProcess(
+            ["node", "--data", b, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            in: cli.folder
+        )
+        defer { _ = nodeB.stop() }
+        _ = try await nodeB.waitForLine(containing: "node listening")
+
+        let sync = try cli.run(
+            ["sync", "--data", b, "--peer", "brand-a@127.0.0.1:\(port)"],
+            environment: ["HALLMARK_LOG_LEVEL": "info"]
+        )
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(
+            sync.stdout.hasPrefix("fetched 1 entries from brand-a@127.0.0.1:\(port)\n  brand-a: 1\n"),
+            "\(sync.stdout)"
+        )
+        #expect(sync.stderr.contains("going through the running node's control socket"), "\(sync.stderr)")
+        // At once, through node b (its filter has it: no wait for it to notice another process's writes).
+        let check = try cli.run(["check", "--data", b, "seller", "shopmart:beside the node"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        // A peer that is not there: an error naming it, exit 2, and node b keeps running.
+        let unreachable = try cli.run(["sync", "--data", b, "--peer", "market-c@127.0.0.1:9"])
+        #expect(unreachable.status == 2)
+        #expect(unreachable.stderr.contains("market-c@127.0.0.1:9"), "\(unreachable.stderr)")
+        #expect(nodeB.process.isRunning)
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
