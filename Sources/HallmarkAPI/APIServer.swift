@@ -57,6 +57,7 @@ public final class APIServer: Service, Sendable {
     let member: Member
     let certificate: APICertificate?
     private let routes: [APIRoute]
+    private let accessLog: Bool
     private let requestMetrics = APIMetrics()
     private let logger: Logger
     private let boundPort = BoundPort()
@@ -69,6 +70,7 @@ public final class APIServer: Service, Sendable {
     /// - Parameters:
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
     ///   - sync: What `POST /v1/sync` runs: the node's sync engine; `nil` answers 503.
+    ///   - accessLog: Whether to log every request (at `info`: method, route pattern, status, milliseconds).
     ///   - metrics: The registry `GET /metrics` renders: the one that factory records into (see
     ///     ``metricsFactory(recordingInto:)``); an empty one unless given.
     ///   - certificate: What TCP listeners serve HTTPS with; `nil` serves plain HTTP, which only loopback may.
@@ -80,6 +82,7 @@ public final class APIServer: Service, Sendable {
         certificate: APICertificate? = nil,
         peers: [Peer] = [],
         sync: Sync? = nil,
+        accessLog: Bool = false,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
     ) throws {
@@ -92,6 +95,7 @@ public final class APIServer: Service, Sendable {
         self.member = member
         self.certificate = certificate
         self.routes = Self.routes(member: member, peers: peers, sync: sync, metrics: metrics)
+        self.accessLog = accessLog
         var logger = logger
         logger[metadataKey: "component"] = "api"
         self.logger = logger
@@ -174,10 +178,11 @@ public final class APIServer: Service, Sendable {
         routes: [APIRoute],
         metrics: APIMetrics,
         access: AccessMiddleware,
+        accessLog: Logger?,
         logger: Logger
     ) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics, accessLog: accessLog))
         router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
         router.add(middleware: access)
         for route in routes {
@@ -202,8 +207,13 @@ public final class APIServer: Service, Sendable {
         let boundPort = boundPort
         let sockets = sockets
         return Application(
-            responder: Self.router(routes: routes, metrics: requestMetrics, access: access, logger: logger)
-                .buildResponder(),
+            responder: Self.router(
+                routes: routes,
+                metrics: requestMetrics,
+                access: access,
+                accessLog: accessLog ? logger : nil,
+                logger: logger
+            ).buildResponder(),
             server: server,
             configuration: ApplicationConfiguration(address: address),
             onServerRunning: { channel in

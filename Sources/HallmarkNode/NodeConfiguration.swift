@@ -20,6 +20,7 @@ import HallmarkMember
 ///   "max_fetches_per_peer": 8,
 ///   "fetches_per_second_per_peer": 20,
 ///   "fetches_per_second_per_origin": 2,
+///   "access_log": false,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -48,6 +49,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var fetchesPerSecondPerPeer = 20
     /// FetchLog calls a second one member may make for one origin's log (default 2).
     public var fetchesPerSecondPerOrigin = 2
+    /// Whether the HTTP API logs every request (`info`: method, route pattern, status, milliseconds); default false.
+    public var accessLog = false
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -79,7 +82,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds",
             "handshake_timeout_seconds",
             "max_connections_per_address", "max_connections", "max_fetches_per_peer", "fetches_per_second_per_peer",
-            "fetches_per_second_per_origin", "api_tls_certificate", "api_tls_key",
+            "fetches_per_second_per_origin", "access_log", "api_tls_certificate", "api_tls_key",
         ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
@@ -127,6 +130,12 @@ public struct NodeConfiguration: Sendable, Equatable {
             if let rate = try wholeNumber("fetches_per_second_per_peer", 1...100_000) { fetchesPerSecondPerPeer = rate }
             if let rate = try wholeNumber("fetches_per_second_per_origin", 1...100_000) {
                 fetchesPerSecondPerOrigin = rate
+            }
+            if let value = object["access_log"] {
+                guard let flag = value as? Bool else {
+                    throw HallmarkError(.malformed, "access_log: expected true or false")
+                }
+                accessLog = flag
             }
             let folder = file.deletingLastPathComponent()
             for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {

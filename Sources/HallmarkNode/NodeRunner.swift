@@ -104,6 +104,7 @@ public enum NodeRunner {
                     throw HallmarkError(.peerProblem, "the sync with \(address) failed: \(error)")
                 }
             },
+            accessLog: configuration.accessLog,
             metrics: metrics,
             logger: logger
         )

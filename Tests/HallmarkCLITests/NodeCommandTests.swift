@@ -424,6 +424,43 @@ struct NodeCommandTests {
         #expect(nodeB.process.isRunning)
     }
 
+    @Test("access_log: one line a request with the route's pattern, never the identifier; none without it")
+    func accessLog() async throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        for enabled in [true, false] {
+            let config = try cli.write("access-\(enabled).json", Data(#"{"access_log": \#(enabled)}"#.utf8))
+            let node = try NodeProcess(
+                ["node", "--data", cli.data, "--config", config, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+                in: cli.folder
+            )
+            _ = try await node.waitForLine(containing: "node listening")
+            let check = try cli.run(["check", "--data", cli.data, "sku", "SECRET-SKU-1"])
+            #expect(check.status == 1)
+            #expect(node.stop() == 0)
+            let lines = node.log.split(separator: "\n").filter { $0.contains("] request") }
+            if enabled {
+                #expect(
+                    lines.contains {
+                        $0.contains("http.route=/v1/check ") && $0.contains("http.status=200")
+                            && $0.contains("http.method=POST") && $0.contains("http.duration_ms=")
+                    },
+                    "\(node.log)"
+                )
+            } else {
+                #expect(lines.isEmpty, "\(lines)")
+            }
+            #expect(!node.log.contains("SECRET-SKU-1"))
+        }
+        let bad = try cli.write("bad.json", Data(#"{"access_log": "yes"}"#.utf8))
+        let refused = try cli.run(["node", "--data", cli.data, "--config", bad])
+        #expect(
+            refused.status == 2 && refused.stderr.contains("access_log: expected true or false"),
+            "\(refused.stderr)"
+        )
+    }
+
     /// A TCP socket listening on a free loopback port, and the port.
     static func listeningSocket() throws -> (Int32, Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
