@@ -30,11 +30,15 @@ struct AllowlistCommand: AsyncParsableCommand {
         @Option(help: "Why it is allowlisted (kept locally).")
         var note: String = ""
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let identifier = try indicator.identifier()
             let added = try await folder.withStore {
                 try await $0.allow([AllowlistItem(identifier: identifier, note: note)])
             }
+            if json { return try Output.json(CommandDocuments.Allowlisted(added: added, unchanged: 1 - added)) }
             Output.line(
                 "\(added == 1 ? "allowlisted" : "already allowlisted (note updated)") \(identifier.kind) '\(identifier.normalized)'"
             )
@@ -51,12 +55,20 @@ struct AllowlistCommand: AsyncParsableCommand {
 
         @OptionGroup var indicator: IdentifierArguments
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let identifier = try indicator.identifier()
             guard try await folder.withStore({ try await $0.disallow(identifier) }) else {
                 throw HallmarkError(
                     .notFound,
                     "\(identifier.kind) '\(identifier.normalized)' is not on the allowlist"
+                )
+            }
+            if json {
+                return try Output.json(
+                    CommandDocuments.Removed(kind: identifier.kind.name, value: identifier.normalized)
                 )
             }
             Output.line("removed \(identifier.kind) '\(identifier.normalized)' from the allowlist")
@@ -102,9 +114,15 @@ struct AllowlistCommand: AsyncParsableCommand {
         @Argument(help: "A .csv or .jsonl file.")
         var file: String
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let items = try IndicatorFile.readAllowlist(path: file)
             let added = try await folder.withStore { try await $0.allow(items) }
+            if json {
+                return try Output.json(CommandDocuments.Allowlisted(added: added, unchanged: items.count - added))
+            }
             Output.line(
                 "allowlisted \(items.count) lines from \(file): \(added) new, \(items.count - added) already there"
             )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 
 /// `hallmark dispute`: report another member's assertion as a false positive.
@@ -23,12 +24,16 @@ struct DisputeCommand: AsyncParsableCommand {
     @Option(help: "A short note (shared with the alliance).")
     var note: String = ""
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let identifier = try indicator.identifier()
         let disputed = try MemberID(origin)
         let outcome = try await folder.withNodeOrStore {
             try await $0.dispute(identifier, origin: disputed, reason: reason, note: note)
         }
+        if json { return try Output.json(APIDocument.Outcome(outcome)) }
         Output.line(
             "disputed \(disputed)'s assertion of \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))"
         )

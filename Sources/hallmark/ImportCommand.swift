@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 
 /// `hallmark import`: assert every indicator of a CSV or JSON Lines file under one checkpoint.
@@ -16,6 +17,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(help: "A .csv or .jsonl file.")
     var file: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
 
     func run() async throws {
         let progress = ProgressBar(label: "reading ")
@@ -49,11 +53,12 @@ struct ImportCommand: AsyncParsableCommand {
                 )
             }
         }
-        Output.line(
-            "imported \(submissions.count) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged (log size \(outcome.logSize))"
-        )
         if throughNode {
             Output.note("sent \(submissions.count) indicators to the running node in \(requests) request(s)")
         }
+        if json { return try Output.json(APIDocument.Outcome(outcome)) }
+        Output.line(
+            "imported \(submissions.count) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged (log size \(outcome.logSize))"
+        )
     }
 }

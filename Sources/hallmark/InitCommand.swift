@@ -24,6 +24,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The alliance key (alliance.key).", valueName: "FILE"))
     var allianceKey: String
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let node = try await Member.initialize(
             dataDirectory: folder.directory,
@@ -36,6 +39,15 @@ struct InitCommand: AsyncParsableCommand {
         try await node.close()
         // A folder that existed before `init` keeps its mode otherwise.
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.directory.path)
+        if json {
+            return try Output.json(
+                CommandDocuments.Initialized(
+                    member: node.identity.member.rawValue,
+                    data: folder.directory.path,
+                    allianceKey: node.identity.allianceKey.id
+                )
+            )
+        }
         Output.line(
             "initialized \(folder.directory.path) for member \(node.identity.member) (alliance key \(node.identity.allianceKey.id))"
         )

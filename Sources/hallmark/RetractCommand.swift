@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 
 /// `hallmark retract`: withdraw this member's own assertion.
@@ -17,9 +18,13 @@ struct RetractCommand: AsyncParsableCommand {
     @Option(help: "A short note on why (shared with the alliance).")
     var note: String = ""
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let identifier = try indicator.identifier()
         let outcome = try await folder.withNodeOrStore { try await $0.retract([identifier], note: note) }
+        if json { return try Output.json(APIDocument.Outcome(outcome)) }
         Output.line("retracted \(identifier.kind) '\(identifier.normalized)' (log size \(outcome.logSize))")
     }
 }

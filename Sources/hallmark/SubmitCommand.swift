@@ -1,6 +1,7 @@
 import ArgumentParser
 import HallmarkClient
 import HallmarkCore
+import HallmarkDocuments
 import HallmarkMember
 
 /// `hallmark submit`: assert one indicator.
@@ -28,11 +29,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A short note shared with the alliance (at most 280 bytes).")
     var note: String = ""
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let identifier = try indicator.identifier()
         var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
         if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
         let outcome = try await folder.withNodeOrStore { try await $0.submit([submission]) }
+        if json { return try Output.json(APIDocument.Outcome(outcome)) }
         if outcome.appended == 0 {
             Output.line("unchanged: \(identifier.kind) '\(identifier.normalized)' is already asserted the same way")
         } else {

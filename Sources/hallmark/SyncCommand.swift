@@ -19,6 +19,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The peer, with the member expected in its certificate.", valueName: "MEMBER@HOST:PORT"))
     var peer: String
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let address = try PeerAddress(parsing: peer)
         // Beside a running node the round runs in it, so that what it fetches is in its filter at once.
@@ -33,6 +36,15 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             )
         }
+        if json {
+            try Output.json(result)
+        } else {
+            print(result, from: address)
+        }
+        if !result.rejected.isEmpty || result.interrupted != nil { throw ExitCode(2) }
+    }
+
+    private func print(_ result: APIDocument.SyncResult, from address: PeerAddress) {
         Output.line("fetched \(result.entriesFetched) entries from \(address)")
         for fetched in result.fetched {
             Output.line("  \(fetched.origin): \(fetched.entries)")
@@ -41,6 +53,5 @@ struct SyncCommand: AsyncParsableCommand {
             Output.line("  REJECTED log of \(rejection.origin): \(rejection.reason)")
         }
         if let interrupted = result.interrupted { Output.line("  INTERRUPTED: \(interrupted)") }
-        if !result.rejected.isEmpty || result.interrupted != nil { throw ExitCode(2) }
     }
 }

@@ -30,9 +30,17 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("What the token may do: read or write.", valueName: "read|write"))
         var access: String
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let access = try APIToken.Access(parsing: access)
             let created = try await folder.withStore { try await $0.createAPIToken(name: name, access: access) }
+            if json {
+                return try Output.json(
+                    CommandDocuments.CreatedToken(name: created.token.name, access: "\(access)", secret: created.secret)
+                )
+            }
             Output.note("created API token '\(created.token.name)' (\(access)); its secret, shown only now:")
             Output.line(created.secret)
         }
@@ -70,8 +78,12 @@ struct TokensCommand: AsyncParsableCommand {
         @Argument(help: "The token's name.")
         var name: String
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let token = try await folder.withStore { try await $0.revokeAPIToken(named: name) }
+            if json { return try Output.json(token) }
             Output.line("revoked API token '\(token.name)' at \(token.revokedAt?.iso8601 ?? "?")")
         }
     }

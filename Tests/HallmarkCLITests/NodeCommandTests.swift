@@ -416,6 +416,11 @@ struct NodeCommandTests {
         // At once, through node b (its filter has it: no wait for it to notice another process's writes).
         let check = try cli.run(["check", "--data", b, "seller", "shopmart:beside the node"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // Again, as JSON: nothing more to fetch.
+        let again = try cli.succeed(["sync", "--data", b, "--json", "--peer", "brand-a@127.0.0.1:\(port)"])
+        let document = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect(document?["peer"] as? String == "brand-a@127.0.0.1:\(port)", "\(again.stdout)")
+        #expect((document?["fetched"] as? [Any])?.isEmpty == true && document?["batches"] as? Int == 0)
 
         // A peer that is not there: an error naming it, exit 2, and node b keeps running.
         let unreachable = try cli.run(["sync", "--data", b, "--peer", "market-c@127.0.0.1:9"])

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// `--json` on the commands that change things: one JSON document on standard output, snake_case keys, as the API
+/// answers where it has a document for the same thing.
+@Suite("--json on every command that prints")
+struct JSONFlagTests {
+    /// Runs `arguments` (which must succeed) and parses its standard output as one JSON object.
+    static func object(_ cli: CommandRunner, _ arguments: [String]) throws -> [String: Any] {
+        let run = try cli.succeed(arguments)
+        let parsed = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+        return try #require(parsed as? [String: Any], "\(arguments): \(run.stdout)")
+    }
+
+    @Test("init, submit, import, retract, allowlist add/import/remove, tokens create/revoke print JSON")
+    func documents() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let dev = CommandRunner.devCertificates.path
+        let initialized = try Self.object(
+            cli,
+            [
+                "init", "--data", cli.data, "--json", "--member-cert", "\(dev)/brand-a/member.pem",
+                "--member-key", "\(dev)/brand-a/member-key.pem", "--alliance-ca", "\(dev)/ca.pem",
+                "--alliance-key", "\(dev)/alliance.key",
+            ]
+        )
+        #expect(initialized["member"] as? String == "brand-a")
+        #expect(initialized["alliance_key"] as? String == "k398c5edc6a01d93b")
+
+        let submitted = try Self.object(cli, ["submit", "--data", cli.data, "--json", "sku", "J-1"])
+        #expect(submitted["appended"] as? Int == 1 && submitted["log_size"] as? Int == 1, "\(submitted)")
+        let csv = try cli.write("skus.csv", Data("kind,value\nsku,J-1\nsku,J-2\n".utf8))
+        let imported = try Self.object(cli, ["import", "--data", cli.data, "--json", csv])
+        #expect(imported["appended"] as? Int == 1 && imported["unchanged"] as? Int == 1, "\(imported)")
+        let retracted = try Self.object(cli, ["retract", "--data", cli.data, "--json", "sku", "J-2"])
+        #expect(retracted["appended"] as? Int == 1 && retracted["log_size"] as? Int == 3, "\(retracted)")
+
+        let allowed = try Self.object(cli, ["allowlist", "add", "--data", cli.data, "--json", "sku", "OK-1"])
+        #expect(allowed["added"] as? Int == 1 && allowed["unchanged"] as? Int == 0, "\(allowed)")
+        let list = try cli.write("allow.csv", Data("kind,value\nsku,OK-1\nsku,OK-2\n".utf8))
+        let allowedMore = try Self.object(cli, ["allowlist", "import", "--data", cli.data, "--json", list])
+        #expect(allowedMore["added"] as? Int == 1 && allowedMore["unchanged"] as? Int == 1, "\(allowedMore)")
+        let removed = try Self.object(cli, ["allowlist", "remove", "--data", cli.data, "--json", "sku", "OK-2"])
+        // The normalized value, as every document shows an identifier.
+        #expect(removed["kind"] as? String == "sku" && removed["value"] as? String == "ok2", "\(removed)")
+
+        let token = try Self.object(
+            cli,
+            ["tokens", "create", "--data", cli.data, "--json", "--name", "pipeline", "--access", "read"]
+        )
+        #expect(token["name"] as? String == "pipeline" && token["access"] as? String == "read", "\(token)")
+        #expect((token["secret"] as? String)?.isEmpty == false)
+        let revoked = try Self.object(cli, ["tokens", "revoke", "--data", cli.data, "--json", "pipeline"])
+        #expect(revoked["name"] as? String == "pipeline" && revoked["revoked_at"] is String, "\(revoked)")
+    }
+}
