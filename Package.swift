@@ -244,6 +244,13 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The Swift client example of examples/clients/ (Foundation only), built with the package so that it keeps
+        // compiling against the API it documents; ClientExampleTests runs it against a node.
+        .executableTarget(
+            name: "check-listings-example",
+            path: "examples/clients/swift",
+            swiftSettings: upcoming
+        ),
         // Shared by the test targets: the development alliance, nodes made from it, relaying logs between them.
         .target(
             name: "HallmarkTestSupport",
