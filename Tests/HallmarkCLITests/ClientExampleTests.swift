@@ -32,7 +32,8 @@ struct ClientExampleTests {
         let badListings = try cli.write("bad.txt", Data("colour red\n".utf8))
 
         let python = DevelopmentAlliance.repositoryRoot.appendingPathComponent("examples/clients/check_listings.py")
-        let swift = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("check-listings-example")
+        let built = CommandRunner.executable.deletingLastPathComponent()
+        let swift = built.appendingPathComponent("check-listings-example")
         let runs: [(String, [String])] = [("python3", [python.path]), (swift.path, [])]
         for (program, prefix) in runs {
             let listed = try await ExternalTool.run(program, prefix + ["--node", api, listings])
