@@ -29,6 +29,9 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
     @Flag(help: "Overwrite the file if it exists.")
     var force = false
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let identifier = try indicator.identifier()
         let bundle = try await folder.withNodeOrStore { try await $0.evidence(identifier) }
@@ -39,6 +42,15 @@ struct AuditEvidenceCommand: AsyncParsableCommand {
             mode: CredentialFile.publicMode,
             force: force
         )
+        if json {
+            return try Output.json(
+                CommandDocuments.EvidenceWritten(
+                    file: file.path,
+                    entries: bundle.entries.count,
+                    origins: Set(bundle.entries.map(\.origin)).sorted()
+                )
+            )
+        }
         let origins = Set(bundle.entries.map(\.origin)).sorted().joined(separator: ", ")
         Output.line(
             "wrote \(file.path): \(bundle.entries.count) entries about \(identifier.kind) '\(identifier.normalized)' from \(origins)"

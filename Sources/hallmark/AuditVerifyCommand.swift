@@ -22,6 +22,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("alliance-ca"), help: ArgumentHelp("The alliance CA certificate.", valueName: "PEM"))
     var allianceCA: String
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let trust = try AllianceTrust.load(caFile: URL(fileURLWithPath: allianceCA))
         let url = URL(fileURLWithPath: file)
@@ -38,7 +41,19 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             Output.line("VERDICT: UNREADABLE. \(error.description)")
             throw error.at(file)
         }
-        FileHandle.standardOutput.write(Data(verdict.text.utf8))
+        if json {
+            try Output.json(
+                CommandDocuments.EvidenceVerification(
+                    valid: verdict.isValid,
+                    alliance: verdict.allianceName,
+                    checks: verdict.checks.map {
+                        .init(name: $0.name, item: $0.item, outcome: $0.outcome.rawValue, detail: $0.detail)
+                    }
+                )
+            )
+        } else {
+            FileHandle.standardOutput.write(Data(verdict.text.utf8))
+        }
         if !verdict.isValid { throw ExitCode(1) }
     }
 }

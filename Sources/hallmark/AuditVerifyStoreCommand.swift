@@ -1,4 +1,5 @@
 import ArgumentParser
+import HallmarkCore
 import HallmarkMember
 
 /// `hallmark audit verify-store`: recomputes every stored log and checks every checkpoint.
@@ -16,8 +17,29 @@ struct AuditVerifyStoreCommand: AsyncParsableCommand {
 
     @OptionGroup var folder: DataFolderOptions
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let result = try await folder.withStore { try await $0.verifyStore() }
+        if json {
+            try Output.json(
+                CommandDocuments.StoreVerified(
+                    clean: result.isClean,
+                    logs: result.logs.map {
+                        .init(
+                            origin: $0.origin.rawValue,
+                            entries: $0.entries,
+                            checkpoints: $0.checkpoints,
+                            problem: $0.problem?.message,
+                            problemIndex: $0.problem?.index
+                        )
+                    }
+                )
+            )
+            if !result.isClean { throw ExitCode(1) }
+            return
+        }
         for log in result.logs {
             let summary = "\(log.origin): \(log.entries) entries, \(log.checkpoints) checkpoints"
             if let problem = log.problem {

@@ -28,12 +28,27 @@ struct CertsCommand: AsyncParsableCommand {
         @Flag(help: "Overwrite existing files.")
         var force = false
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let created = try AllianceFiles.initAlliance(
                 name: name,
                 outputDirectory: URL(fileURLWithPath: out),
                 force: force
             )
+            if json {
+                return try Output.json(
+                    CommandDocuments.AllianceCreated(
+                        alliance: created.allianceName,
+                        caCertificate: created.caCertificateFile.path,
+                        caFingerprint: created.caFingerprint.hex,
+                        caKey: created.caKeyFile.path,
+                        allianceKey: created.allianceKeyFile.path,
+                        allianceKeyId: created.allianceKeyID
+                    )
+                )
+            }
             Output.line("alliance '\(created.allianceName)' created in \(out)")
             Output.line("  CA certificate  \(created.caCertificateFile.path)  sha256 \(created.caFingerprint.hex)")
             Output.line("  CA key          \(created.caKeyFile.path)  (keep offline)")
@@ -70,6 +85,9 @@ struct CertsCommand: AsyncParsableCommand {
         @Flag(help: "Overwrite existing files.")
         var force = false
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             let issued = try AllianceFiles.issueMember(
                 allianceDirectory: URL(fileURLWithPath: alliance),
@@ -79,6 +97,18 @@ struct CertsCommand: AsyncParsableCommand {
                 outputDirectory: URL(fileURLWithPath: out),
                 force: force
             )
+            if json {
+                return try Output.json(
+                    CommandDocuments.MemberIssued(
+                        member: issued.memberID.rawValue,
+                        name: issued.name,
+                        certificate: issued.certificateFile.path,
+                        fingerprint: issued.fingerprint.hex,
+                        key: issued.keyFile.path,
+                        expires: Timestamp(issued.expires).iso8601
+                    )
+                )
+            }
             Output.line("member \(issued.memberID) (\(issued.name)) issued in \(out)")
             Output.line("  certificate  \(issued.certificateFile.path)  sha256 \(issued.fingerprint.hex)")
             Output.line("  key          \(issued.keyFile.path)")

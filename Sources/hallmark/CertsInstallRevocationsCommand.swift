@@ -19,8 +19,16 @@ struct CertsInstallRevocationsCommand: AsyncParsableCommand {
     @Argument(help: "The revocations.pem file.")
     var file: String
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let list = try await folder.withStore { try $0.installRevocationList(from: URL(fileURLWithPath: file)) }
+        if json {
+            return try Output.json(
+                CommandDocuments.RevocationsInstalled(listNumber: "\(list.number)", revoked: list.revocations.count)
+            )
+        }
         Output.line("installed revocation list number \(list.number) (\(list.revocations.count) revoked certificates)")
     }
 }

@@ -64,6 +64,9 @@ struct CertsRevokeCommand: AsyncParsableCommand {
         }
     }
 
+    @Flag(help: "Print JSON.")
+    var json = false
+
     func run() async throws {
         let allianceFolder = URL(fileURLWithPath: alliance)
         let reason = try RevocationReason(name: reason)
@@ -93,6 +96,20 @@ struct CertsRevokeCommand: AsyncParsableCommand {
 
         let entry = revoked.revocation
         let list = revoked.list
+        if json {
+            return try Output.json(
+                CommandDocuments.MemberRevoked(
+                    member: entry.memberID.rawValue,
+                    serial: entry.serialNumber.hexText,
+                    time: Timestamp(entry.time).iso8601,
+                    reason: "\(entry.reason)",
+                    replaced: revoked.replacedEntry != nil,
+                    listNumber: "\(list.number)",
+                    nextUpdate: Timestamp(list.nextUpdate).iso8601,
+                    file: revoked.listFile.path
+                )
+            )
+        }
         let verb = revoked.replacedEntry == nil ? "revoked" : "replaced the revocation of"
         Output.line(
             "\(verb) the certificate of member \(entry.memberID) as of \(Timestamp(entry.time).iso8601) (\(entry.reason))"

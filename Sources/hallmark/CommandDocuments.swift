@@ -28,4 +28,76 @@ enum CommandDocuments {
         var kind: String
         var value: String
     }
+
+    /// `hallmark audit evidence --json`: the bundle written.
+    struct EvidenceWritten: Encodable {
+        var file: String
+        var entries: Int
+        var origins: [String]
+    }
+
+    /// `hallmark audit verify --json`: every check and the verdict.
+    struct EvidenceVerification: Encodable {
+        struct Check: Encodable {
+            var name: String
+            var item: String
+            var outcome: String
+            var detail: String
+        }
+        var valid: Bool
+        var alliance: String
+        var checks: [Check]
+    }
+
+    /// `hallmark audit verify-store --json`: each log, and any problem found in it.
+    struct StoreVerified: Encodable {
+        struct Log: Encodable {
+            var origin: String
+            var entries: UInt64
+            var checkpoints: Int
+            /// The first problem found, and at which entry when known.
+            var problem: String?
+            var problemIndex: UInt64?
+        }
+        var clean: Bool
+        var logs: [Log]
+    }
+
+    /// `hallmark certs init-alliance --json`.
+    struct AllianceCreated: Encodable {
+        var alliance: String
+        var caCertificate: String
+        var caFingerprint: String
+        var caKey: String
+        var allianceKey: String
+        var allianceKeyId: String
+    }
+
+    /// `hallmark certs issue-member --json`.
+    struct MemberIssued: Encodable {
+        var member: String
+        var name: String
+        var certificate: String
+        var fingerprint: String
+        var key: String
+        var expires: String
+    }
+
+    /// `hallmark certs revoke --json`.
+    struct MemberRevoked: Encodable {
+        var member: String
+        var serial: String
+        var time: String
+        var reason: String
+        var replaced: Bool
+        var listNumber: String
+        var nextUpdate: String
+        var file: String
+    }
+
+    /// `hallmark certs install-revocations --json`.
+    struct RevocationsInstalled: Encodable {
+        var listNumber: String
+        var revoked: Int
+    }
 }

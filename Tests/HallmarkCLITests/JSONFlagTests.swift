@@ -54,4 +54,53 @@ struct JSONFlagTests {
         let revoked = try Self.object(cli, ["tokens", "revoke", "--data", cli.data, "--json", "pipeline"])
         #expect(revoked["name"] as? String == "pipeline" && revoked["revoked_at"] is String, "\(revoked)")
     }
+
+    @Test("certs init-alliance, issue-member, revoke, install-revocations and the audits of files print JSON")
+    func alliancesAndAudits() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        let alliance = cli.folder.appendingPathComponent("alliance").path
+        let created = try Self.object(cli, ["certs", "init-alliance", "--json", "--name", "Test", "--out", alliance])
+        #expect(created["alliance"] as? String == "Test" && (created["alliance_key_id"] as? String)?.first == "k")
+        let member = cli.folder.appendingPathComponent("member").path
+        let issued = try Self.object(
+            cli,
+            [
+                "certs", "issue-member", "--json", "--alliance", alliance, "--member", "brand-x", "--name", "Brand X",
+                "--host", "localhost", "--out", member,
+            ]
+        )
+        #expect(issued["member"] as? String == "brand-x" && issued["expires"] is String, "\(issued)")
+        let revoked = try Self.object(
+            cli,
+            ["certs", "revoke", "--json", "--alliance", alliance, "--member-cert", "\(member)/member.pem"]
+        )
+        #expect(revoked["member"] as? String == "brand-x" && revoked["replaced"] as? Bool == false, "\(revoked)")
+
+        try cli.initialize(member: "brand-a")
+        try cli.succeed(["submit", "--data", cli.data, "sku", "EVIDENCE-1"])
+        let bundle = cli.folder.appendingPathComponent("bundle.json").path
+        let written = try Self.object(
+            cli,
+            ["audit", "evidence", "--data", cli.data, "--json", "sku", "EVIDENCE-1", "--out", bundle]
+        )
+        #expect(written["entries"] as? Int == 1 && written["origins"] as? [String] == ["brand-a"], "\(written)")
+        let dev = CommandRunner.devCertificates.path
+        let verified = try Self.object(cli, ["audit", "verify", "--json", bundle, "--alliance-ca", "\(dev)/ca.pem"])
+        #expect(verified["valid"] as? Bool == true && (verified["checks"] as? [Any])?.isEmpty == false, "\(verified)")
+        let store = try Self.object(cli, ["audit", "verify-store", "--data", cli.data, "--json"])
+        #expect(store["clean"] as? Bool == true && (store["logs"] as? [Any])?.count == 1, "\(store)")
+
+        // A revocation list of the development alliance (signed in a copy of its folder), installed.
+        let copy = cli.folder.appendingPathComponent("dev-copy")
+        try FileManager.default.copyItem(at: CommandRunner.devCertificates, to: copy)
+        try cli.succeed([
+            "certs", "revoke", "--alliance", copy.path, "--member-cert", "\(copy.path)/market-c/member.pem",
+        ])
+        let installed = try Self.object(
+            cli,
+            ["certs", "install-revocations", "--data", cli.data, "--json", "\(copy.path)/revocations.pem"]
+        )
+        #expect(installed["revoked"] as? Int == 1 && installed["list_number"] is String, "\(installed)")
+    }
 }
