@@ -234,6 +234,25 @@ struct CommandLineTests {
         try cli.succeed(["init", "--data", cli.data] + identity + ["--alliance-key", olderFile])
     }
 
+    @Test("files saved with a UTF-8 byte-order mark (spreadsheets, Windows editors) import like files without one")
+    func byteOrderMark() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize(member: "brand-a")
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let csv = try cli.write("sheet.csv", mark + Array("kind,value\r\nsku,BOM-1\r\n".utf8))
+        let csvRun = try cli.succeed(["import", "--data", cli.data, csv])
+        #expect(csvRun.stdout.contains("imported 1 lines"), "\(csvRun.stdout)")
+        let jsonl = try cli.write("lines.jsonl", mark + Array(#"{"kind": "sku", "value": "BOM-2"}"#.utf8) + [0x0A])
+        let jsonlRun = try cli.succeed(["import", "--data", cli.data, jsonl])
+        #expect(jsonlRun.stdout.contains("imported 1 lines"), "\(jsonlRun.stdout)")
+        let allow = try cli.write("allow.csv", mark + Array("kind,value\nseller,shopmart:partner\n".utf8))
+        try cli.succeed(["allowlist", "import", "--data", cli.data, allow])
+        for sku in ["BOM-1", "BOM-2"] {
+            #expect(try cli.run(["check", "--data", cli.data, "sku", sku]).status == 0)
+        }
+    }
+
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
     func jsonLines() throws {
         let cli = try CommandRunner()
