@@ -18,6 +18,7 @@ struct FetchLogBoundsTests {
 
     /// Rates high enough that none of the 500 calls is refused for its rate (``FetchRateTests`` covers that).
     static let limits = ConnectionLimits(
+        handshakeTimeout: ConnectionLimits.underTest.handshakeTimeout,
         fetchRatePerPeer: CallRate(perSecond: 100_000),
         fetchRatePerOrigin: CallRate(perSecond: 100_000)
     )

@@ -18,6 +18,7 @@ struct FetchRateTests {
     /// Small limits, so that a test reaches them in a few calls: 2 streams at once; bursts of 20 calls, and of 5 for
     /// one origin, refilled so slowly (one call in 1 000 s) that how long the test takes does not matter.
     static let limits = ConnectionLimits(
+        handshakeTimeout: ConnectionLimits.underTest.handshakeTimeout,
         maximumFetchesPerPeer: 2,
         fetchRatePerPeer: CallRate(perSecond: 0.001, burst: 20),
         fetchRatePerOrigin: CallRate(perSecond: 0.001, burst: 5)

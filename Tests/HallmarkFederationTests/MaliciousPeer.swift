@@ -58,6 +58,7 @@ struct MaliciousPeer {
             port: 0,
             services: [service],
             revocations: { nil },
+            limits: .underTest,
             logger: logger
         )
         let serving = Task { try await server.serve() }

@@ -61,9 +61,10 @@ enum RawClient {
         return try await client.getHeads(request, options: callOptions)
     }
 
+    /// Two minutes: the whole suite on two cores can keep a call waiting for half a minute before it is served.
     static var callOptions: CallOptions {
         var options = CallOptions.defaults
-        options.timeout = .seconds(30)
+        options.timeout = .seconds(120)
         return options
     }
 }

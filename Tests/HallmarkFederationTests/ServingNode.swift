@@ -22,7 +22,7 @@ struct ServingNode {
     static func start(
         _ name: String,
         revocations: RevocationList? = nil,
-        limits: ConnectionLimits = ConnectionLimits()
+        limits: ConnectionLimits = .underTest
     ) async throws -> ServingNode {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-adversary")
         let logs = LogRecorder()
@@ -60,7 +60,7 @@ struct ServingNode {
     static func withNodes<Result>(
         _ names: [String],
         revocations: RevocationList? = nil,
-        limits: ConnectionLimits = ConnectionLimits(),
+        limits: ConnectionLimits = .underTest,
         _ body: ([ServingNode]) async throws -> Result
     ) async throws -> Result {
         var nodes: [ServingNode] = []
@@ -100,4 +100,11 @@ struct ServingNode {
         _ = await serving.result
         try? FileManager.default.removeItem(at: folder)
     }
+}
+
+extension ConnectionLimits {
+    /// The defaults with a handshake deadline of two minutes: with the whole suite running on two cores, a handshake
+    /// (whose certificate check waits for the concurrency pool) can take longer than the 10 s a node allows, and the
+    /// tests that use these limits are about what follows the handshake. The deadline has its own tests.
+    static let underTest = ConnectionLimits(handshakeTimeout: .seconds(120))
 }
