@@ -25,16 +25,16 @@ extension Member {
         )
     }
 
-    /// What is needed to prove any entry of one origin: its latest checkpoint, whether that is
-    /// authentic, and the tree of leaves it covers.
+    /// What is needed to prove any entry of one origin: its latest checkpoint (pending, when the log is held in
+    /// part beyond its latest stored one), whether that is authentic, and the tree of leaves held toward it.
     private struct OriginProof {
-        var checkpoint: Checkpoint?
+        var covering: CoveringCheckpoint?
         var tree: MerkleTree?
         var signatureProblem: String?
         var treeProblem: String?
 
         func audit(_ stored: StoredEntry) -> AuditedEntry {
-            guard let checkpoint else {
+            guard let covering else {
                 return AuditedEntry(
                     stored: stored,
                     checkpoint: nil,
@@ -46,8 +46,8 @@ extension Member {
             if inclusionProblem == nil, let tree {
                 do {
                     // Hash the stored bytes afresh: a leaf hash column that was altered proves nothing.
-                    let proof = try tree.inclusionProof(forIndex: stored.entry.index, treeSize: checkpoint.treeSize)
-                    try proof.verify(leafHash: MerkleHash.leaf(stored.bytes), root: checkpoint.rootHash)
+                    let proof = try covering.inclusionProof(forIndex: stored.entry.index, in: tree)
+                    try proof.verify(leafHash: MerkleHash.leaf(stored.bytes), root: covering.checkpoint.rootHash)
                 } catch let error as HallmarkError {
                     inclusionProblem = error.message
                 } catch {
@@ -56,7 +56,7 @@ extension Member {
             }
             return AuditedEntry(
                 stored: stored,
-                checkpoint: checkpoint,
+                checkpoint: covering.checkpoint,
                 inclusionProblem: inclusionProblem,
                 signatureProblem: signatureProblem
             )
@@ -65,12 +65,19 @@ extension Member {
 
     private func originProof(_ origin: MemberID) async throws -> OriginProof {
         var proof = OriginProof()
-        guard let checkpoint = try await store.latestCheckpoint(of: origin) else { return proof }
-        proof.checkpoint = checkpoint
+        guard let covering = try await store.provingCheckpoint(of: origin) else { return proof }
+        let checkpoint = covering.checkpoint
+        proof.covering = covering
         proof.signatureProblem = await signatureProblem(of: checkpoint)
         do {
-            let tree = try await trees.tree(of: origin, size: checkpoint.treeSize)
-            if try tree.root(atSize: checkpoint.treeSize) != checkpoint.rootHash {
+            let tree = try await trees.tree(of: origin, size: covering.heldSize)
+            if try tree.root(
+                treeSize: checkpoint.treeSize,
+                heldSize: covering.heldSize,
+                rightSubtrees: covering.rightSubtrees
+            )
+                != checkpoint.rootHash
+            {
                 proof.treeProblem = "the stored log of \(origin) does not hash to its checkpoint's root"
             }
             proof.tree = tree

@@ -6,7 +6,8 @@ import HallmarkStore
 
 extension Member {
     /// An evidence bundle about `identifier`: every entry this node holds about it, each with its exact bytes, its
-    /// inclusion proof against the earliest stored checkpoint that covers it, that checkpoint, the origin's
+    /// inclusion proof against the earliest stored checkpoint that covers it (or, for an entry of a log held in part,
+    /// the checkpoint it was verified against on arrival), that checkpoint, the origin's
     /// certificate and the hop it came by; with the alliance CA's fingerprint and the revocation list in force,
     /// signed by this node (`Protocol/evidence.md`).
     ///
@@ -15,7 +16,7 @@ extension Member {
     ///   - identifier: The identifier; the bundle names only its kind and digest.
     ///   - time: The production time written into the bundle.
     /// - Throws: ``HallmarkError`` `not-found` when this node holds no entry about it, or no checkpoint or
-    ///   certificate to prove one by (an interrupted sync); `store-problem` when the stored log cannot give a proof.
+    ///   certificate to prove one by (deleted from the store); `store-problem` when the stored log cannot give a proof.
     public func evidence(about identifier: Identifier, at time: Timestamp = .now()) async throws -> EvidenceBundle {
         let digest = digest(of: identifier)
         let stored = try await store.entries(kind: identifier.kind, digest: digest)
@@ -30,20 +31,21 @@ extension Member {
         for item in stored {
             let entry = item.entry
             let origin = entry.origin
-            guard let (checkpoint, receivedAt) = try await store.checkpointCovering(origin, index: entry.index) else {
+            guard let covering = try await store.checkpointCovering(origin, index: entry.index) else {
                 throw HallmarkError(
                     .notFound,
-                    "no stored checkpoint of \(origin) covers its entry \(entry.index) yet (a sync in progress?)"
+                    "no stored checkpoint of \(origin) covers its entry \(entry.index) (was it deleted from the store?)"
                 )
             }
+            let checkpoint = covering.checkpoint
             if !origins.contains(where: { $0.member == origin.rawValue }) {
                 guard let pem = try await store.memberCertificatePEM(origin) else {
                     throw HallmarkError(.notFound, "this node holds no certificate of \(origin)")
                 }
                 origins.append(EvidenceBundle.Origin(member: origin.rawValue, certificate: pem))
             }
-            let tree = try await trees.tree(of: origin, size: checkpoint.treeSize)
-            let proof = try tree.inclusionProof(forIndex: entry.index, treeSize: checkpoint.treeSize)
+            let tree = try await trees.tree(of: origin, size: covering.heldSize)
+            let proof = try covering.inclusionProof(forIndex: entry.index, in: tree)
             let hops =
                 item.receivedFrom == identity.member
                 ? []
@@ -65,7 +67,7 @@ extension Member {
                         treeSize: checkpoint.treeSize,
                         rootHash: checkpoint.rootHash.hex,
                         signedAt: checkpoint.time.iso8601,
-                        receivedAt: receivedAt.iso8601
+                        receivedAt: covering.receivedAt.iso8601
                     ),
                     inclusionProof: EvidenceBundle.Proof(treeSize: proof.treeSize, path: proof.path.map(\.hex)),
                     hops: hops

@@ -27,9 +27,9 @@ extension Member {
     }
 
     private func verifyLog(of origin: MemberID) async throws -> StoreVerification.Log {
-        // Read the head and checkpoints first: entries appended after this are beyond them and not checked.
-        let head = try await store.logHead(of: origin)
-        let stored = try await store.storedCheckpoints(of: origin)
+        // Read the head and checkpoints first, at one moment: entries appended after this are beyond them and not
+        // checked.
+        let (head, stored, storedPending) = try await store.storedProofs(of: origin)
         var log = StoreVerification.Log(origin: origin, entries: 0, checkpoints: 0, problem: nil)
         func problem(_ index: UInt64?, _ message: String) -> StoreVerification.Log {
             log.problem = StoreVerification.Problem(index: index, message: message)
@@ -45,13 +45,30 @@ extension Member {
             }
             checkpoints.append(checkpoint)
         }
+        var pending: (checkpoint: Checkpoint, heldSize: UInt64, rightSubtrees: [Hash256])?
+        if let storedPending {
+            guard let checkpoint = try? Checkpoint(decoding: storedPending.bytes), checkpoint.origin == origin,
+                checkpoint.treeSize == storedPending.treeSize, checkpoint.treeSize > storedPending.heldSize,
+                storedPending.heldSize > (checkpoints.last?.treeSize ?? 0),
+                storedPending.rightSubtrees.count.isMultiple(of: 32)
+            else {
+                return problem(
+                    nil,
+                    "the pending checkpoint of \(origin) (size \(storedPending.treeSize), held \(storedPending.heldSize)) "
+                        + "is not a valid checkpoint beyond the stored ones"
+                )
+            }
+            let bytes = storedPending.rightSubtrees
+            let subtrees = stride(from: 0, to: bytes.count, by: 32).map { Hash256(bytes[$0..<$0 + 32]) }
+            pending = (checkpoint, storedPending.heldSize, subtrees)
+        }
         let key: P256.Signing.PublicKey?
         do {
-            key = try await checkpointKey(of: origin, signing: checkpoints.last)
+            key = try await checkpointKey(of: origin, signing: pending?.checkpoint ?? checkpoints.last)
         } catch let error as HallmarkError {
             return problem(nil, error.message)
         }
-        let end = max(head?.treeSize ?? 0, checkpoints.last?.treeSize ?? 0)
+        let end = max(head?.treeSize ?? 0, checkpoints.last?.treeSize ?? 0, pending?.heldSize ?? 0)
         var frontier = MerkleFrontier()
         var next = checkpoints.makeIterator()
         var checkpoint = next.next()
@@ -102,13 +119,20 @@ extension Member {
                     covered = current.treeSize
                     checkpoint = next.next()
                 }
+                if let pending, pending.heldSize == frontier.size {
+                    if let message = Self.pendingProblem(pending, frontier: frontier, key: key, from: covered) {
+                        return problem(covered, message)
+                    }
+                    log.checkpoints += 1
+                    covered = pending.heldSize
+                }
             }
         }
         if covered < frontier.size {
             return problem(
                 covered,
-                "entries \(covered)..<\(frontier.size) of \(origin) are covered by no stored checkpoint "
-                    + "(a checkpoint was deleted, or a sync is still fetching them)"
+                "entries \(covered)..<\(frontier.size) of \(origin) are covered by no stored checkpoint, "
+                    + "nor by the checkpoint they were verified against: a checkpoint was deleted from the store"
             )
         }
         if let head, head.treeSize != frontier.size || head.rootHash != frontier.root {
@@ -122,13 +146,14 @@ extension Member {
     }
 
     /// What is wrong with a checkpoint reached by the recomputed tree, if anything.
+    /// (`frontier` is `nil` when the root was checked already.)
     private static func checkpointProblem(
         _ checkpoint: Checkpoint,
-        frontier: MerkleFrontier,
+        frontier: MerkleFrontier?,
         key: P256.Signing.PublicKey?,
         from covered: UInt64
     ) -> String? {
-        if checkpoint.rootHash != frontier.root {
+        if let frontier, checkpoint.rootHash != frontier.root {
             return "entries \(covered)..<\(checkpoint.treeSize) of \(checkpoint.origin) do not hash to the root of "
                 + "its checkpoint at size \(checkpoint.treeSize): one of them was altered"
         }
@@ -140,6 +165,27 @@ extension Member {
                 + "certified key"
         }
         return nil
+    }
+
+    /// What is wrong with the pending checkpoint, reached by the recomputed tree at its held size, if anything: the
+    /// held entries and the stored subtree hashes must hash to its root, and it must be signed.
+    private static func pendingProblem(
+        _ pending: (checkpoint: Checkpoint, heldSize: UInt64, rightSubtrees: [Hash256]),
+        frontier: MerkleFrontier,
+        key: P256.Signing.PublicKey?,
+        from covered: UInt64
+    ) -> String? {
+        let checkpoint = pending.checkpoint
+        guard
+            (try? frontier.root(extendedTo: checkpoint.treeSize, withSubtrees: pending.rightSubtrees))
+                == checkpoint.rootHash
+        else {
+            return
+                "entries \(covered)..<\(pending.heldSize) of \(checkpoint.origin) with the subtree hashes stored beside "
+                + "them do not hash to the root of the checkpoint at size \(checkpoint.treeSize) they were verified "
+                + "against: an entry or a hash was altered"
+        }
+        return checkpointProblem(checkpoint, frontier: nil, key: key, from: covered)
     }
 
     /// The origin's certified key, its certificate checked against the alliance CA at its latest checkpoint's time

@@ -100,7 +100,7 @@ extension HallmarkStore {
             try statements.insertEntry.execute()
             if try fold(entry, index: index, using: statements) { listed.append(entry.digest) }
         }
-        // The checkpoint is held once every entry it covers is.
+        // The checkpoint is held once every entry it covers is; until then, as pending with what proves the prefix.
         if endSize == checkpointSize {
             try db.execute(
                 sql: "INSERT INTO checkpoints (origin, tree_size, root_hash, time, bytes) VALUES (?, ?, ?, ?, ?)",
@@ -109,6 +109,9 @@ extension HallmarkStore {
                     batch.checkpoint.time.millisecondsSince1970, Data(batch.checkpoint.encoded()),
                 ]
             )
+            try db.execute(sql: "DELETE FROM pending_checkpoints WHERE origin = ?", arguments: [origin.rawValue])
+        } else {
+            try recordPending(batch, heldSize: endSize, receivedAt: receivedAt, in: db)
         }
         try db.cachedStatement(
             sql: """

@@ -14,59 +14,17 @@ public struct StoredLeaf: Sendable {
 }
 
 extension HallmarkStore {
-    /// The earliest stored checkpoint of `origin` that covers entry `index`, with when this store first held it: the
-    /// time its last entry was committed (a checkpoint is stored in the transaction that completes its entries).
-    /// `nil` when no stored checkpoint covers the entry.
-    public func checkpointCovering(
-        _ origin: MemberID,
-        index: UInt64
-    ) async throws -> (checkpoint: Checkpoint, receivedAt: Timestamp)? {
-        try await database.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT c.bytes, e.received_at FROM checkpoints c
-                        JOIN entries e ON e.origin = c.origin AND e.log_index = c.tree_size - 1
-                        WHERE c.origin = ? AND c.tree_size > ? ORDER BY c.tree_size LIMIT 1
-                        """,
-                    arguments: [origin.rawValue, Int64(clamping: index)]
-                )
-            else { return nil }
-            return (
-                try Checkpoint(decoding: row.stored("bytes", in: "checkpoints") as Data),
-                Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
-            )
-        }
-    }
-
-    /// Every origin the store holds anything of (a log head, an entry or a checkpoint), in order.
+    /// Every origin the store holds anything of (a log head, an entry or a checkpoint, stored or pending), in order.
     public func storedOrigins() async throws -> [MemberID] {
         try await database.read { db in
             // One query per table, so that a value that is not text can be named by its table.
             var origins: Set<String> = []
-            for table in ["log_heads", "checkpoints", "entries"] {
+            for table in ["log_heads", "checkpoints", "pending_checkpoints", "entries"] {
                 let cursor = try Row.fetchCursor(db, sql: "SELECT DISTINCT origin FROM \(table)")
                 while let row = try cursor.next() { origins.insert(try row.stored(at: 0, in: table)) }
             }
             // In SQLite's order for text: by UTF-8 bytes.
             return try origins.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { try MemberID($0) }
-        }
-    }
-
-    /// Every stored checkpoint of `origin` as its recorded tree size and exact bytes, undecoded, by size.
-    public func storedCheckpoints(of origin: MemberID) async throws -> [(treeSize: UInt64, bytes: [UInt8])] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT tree_size, bytes FROM checkpoints WHERE origin = ? ORDER BY tree_size",
-                arguments: [origin.rawValue]
-            ).map { row in
-                (
-                    UInt64(clamping: try row.stored("tree_size", in: "checkpoints") as Int64),
-                    [UInt8](try row.stored("bytes", in: "checkpoints") as Data)
-                )
-            }
         }
     }
 

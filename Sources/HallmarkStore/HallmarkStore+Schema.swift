@@ -189,6 +189,24 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v7-pending-checkpoints") { db in
+            try db.execute(
+                sql: """
+                    -- Per origin whose log is held only in part (a sync under way or interrupted): the signed
+                    -- checkpoint its held entries were verified against, and the hashes of the subtrees tiling
+                    -- the rest of the log up to it, so that every held entry stays provable. Written in the
+                    -- transaction that commits the entries; removed when a checkpoint is held at the log's size.
+                    CREATE TABLE pending_checkpoints (
+                        origin TEXT PRIMARY KEY NOT NULL,
+                        tree_size INTEGER NOT NULL,
+                        held_size INTEGER NOT NULL,
+                        right_subtrees BLOB NOT NULL,
+                        bytes BLOB NOT NULL,
+                        received_at INTEGER NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

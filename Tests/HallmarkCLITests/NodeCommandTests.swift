@@ -133,7 +133,9 @@ struct NodeCommandTests {
         #expect(node.log.contains("node stopped"))
     }
 
-    @Test("a sync killed midway leaves a store that verifies, and the next sync completes it")
+    @Test(
+        "a sync killed midway leaves a store that verifies, with every held entry provable, and the next sync completes it"
+    )
     func killedSyncResumes() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
@@ -178,6 +180,22 @@ struct NodeCommandTests {
         // Chunks commit whole: what survived is a prefix of whole chunks, or everything.
         #expect(partial >= 0 && partial <= total)
         #expect(partial == total || partial % 1024 == 0, "\(partial) entries survived")
+
+        // Before the sync resumes, what survived is provable: the store verifies, and the first and last entries
+        // held are listed, audit with verified proofs, and give evidence bundles that verify.
+        let verified = try cli.run(["audit", "verify-store", "--data", other.path])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        for index in Set([0, max(partial - 1, 0)]) where partial > 0 {
+            let check = try cli.run(["check", "--data", other.path, "sku", "KILL-\(index)"])
+            #expect(check.status == 0, "\(check.stdout)")
+            let audit = try cli.run(["audit", "--data", other.path, "sku", "KILL-\(index)"])
+            #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+            #expect(!audit.stdout.contains("FAILED"), "\(audit.stdout)")
+            let bundle = cli.folder.appendingPathComponent("evidence-\(index).json").path
+            try cli.succeed(["audit", "evidence", "--data", other.path, "sku", "KILL-\(index)", "--out", bundle])
+            let accepted = try cli.run(["audit", "verify", bundle, "--alliance-ca", "\(dev)/ca.pem"])
+            #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+        }
 
         let resumed = try cli.succeed(["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"])
         #expect(resumed.stdout.contains("fetched \(total - partial) entries"))

@@ -36,6 +36,57 @@ struct MerkleFrontierSubtreesTests {
         }
     }
 
+    @Test("proofs and roots from the held leaves and the subtrees to their right equal the whole tree's")
+    func proofsFromHeldPrefix() throws {
+        let all = Self.leaves(70)
+        let whole = MerkleTree(leafHashes: all)
+        for treeSize in UInt64(1)...70 {
+            for heldSize in UInt64(0)...treeSize {
+                let held = MerkleTree(leafHashes: all[0..<Int(heldSize)])
+                let subtrees = try whole.subtreeHashes(from: heldSize, to: treeSize)
+                #expect(
+                    try held.root(treeSize: treeSize, heldSize: heldSize, rightSubtrees: subtrees)
+                        == whole.root(atSize: treeSize)
+                )
+                for index in 0..<heldSize {
+                    let proof = try held.inclusionProof(
+                        forIndex: index,
+                        treeSize: treeSize,
+                        heldSize: heldSize,
+                        rightSubtrees: subtrees
+                    )
+                    #expect(proof == (try whole.inclusionProof(forIndex: index, treeSize: treeSize)))
+                }
+            }
+        }
+        // A tree holding more leaves than were held proves from the held ones alone.
+        let proof = try whole.inclusionProof(
+            forIndex: 3,
+            treeSize: 50,
+            heldSize: 10,
+            rightSubtrees: try whole.subtreeHashes(from: 10, to: 50)
+        )
+        #expect(proof == (try whole.inclusionProof(forIndex: 3, treeSize: 50)))
+    }
+
+    @Test("a proof from a held prefix refuses a leaf not held, a wrong count of subtrees, sizes that do not fit")
+    func proofsFromHeldPrefixRefusals() throws {
+        let held = MerkleTree(leafHashes: Self.leaves(10))
+        let subtrees = try MerkleTree(leafHashes: Self.leaves(20)).subtreeHashes(from: 10, to: 20)
+        let notHeld = try #require(throws: HallmarkError.self) {
+            try held.inclusionProof(forIndex: 10, treeSize: 20, heldSize: 10, rightSubtrees: subtrees)
+        }
+        #expect(notHeld.message.contains("not among the 10 leaves held"), "\(notHeld)")
+        let short = try #require(throws: HallmarkError.self) {
+            try held.inclusionProof(forIndex: 1, treeSize: 20, heldSize: 10, rightSubtrees: Array(subtrees.dropLast()))
+        }
+        #expect(short.code == .proofMismatch)
+        let beyond = try #require(throws: HallmarkError.self) {
+            try held.root(treeSize: 20, heldSize: 11, rightSubtrees: subtrees)
+        }
+        #expect(beyond.message.contains("do not fit a tree of 10 leaves"), "\(beyond)")
+    }
+
     @Test("misaligned subtrees and wrong counts are refused")
     func refusals() throws {
         var frontier = MerkleFrontier(leafHashes: Self.leaves(3))

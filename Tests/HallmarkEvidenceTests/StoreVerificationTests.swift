@@ -34,6 +34,55 @@ struct StoreVerificationTests {
         #expect(result.logs.map(\.checkpoints) == [2, 1])
     }
 
+    @Test(
+        "a log held in part verifies against the checkpoint it was verified against; an altered subtree hash does not"
+    )
+    func pendingCheckpoint() async throws {
+        let (node, folders) = try await Self.makeStore()
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        // As a sync interrupted after 30 of brand-a's 41 entries leaves it: the checkpoint at 41 pending.
+        let origin = try MemberID("brand-a")
+        let leaves = try await node.store.leafHashes(of: origin, count: 41)
+        let checkpoint = try #require(try await node.store.checkpoint(of: origin, treeSize: 41))
+        let subtrees = try MerkleTree(leafHashes: leaves).subtreeHashes(from: 30, to: 41)
+        let frontier = MerkleFrontier(leafHashes: leaves[0..<30])
+        for (sql, arguments) in [
+            ("DELETE FROM entries WHERE origin = 'brand-a' AND log_index >= 30", StatementArguments()),
+            ("DELETE FROM checkpoints WHERE origin = 'brand-a' AND tree_size = 41", []),
+            (
+                "UPDATE log_heads SET tree_size = 30, root_hash = ?, frontier = ? WHERE origin = 'brand-a'",
+                [Data(frontier.root.bytes), Data(frontier.encoded())]
+            ),
+            (
+                """
+                INSERT INTO pending_checkpoints (origin, tree_size, held_size, right_subtrees, bytes, received_at)
+                VALUES ('brand-a', 41, 30, ?, ?, 0)
+                """,
+                [Data(subtrees.flatMap(\.bytes)), Data(checkpoint.encoded())]
+            ),
+        ] {
+            try await Self.alter(node, sql, arguments)
+        }
+        let result = try await node.verifyStore()
+        #expect(result.isClean, "\(result.logs)")
+        #expect(result.logs.first { $0.origin == origin }?.entries == 30)
+
+        var altered = subtrees
+        altered[1].w2 ^= 1
+        try await Self.alter(
+            node,
+            "UPDATE pending_checkpoints SET right_subtrees = ? WHERE origin = 'brand-a'",
+            [Data(altered.flatMap(\.bytes))]
+        )
+        let tampered = try #require(try await node.verifyStore().logs.first { $0.origin == origin })
+        #expect(tampered.problem?.message.contains("subtree hashes stored beside them") == true, "\(tampered)")
+
+        try await Self.alter(node, "DELETE FROM pending_checkpoints")
+        let uncovered = try #require(try await node.verifyStore().logs.first { $0.origin == origin })
+        #expect(uncovered.problem?.index == 20)
+        #expect(uncovered.problem?.message.contains("covered by no stored checkpoint") == true, "\(uncovered)")
+    }
+
     @Test("a changed entry byte is reported with its origin and index; other origins stay clean")
     func changedEntryByte() async throws {
         let (node, folders) = try await Self.makeStore()

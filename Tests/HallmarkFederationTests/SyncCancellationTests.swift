@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkEvidence
 import HallmarkFederation
 import HallmarkMember
 import HallmarkRecords
@@ -40,11 +41,26 @@ struct SyncCancellationTests {
                 #expect(report.interrupted?.contains("this node stopped") == true, "\(report)")
             }
 
+            // What was kept is provable now, before the sync resumes: against the checkpoint it was verified against.
+            #expect(try await c.member.verifyStore().logs.allSatisfy { $0.problem == nil })
+            let verifier = EvidenceVerifier(trust: c.member.identity.trust)
+            for index in [0, kept / 2, kept - 1] {
+                let sku = try Identifier(kind: .sku, value: "SKU-\(index)")
+                #expect(try await c.member.check(sku).isListed)
+                let audit = try await c.member.audit(sku)
+                #expect(audit.allVerified, "\(audit.entries)")
+                let bundle = try await c.member.evidence(about: sku)
+                #expect(bundle.entries.first?.checkpoint.treeSize == total)
+                let verdict = await verifier.verify(bundle)
+                #expect(verdict.isValid, "\(verdict)")
+            }
+
             // The next round fetches the rest and nothing else.
             let next = try await c.sync(from: a)
             #expect(next.rejected.isEmpty)
             #expect(next.fetched[a.id] == Int(total - kept))
             #expect(try await c.member.logHead(of: a.id)?.treeSize == total)
+            #expect(try await c.member.verifyStore().logs.allSatisfy { $0.problem == nil })
         }
     }
 }

@@ -162,10 +162,36 @@ struct HallmarkStoreTests {
 
         #expect(try await store.append(try chunk(0..<4)) == AppendOutcome(appended: 4, treeSize: 4))
         #expect(try await store.latestCheckpoint(of: log.origin) == nil)
+        // Held in part, the entries stay provable against the checkpoint they were verified against.
+        try await Self.expectProvable(store, log.origin, held: 4, against: whole.checkpoint)
         #expect(try await store.append(try chunk(4..<9)) == AppendOutcome(appended: 5, treeSize: 9))
+        try await Self.expectProvable(store, log.origin, held: 9, against: whole.checkpoint)
         #expect(try await store.append(try chunk(9..<11)) == AppendOutcome(appended: 2, treeSize: 11))
         #expect(try await store.latestCheckpoint(of: log.origin) == whole.checkpoint)
         #expect(try await store.logHead(of: log.origin)?.rootHash == whole.checkpoint.rootHash)
+        try await Self.expectProvable(store, log.origin, held: 11, against: whole.checkpoint)
+        #expect(try await store.provingCheckpoint(of: log.origin)?.isPending == false)
+    }
+
+    /// Every one of the first `held` entries of `origin` is proved against `checkpoint` by what the store returns.
+    static func expectProvable(_ store: HallmarkStore, _ origin: MemberID, held: UInt64, against checkpoint: Checkpoint)
+        async throws
+    {
+        let proving = try #require(try await store.provingCheckpoint(of: origin))
+        #expect(proving.checkpoint == checkpoint)
+        #expect(proving.heldSize == held)
+        let tree = MerkleTree(leafHashes: try await store.leafHashes(of: origin, count: held))
+        #expect(
+            try tree.root(treeSize: checkpoint.treeSize, heldSize: held, rightSubtrees: proving.rightSubtrees)
+                == checkpoint.rootHash
+        )
+        for index in 0..<held {
+            let covering = try #require(try await store.checkpointCovering(origin, index: index))
+            #expect(covering.checkpoint == checkpoint)
+            let proof = try covering.inclusionProof(forIndex: index, in: tree)
+            try proof.verify(leafHash: try tree.leafHash(at: index), root: checkpoint.rootHash)
+        }
+        #expect(try await store.checkpointCovering(origin, index: held) == nil)
     }
 
     @Test("the folded state does not depend on the order logs arrive in")

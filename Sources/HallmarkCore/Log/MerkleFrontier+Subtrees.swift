@@ -72,3 +72,71 @@ extension MerkleTree {
         }
     }
 }
+
+extension MerkleTree {
+    /// The proof that the leaf at `index` is in a tree of size `treeSize` of which only the first `heldSize` leaves
+    /// are taken from this tree: `rightSubtrees` are the hashes of the subtrees tiling `[heldSize, treeSize)`, as
+    /// ``MerkleFrontier/subtreeSizes(from:to:)`` lays them out (what a chunk that stops short of its checkpoint
+    /// carries). So a log held only in part is provable against the checkpoint it was verified against.
+    /// - Throws: ``HallmarkError`` `invalid-value` when the leaf is not among those held or the sizes are out of
+    ///   range, `proof-mismatch` when the count of subtree hashes does not match the tiling.
+    public func inclusionProof(
+        forIndex index: UInt64,
+        treeSize: UInt64,
+        heldSize: UInt64,
+        rightSubtrees: [Hash256]
+    ) throws -> InclusionProof {
+        guard index < heldSize else {
+            throw HallmarkError(.invalidValue, "leaf \(index) is not among the \(heldSize) leaves held")
+        }
+        let hash = try rangeHash(treeSize: treeSize, heldSize: heldSize, rightSubtrees: rightSubtrees)
+        return try Self.inclusionProof(forIndex: index, treeSize: treeSize, hash: hash)
+    }
+
+    /// The root of a tree of size `treeSize` whose first `heldSize` leaves are this tree's and whose other leaves
+    /// are given as `rightSubtrees`, laid out as in ``inclusionProof(forIndex:treeSize:heldSize:rightSubtrees:)``.
+    /// - Throws: ``HallmarkError`` as that method.
+    public func root(treeSize: UInt64, heldSize: UInt64, rightSubtrees: [Hash256]) throws -> Hash256 {
+        try rangeHash(treeSize: treeSize, heldSize: heldSize, rightSubtrees: rightSubtrees)(0, treeSize)
+    }
+
+    /// MTH of the ranges a proof or root of such a tree needs.
+    private func rangeHash(
+        treeSize: UInt64,
+        heldSize: UInt64,
+        rightSubtrees: [Hash256]
+    ) throws -> (_ start: UInt64, _ count: UInt64) throws -> Hash256 {
+        guard heldSize <= size, heldSize <= treeSize else {
+            throw HallmarkError(
+                .invalidValue,
+                "\(heldSize) leaves held toward size \(treeSize) do not fit a tree of \(size) leaves"
+            )
+        }
+        let sizes = MerkleFrontier.subtreeSizes(from: heldSize, to: treeSize)
+        guard sizes.count == rightSubtrees.count else {
+            throw HallmarkError(
+                .proofMismatch,
+                "\(rightSubtrees.count) subtree hashes given, \(sizes.count) needed to reach size \(treeSize) "
+                    + "from \(heldSize)"
+            )
+        }
+        var tiles: [UInt64: (count: UInt64, hash: Hash256)] = [:]
+        var position = heldSize
+        for (count, hash) in zip(sizes, rightSubtrees) {
+            tiles[position] = (count, hash)
+            position += count
+        }
+        // Every range asked for is held, one tile, or splits (as MTH does) into such ranges: a complete subtree
+        // beyond the held leaves that contains a tile is that tile, since both are aligned.
+        func hash(_ start: UInt64, _ count: UInt64) throws -> Hash256 {
+            if start + count <= heldSize { return subtreeHash(start: start, count: count) }
+            if let tile = tiles[start], tile.count == count { return tile.hash }
+            guard count > 1 else {
+                throw HallmarkError(.proofMismatch, "leaf \(start) is in no subtree given beyond the held leaves")
+            }
+            let split = Self.largestPowerOfTwo(below: count)
+            return MerkleHash.node(try hash(start, split), try hash(start + split, count - split))
+        }
+        return hash
+    }
+}

@@ -84,18 +84,30 @@ public struct MerkleTree: Sendable {
         guard index < treeSize else {
             throw HallmarkError(.invalidValue, "leaf \(index) is not in a tree of \(treeSize) leaves")
         }
+        return try Self.inclusionProof(forIndex: index, treeSize: treeSize) { start, count in
+            subtreeHash(start: start, count: count)
+        }
+    }
+
+    /// The proof that the leaf at `index` is in the tree of size `treeSize`, with `hash` giving MTH of each range
+    /// the proof needs.
+    static func inclusionProof(
+        forIndex index: UInt64,
+        treeSize: UInt64,
+        hash: (_ start: UInt64, _ count: UInt64) throws -> Hash256
+    ) throws -> InclusionProof {
         var path: [Hash256] = []
         // Walk down from the root, collecting the sibling of each subtree holding the leaf;
         // the path lists them from the leaf up, so reverse at the end.
         var start: UInt64 = 0
         var count = treeSize
         while count > 1 {
-            let split = Self.largestPowerOfTwo(below: count)
+            let split = largestPowerOfTwo(below: count)
             if index - start < split {
-                path.append(subtreeHash(start: start + split, count: count - split))
+                path.append(try hash(start + split, count - split))
                 count = split
             } else {
-                path.append(subtreeHash(start: start, count: split))
+                path.append(try hash(start, split))
                 start += split
                 count -= split
             }
