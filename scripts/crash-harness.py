@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""Kills Hallmark nodes with SIGKILL at random moments while they import, sync and rebuild filters, and checks after
+every restart that nothing acknowledged was lost and that the store still proves what it holds (RELIABILITY.md,
+"Crashes").
+
+    scripts/crash-harness.py [--hallmark PATH] [--kills N] [--seconds S] [--initial N] [--seed N] [--json]
+
+Three members (brand-a, brand-b, market-c of the development alliance, Certificates/dev) each run `hallmark node`
+on loopback with the other two as peers, so that every node syncs as sender and receiver. brand-a starts with
+--initial sellers imported, so that a node killed early is in the middle of a cold sync. While the harness runs:
+
+- writers send batches of new SKUs to a random node's API (`POST /v1/indicators`), import CSV files through
+  `hallmark import` (which goes through the running node, or into the store when the node is down), and retract
+  some acknowledged SKUs (`POST /v1/retractions`), which makes the nodes rebuild their filters;
+- every 0.2 to 2 s one node is killed with SIGKILL. While it is down, `hallmark audit verify-store` must exit 0.
+  It is restarted, and every write it acknowledged must answer as acknowledged (listed, or not listed once its
+  retraction was acknowledged) from its API.
+
+After the last kill the writers stop, the nodes must converge (the same logs, sizes and roots at all three) within
+two minutes, every acknowledged write must answer right at every node, and verify-store must pass at each.
+Prints a summary (with --json, one JSON object) and exits 0 only when the run holds: N kills within S seconds,
+no acknowledged write lost, no store failing verification, convergence. Needs only Python's standard library.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEV = os.path.join(ROOT, "Certificates", "dev")
+MEMBERS = ["brand-a", "brand-b", "market-c"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Node:
+    """One member's data folder and, while it runs, its `hallmark node` process."""
+
+    def __init__(self, hallmark, work, member):
+        self.hallmark = hallmark
+        self.member = member
+        self.data = os.path.join(work, member)
+        self.federation_port = free_port()
+        self.api_port = free_port()
+        self.log_path = os.path.join(work, f"{member}.log")
+        self.process = None
+        self.starts = 0
+
+    def init(self):
+        run([self.hallmark, "init", "--data", self.data,
+             "--member-cert", os.path.join(DEV, self.member, "member.pem"),
+             "--member-key", os.path.join(DEV, self.member, "member-key.pem"),
+             "--alliance-ca", os.path.join(DEV, "ca.pem"), "--alliance-key", os.path.join(DEV, "alliance.key")])
+
+    def start(self, peers):
+        arguments = [self.hallmark, "node", "--data", self.data, "--listen", f"127.0.0.1:{self.federation_port}",
+                     "--api", f"127.0.0.1:{self.api_port}"]
+        for peer in peers:
+            arguments += ["--peer", f"{peer.member}@127.0.0.1:{peer.federation_port}"]
+        # Ready when the API answers. An import writing to the store while the node was down holds the folder, and
+        # the node refuses to start beside it: start again until it runs.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            self.starts += 1
+            with open(self.log_path, "a") as log:
+                log.write(f"--- start {self.starts}\n")
+                log.flush()
+                self.process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=log)
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    self.get("/readyz", timeout=2)
+                    return
+                except (OSError, ValueError):
+                    time.sleep(0.1)
+            time.sleep(0.5)
+        raise HarnessError(f"{self.member}: the node did not become ready within 120 s (see {self.log_path})")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def request(self, method, path, body=None, timeout=60):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.api_port}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read() or b"{}")
+
+    def get(self, path, timeout=60):
+        return self.request("GET", path, timeout=timeout)
+
+    def verify_store(self):
+        result = subprocess.run([self.hallmark, "audit", "verify-store", "--data", self.data],
+                                capture_output=True, text=True)
+        return result.returncode, result.stdout + result.stderr
+
+
+class HarnessError(Exception):
+    pass
+
+
+def run(arguments, **options):
+    result = subprocess.run(arguments, capture_output=True, text=True, **options)
+    if result.returncode != 0:
+        raise HarnessError(f"{' '.join(arguments[:3])} exited {result.returncode}: {result.stderr.strip()}")
+    return result
+
+
+class Ledger:
+    """Every write a node acknowledged: SKU value -> (origin, listed after it)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.writes = {}
+        self.acknowledged = 0
+
+    def record(self, origin, values, listed):
+        with self.lock:
+            for value in values:
+                self.writes[value] = (origin, listed)
+            self.acknowledged += len(values)
+
+    def forget(self, values):
+        """Values whose state is no longer known: a retraction of them was sent but not acknowledged."""
+        with self.lock:
+            for value in values:
+                self.writes.pop(value, None)
+
+    def of(self, origin=None):
+        with self.lock:
+            return {value: listed for value, (o, listed) in self.writes.items() if origin is None or o == origin}
+
+    def listed_of(self, origin):
+        with self.lock:
+            return [value for value, (o, listed) in self.writes.items() if o == origin and listed]
+
+
+def check_all(node, expected):
+    """The values whose verdict at `node` is not the acknowledged one."""
+    wrong = []
+    values = sorted(expected)
+    for start in range(0, len(values), 10_000):
+        batch = values[start:start + 10_000]
+        answer = node.request("POST", "/v1/check",
+                              {"identifiers": [{"kind": "sku", "value": value} for value in batch]})
+        for value, verdict in zip(batch, answer["verdicts"]):
+            if (verdict["status"] == "listed") != expected[value]:
+                wrong.append(value)
+    return wrong
+
+
+def settle(node, ledger, wrong, expected, counts):
+    """Of the values `node` answered wrongly against `expected`, those still wrong after 20 s: lost. A value whose
+    state the writers changed meanwhile (a retraction acknowledged after `expected` was read) is checked against its
+    new state; one right on a later look was late (a CLI import that wrote into the store while the node was down
+    reaches its filter within the node's poll, about two seconds and a rebuild), and is counted, not failed."""
+    deadline = time.monotonic() + 20
+    while wrong and time.monotonic() < deadline:
+        time.sleep(1)
+        now = ledger.of()
+        still = [value for value in wrong if value in now]
+        wrong = check_all(node, {value: now[value] for value in still})
+        for value in still:
+            if value not in wrong and now[value] == expected[value]:
+                counts["late " + ("api" if value.startswith("CRASH") else "cli")] += 1
+    return wrong
+
+
+def writer(name, nodes, ledger, work, stop, rng, counts, most):
+    sequence = 0
+    while not stop.is_set():
+        node = rng.choice(nodes)
+        sequence += 1
+        # SKUs normalize without separators, so fixed widths keep every value distinct.
+        batch = f"{MEMBERS.index(node.member)}{name}{sequence:06d}"
+        choice = rng.random()
+        try:
+            if choice < 0.6:
+                values = [f"CRASH{batch}N{i:04d}" for i in range(rng.randint(1, most))]
+                node.request("POST", "/v1/indicators",
+                             {"indicators": [{"kind": "sku", "value": value} for value in values]})
+                ledger.record(node.member, values, True)
+                counts["api"] += 1
+            elif choice < 0.85:
+                values = [f"IMPORT{batch}N{i:04d}" for i in range(rng.randint(1, 6 * most))]
+                path = os.path.join(work, f"import-{name}{sequence}.csv")
+                with open(path, "w") as file:
+                    file.write("kind,value\n" + "".join(f"sku,{value}\n" for value in values))
+                result = subprocess.run([node.hallmark, "import", "--data", node.data, path],
+                                        capture_output=True, text=True)
+                os.remove(path)
+                if result.returncode == 0:
+                    ledger.record(node.member, values, True)
+                    counts["cli"] += 1
+            else:
+                listed = ledger.listed_of(node.member)
+                if listed:
+                    values = rng.sample(listed, min(len(listed), rng.randint(1, 50)))
+                    try:
+                        node.request("POST", "/v1/retractions",
+                                     {"identifiers": [{"kind": "sku", "value": value} for value in values]})
+                    except (OSError, urllib.error.URLError, json.JSONDecodeError):
+                        ledger.forget(values)
+                        raise
+                    ledger.record(node.member, values, False)
+                    counts["retractions"] += 1
+        except (OSError, urllib.error.URLError, json.JSONDecodeError):
+            counts["unacknowledged"] += 1  # the node was down or went down: nothing was promised
+        time.sleep(rng.uniform(0.0, 0.1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hallmark", default=os.path.join(ROOT, ".build", "release", "hallmark"))
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=1800, help="the bound on the whole run")
+    parser.add_argument("--initial", type=int, default=100_000, help="sellers brand-a holds before the first start")
+    parser.add_argument("--batch", type=int, default=500, help="the most SKUs an API request asserts (CLI: 6x)")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args()
+    seed = options.seed if options.seed is not None else random.randrange(1 << 32)
+    rng = random.Random(seed)
+    started = time.monotonic()
+    work = tempfile.mkdtemp(prefix="hallmark-crash-")
+    nodes = [Node(options.hallmark, work, member) for member in MEMBERS]
+    ledger = Ledger()
+    counts = {"api": 0, "cli": 0, "retractions": 0, "unacknowledged": 0, "late api": 0, "late cli": 0}
+    failures = []
+    kills = 0
+    stop = threading.Event()
+    try:
+        for node in nodes:
+            node.init()
+        initial = os.path.join(work, "initial.csv")
+        with open(initial, "w") as file:
+            file.write("kind,value\n" + "".join(f"seller,shopmart:crash {i}\n" for i in range(options.initial)))
+        run([options.hallmark, "import", "--data", nodes[0].data, initial])
+        for node in nodes:
+            node.start([peer for peer in nodes if peer is not node])
+
+        threads = [threading.Thread(target=writer, args=(name, nodes, ledger, work, stop, random.Random(rng.random()),
+                                                         counts, options.batch), daemon=True) for name in "wx"]
+        for thread in threads:
+            thread.start()
+        while kills < options.kills and time.monotonic() - started < options.seconds:
+            time.sleep(rng.uniform(0.2, 2.0))
+            victim = rng.choice(nodes)
+            for node in nodes:
+                if node.process.poll() is not None:
+                    failures.append(f"{node.member} exited by itself with status {node.process.returncode}")
+                    node.start([peer for peer in nodes if peer is not node])
+            victim.kill()
+            kills += 1
+            status, output = victim.verify_store()
+            if status != 0:
+                failures.append(f"kill {kills}: verify-store of {victim.member} exited {status}: {output.strip()}")
+            victim.start([peer for peer in nodes if peer is not victim])
+            expected = ledger.of(victim.member)
+            wrong = settle(victim, ledger, check_all(victim, expected), expected, counts)
+            if wrong:
+                failures.append(f"kill {kills}: {victim.member} lost {len(wrong)} acknowledged writes, e.g. {wrong[:3]}")
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+        # Convergence: the same logs everywhere, then every acknowledged write right at every node.
+        deadline = time.monotonic() + 120
+        while True:
+            heads = [sorted((log["origin"], log["tree_size"], log["root_hash"]) for log in node.get("/v1/status")["logs"])
+                     for node in nodes]
+            if all(h == heads[0] for h in heads) and len(heads[0]) == len(nodes):
+                converged = True
+                break
+            if time.monotonic() > deadline:
+                converged = False
+                failures.append(f"the nodes did not converge within 120 s: {heads}")
+                break
+            time.sleep(1)
+        expected = ledger.of()
+        for node in nodes:
+            wrong = check_all(node, expected)
+            if wrong:
+                failures.append(f"at the end, {node.member} answers {len(wrong)} acknowledged writes wrongly, "
+                                f"e.g. {wrong[:3]}")
+            status, output = node.verify_store()
+            if status != 0:
+                failures.append(f"at the end, verify-store of {node.member} exited {status}: {output.strip()}")
+        if kills < options.kills:
+            failures.append(f"only {kills} of {options.kills} kills within {options.seconds:.0f} s")
+        summary = {
+            "seed": seed, "kills": kills, "seconds": round(time.monotonic() - started, 1),
+            "starts": sum(node.starts for node in nodes),
+            "acknowledged_writes": ledger.acknowledged,
+            "acknowledged_requests": {key: counts[key] for key in ("api", "cli", "retractions")},
+            "unacknowledged_requests": counts["unacknowledged"], "late_answers": {"api": counts["late api"], "cli": counts["late cli"]},
+            "identifiers_checked": len(expected), "lost": sum(1 for f in failures if "lost" in f or "wrongly" in f),
+            "stores_failing_verification": sum(1 for f in failures if "verify-store" in f),
+            "converged": converged, "entries": {n.member: n.get("/v1/status")["entries"] for n in nodes},
+            "failures": failures,
+        }
+    except HarnessError as error:
+        stop.set()
+        summary = {"seed": seed, "kills": kills, "failures": failures + [str(error)], "logs": work}
+    finally:
+        for node in nodes:
+            node.stop()
+    if options.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        for key, value in summary.items():
+            print(f"{key}: {value}")
+    if summary["failures"]:
+        print(f"node logs kept in {work}", file=sys.stderr)
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
