@@ -50,7 +50,7 @@ extension Member {
             guard let checkpoint = try? Checkpoint(decoding: storedPending.bytes), checkpoint.origin == origin,
                 checkpoint.treeSize == storedPending.treeSize, checkpoint.treeSize > storedPending.heldSize,
                 storedPending.heldSize > (checkpoints.last?.treeSize ?? 0),
-                storedPending.rightSubtrees.count.isMultiple(of: 32)
+                let subtrees = storedPending.subtreeHashes
             else {
                 return problem(
                     nil,
@@ -58,8 +58,6 @@ extension Member {
                         + "is not a valid checkpoint beyond the stored ones"
                 )
             }
-            let bytes = storedPending.rightSubtrees
-            let subtrees = stride(from: 0, to: bytes.count, by: 32).map { Hash256(bytes[$0..<$0 + 32]) }
             pending = (checkpoint, storedPending.heldSize, subtrees)
         }
         let key: P256.Signing.PublicKey?

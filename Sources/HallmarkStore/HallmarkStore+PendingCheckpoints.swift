@@ -41,6 +41,15 @@ public struct StoredPendingCheckpoint: Sendable {
     public var bytes: [UInt8]
     /// The subtree hashes, concatenated (32 bytes each unless the store was altered).
     public var rightSubtrees: [UInt8]
+
+    /// ``rightSubtrees`` as hashes; `nil` when their bytes are not whole 32-byte hashes.
+    public var subtreeHashes: [Hash256]? { Self.hashes(concatenated: rightSubtrees) }
+
+    /// 32-byte hashes laid end to end, as the table holds them; `nil` when `bytes` do not divide into them.
+    static func hashes(concatenated bytes: [UInt8]) -> [Hash256]? {
+        guard bytes.count.isMultiple(of: 32) else { return nil }
+        return stride(from: 0, to: bytes.count, by: 32).map { Hash256(bytes[$0..<$0 + 32]) }
+    }
 }
 
 extension HallmarkStore {
@@ -173,21 +182,21 @@ extension HallmarkStore {
         let table = "pending_checkpoints"
         let checkpoint = try Checkpoint(decoding: row.stored("bytes", in: table) as Data)
         let heldSize = try UInt64(stored: row.stored("held_size", in: table) as Int64, "held_size")
-        let subtrees = [UInt8](try row.stored("right_subtrees", in: table) as Data)
-        guard checkpoint.origin == origin, heldSize < checkpoint.treeSize, subtrees.count.isMultiple(of: 32) else {
+        let bytes = [UInt8](try row.stored("right_subtrees", in: table) as Data)
+        guard checkpoint.origin == origin, heldSize < checkpoint.treeSize,
+            let subtrees = StoredPendingCheckpoint.hashes(concatenated: bytes)
+        else {
             throw HallmarkError(
                 .storeProblem,
                 "the pending checkpoint of \(origin) does not fit its log (held size \(heldSize), "
-                    + "\(subtrees.count) bytes of subtree hashes); run 'hallmark audit verify-store'",
+                    + "\(bytes.count) bytes of subtree hashes); run 'hallmark audit verify-store'",
                 location: table
             )
         }
         return CoveringCheckpoint(
             checkpoint: checkpoint,
             heldSize: heldSize,
-            rightSubtrees: try stride(from: 0, to: subtrees.count, by: 32).map {
-                try Hash256(bytes: subtrees[$0..<$0 + 32])
-            },
+            rightSubtrees: subtrees,
             receivedAt: Timestamp(millisecondsSince1970: try row.stored("received_at", in: table))
         )
     }
