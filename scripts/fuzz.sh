@@ -53,6 +53,9 @@ if [ "${#selected[@]}" -eq 0 ]; then selected=("${harnesses[@]}"); fi
 
 echo "building the fuzz harnesses (swift build -c $configuration, -sanitize=fuzzer,address, scratch path $scratch)" >&2
 build_start=$(date +%s)
+# SwiftPM does not notice a source file added to the main package (a path dependency here) and keeps its old build
+# plan, so the link fails with "cannot find …". Dropping the plan makes it re-plan (seconds); compiled objects stay.
+rm -f "$scratch/$configuration.yaml" "$scratch"/*/"$configuration"/description.json
 # Three harnesses reach the sync engine's internals (@testable import): a release build must allow it too.
 swift build -c "$configuration" --package-path FuzzTesting --scratch-path "$scratch" \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing >&2
