@@ -274,7 +274,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkStoreTests",
-            dependencies: ["HallmarkStore", "HallmarkRecords", "HallmarkCore"],
+            dependencies: [
+                "HallmarkStore", "HallmarkRecords", "HallmarkCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -4,6 +4,7 @@ every restart that nothing acknowledged was lost and that the store still proves
 "Crashes").
 
     scripts/crash-harness.py [--hallmark PATH] [--kills N] [--seconds S] [--initial N] [--seed N] [--json]
+                             [--data-root DIR [--fill-disk]]
 
 Three members (brand-a, brand-b, market-c of the development alliance, Certificates/dev) each run `hallmark node`
 on loopback with the other two as peers, so that every node syncs as sender and receiver. brand-a starts with
@@ -18,6 +19,12 @@ on loopback with the other two as peers, so that every node syncs as sender and 
 
 After the last kill the writers stop, the nodes must converge (the same logs, sizes and roots at all three) within
 two minutes, every acknowledged write must answer right at every node, and verify-store must pass at each.
+
+With --fill-disk the data folders go under --data-root, which should be a small file system of its own (a tmpfs
+mounted with size=…): from a third of the kills to two thirds, a filler file takes every byte left on it. Meanwhile
+every write the nodes refuse must be refused clearly (API: 507 `storage-full`; CLI: an error saying the disk is
+full), the kills, restarts and verify-store go on, and nothing acknowledged before may be lost; once the filler is
+deleted, writes must be acknowledged again. The harness's own files (logs, CSV files) stay in a temporary folder.
 Prints a summary (with --json, one JSON object) and exits 0 only when the run holds: N kills within S seconds,
 no acknowledged write lost, no store failing verification, convergence. Needs only Python's standard library.
 """
@@ -51,10 +58,10 @@ def free_port():
 class Node:
     """One member's data folder and, while it runs, its `hallmark node` process."""
 
-    def __init__(self, hallmark, work, member):
+    def __init__(self, hallmark, data_root, work, member):
         self.hallmark = hallmark
         self.member = member
-        self.data = os.path.join(work, member)
+        self.data = os.path.join(data_root, member)
         self.federation_port = free_port()
         self.api_port = free_port()
         self.log_path = os.path.join(work, f"{member}.log")
@@ -189,7 +196,49 @@ def settle(node, ledger, wrong, expected, counts):
     return wrong
 
 
-def writer(name, nodes, ledger, work, stop, rng, counts, most):
+class Disk:
+    """The filler that takes every byte left on the data folders' file system, while --fill-disk wants it full."""
+
+    def __init__(self, root):
+        self.path = os.path.join(root, "filler")
+        self.full = threading.Event()
+        self.freed = threading.Event()
+
+    def fill(self):
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            for size in (1 << 20, 4096, 1):
+                chunk = bytes(size)
+                try:
+                    while os.write(descriptor, chunk) > 0:
+                        pass
+                except OSError:
+                    pass  # no space left for a chunk this size
+        finally:
+            os.close(descriptor)
+        self.full.set()
+
+    def free(self):
+        if os.path.exists(self.path):
+            os.remove(self.path)
+        self.full.clear()
+        self.freed.set()
+
+
+def refused(counts, failures, disk, what, status, text):
+    """A write the node refused. While the disk is full it must say so; a refusal that does not is a failure (a
+    generic 500 hides from the operator what to mend)."""
+    if disk is not None and disk.full.is_set():
+        if "storage-full" in text or "disk holding the store is full" in text:
+            counts["refused full"] += 1
+            return
+        if status is not None and status >= 500:
+            failures.append(f"while the disk was full, {what} was refused unclearly ({status}): {text[:300]}")
+            return
+    counts["unacknowledged"] += 1
+
+
+def writer(name, nodes, ledger, work, stop, rng, counts, most, failures, disk):
     sequence = 0
     while not stop.is_set():
         node = rng.choice(nodes)
@@ -204,6 +253,8 @@ def writer(name, nodes, ledger, work, stop, rng, counts, most):
                              {"indicators": [{"kind": "sku", "value": value} for value in values]})
                 ledger.record(node.member, values, True)
                 counts["api"] += 1
+                if disk is not None and disk.freed.is_set():
+                    counts["after space returned"] += 1
             elif choice < 0.85:
                 values = [f"IMPORT{batch}N{i:04d}" for i in range(rng.randint(1, 6 * most))]
                 path = os.path.join(work, f"import-{name}{sequence}.csv")
@@ -215,6 +266,10 @@ def writer(name, nodes, ledger, work, stop, rng, counts, most):
                 if result.returncode == 0:
                     ledger.record(node.member, values, True)
                     counts["cli"] += 1
+                    if disk is not None and disk.freed.is_set():
+                        counts["after space returned"] += 1
+                else:
+                    refused(counts, failures, disk, "hallmark import", None, result.stderr)
             else:
                 listed = ledger.listed_of(node.member)
                 if listed:
@@ -227,6 +282,8 @@ def writer(name, nodes, ledger, work, stop, rng, counts, most):
                         raise
                     ledger.record(node.member, values, False)
                     counts["retractions"] += 1
+        except urllib.error.HTTPError as error:
+            refused(counts, failures, disk, "an API write", error.code, error.read().decode(errors="replace"))
         except (OSError, urllib.error.URLError, json.JSONDecodeError):
             counts["unacknowledged"] += 1  # the node was down or went down: nothing was promised
         time.sleep(rng.uniform(0.0, 0.1))
@@ -241,16 +298,28 @@ def main():
     parser.add_argument("--batch", type=int, default=500, help="the most SKUs an API request asserts (CLI: 6x)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--data-root", help="where the data folders go (default: the temporary folder)")
+    parser.add_argument("--fill-disk", action="store_true",
+                        help="fill --data-root's file system for the middle third of the kills")
     options = parser.parse_args()
+    if options.fill_disk and not options.data_root:
+        parser.error("--fill-disk needs --data-root, a small file system of its own (it is filled to the last byte)")
     seed = options.seed if options.seed is not None else random.randrange(1 << 32)
     rng = random.Random(seed)
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="hallmark-crash-")
-    nodes = [Node(options.hallmark, work, member) for member in MEMBERS]
+    data_root = work
+    if options.data_root:
+        data_root = tempfile.mkdtemp(prefix="hallmark-crash-", dir=options.data_root)
+    nodes = [Node(options.hallmark, data_root, work, member) for member in MEMBERS]
+    disk = Disk(options.data_root) if options.fill_disk else None
+    fill_at, free_at = options.kills // 3, 2 * options.kills // 3
     ledger = Ledger()
-    counts = {"api": 0, "cli": 0, "retractions": 0, "unacknowledged": 0, "late api": 0, "late cli": 0}
+    counts = {"api": 0, "cli": 0, "retractions": 0, "unacknowledged": 0, "late api": 0, "late cli": 0,
+              "refused full": 0, "after space returned": 0}
     failures = []
     kills = 0
+    lost = set()  # acknowledged writes some node answered wrongly after a restart or at the end
     stop = threading.Event()
     try:
         for node in nodes:
@@ -263,11 +332,17 @@ def main():
             node.start([peer for peer in nodes if peer is not node])
 
         threads = [threading.Thread(target=writer, args=(name, nodes, ledger, work, stop, random.Random(rng.random()),
-                                                         counts, options.batch), daemon=True) for name in "wx"]
+                                                         counts, options.batch, failures, disk), daemon=True)
+                   for name in "wx"]
         for thread in threads:
             thread.start()
         while kills < options.kills and time.monotonic() - started < options.seconds:
             time.sleep(rng.uniform(0.2, 2.0))
+            if disk is not None and kills == fill_at and not disk.full.is_set() and not disk.freed.is_set():
+                disk.fill()
+            if disk is not None and kills == free_at and disk.full.is_set():
+                disk.free()
+                time.sleep(3)  # let the writers be acknowledged again before the next kill
             victim = rng.choice(nodes)
             for node in nodes:
                 if node.process.poll() is not None:
@@ -281,11 +356,18 @@ def main():
             victim.start([peer for peer in nodes if peer is not victim])
             expected = ledger.of(victim.member)
             wrong = settle(victim, ledger, check_all(victim, expected), expected, counts)
+            lost.update(wrong)
             if wrong:
                 failures.append(f"kill {kills}: {victim.member} lost {len(wrong)} acknowledged writes, e.g. {wrong[:3]}")
         stop.set()
         for thread in threads:
             thread.join()
+        if disk is not None:
+            disk.free()
+            if counts["refused full"] == 0:
+                failures.append("the disk was full, yet no write was refused for it")
+            if counts["after space returned"] == 0:
+                failures.append("no write was acknowledged after space returned")
 
         # Convergence: the same logs everywhere, then every acknowledged write right at every node.
         deadline = time.monotonic() + 120
@@ -303,6 +385,7 @@ def main():
         expected = ledger.of()
         for node in nodes:
             wrong = check_all(node, expected)
+            lost.update(wrong)
             if wrong:
                 failures.append(f"at the end, {node.member} answers {len(wrong)} acknowledged writes wrongly, "
                                 f"e.g. {wrong[:3]}")
@@ -317,17 +400,27 @@ def main():
             "acknowledged_writes": ledger.acknowledged,
             "acknowledged_requests": {key: counts[key] for key in ("api", "cli", "retractions")},
             "unacknowledged_requests": counts["unacknowledged"], "late_answers": {"api": counts["late api"], "cli": counts["late cli"]},
-            "identifiers_checked": len(expected), "lost": sum(1 for f in failures if "lost" in f or "wrongly" in f),
+            "identifiers_checked": len(expected), "lost": len(lost),
             "stores_failing_verification": sum(1 for f in failures if "verify-store" in f),
             "converged": converged, "entries": {n.member: n.get("/v1/status")["entries"] for n in nodes},
             "failures": failures,
         }
+        if disk is not None:
+            summary["full_disk"] = {
+                "full_from_kill": fill_at, "freed_at_kill": free_at,
+                "writes_refused_as_full": counts["refused full"],
+                "requests_acknowledged_after_space_returned": counts["after space returned"],
+                "free_bytes_at_the_end": shutil.disk_usage(options.data_root).free,
+            }
     except HarnessError as error:
         stop.set()
         summary = {"seed": seed, "kills": kills, "failures": failures + [str(error)], "logs": work}
     finally:
+        stop.set()
         for node in nodes:
             node.stop()
+        if disk is not None:
+            disk.free()
     if options.json:
         print(json.dumps(summary, indent=2))
     else:
@@ -337,6 +430,7 @@ def main():
         print(f"node logs kept in {work}", file=sys.stderr)
         return 1
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(data_root, ignore_errors=True)
     return 0
 
 

@@ -35,6 +35,8 @@ public struct HallmarkError: Error, CustomStringConvertible, Sendable, Equatable
         public static let peerProblem = Code("peer-problem")
         /// Something looked up that does not exist.
         public static let notFound = Code("not-found")
+        /// The disk holding the data folder is full: the write was not stored, and will succeed once space returns.
+        public static let storageFull = Code("storage-full")
     }
 
     /// The class of error.

@@ -88,7 +88,7 @@ public struct FilterMaintenance: Service {
         guard !store.isFilterLoaded else { return }
         do {
             try await store.rebuildFilter(reason: "start: no usable snapshot")
-            try await store.saveFilterSnapshot()
+            await store.saveFilterSnapshotOrWarn()
         } catch {
             logger.warning("building the filter failed; trying again later", metadata: ["error": "\(error)"])
         }

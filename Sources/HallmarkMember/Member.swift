@@ -140,9 +140,10 @@ public final class Member: Sendable {
         return Member(identity: identity, store: store, logger: logger)
     }
 
-    /// Saves the filter snapshot so the next start is fast.
+    /// Saves the filter snapshot so the next start is fast. The snapshot is only a cache: when it cannot be written
+    /// (a full disk) the next open rebuilds the filter from the store, so a failure is logged, not thrown.
     public func close() async throws {
-        try await store.saveFilterSnapshot()
+        await store.saveFilterSnapshotOrWarn()
     }
 
     /// Origins whose log grows in this node from now on (its own through submissions, others' through

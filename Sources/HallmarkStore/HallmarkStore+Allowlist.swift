@@ -96,7 +96,7 @@ extension HallmarkStore {
     /// Runs `change` in a write transaction that also marks the allowlist changed, and once it is committed puts the
     /// allowlist as that transaction left it in memory, so that changes by other processes are never missed.
     private func changeAllowlist<T: Sendable>(_ change: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let (result, digests, version) = try await database.write { db in
+        let (result, digests, version) = try await write { db in
             let result = try change(db)
             try db.execute(
                 sql: """

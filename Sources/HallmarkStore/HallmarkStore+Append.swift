@@ -24,7 +24,7 @@ extension HallmarkStore {
     @discardableResult
     public func append(contentsOf batches: [LogBatch]) async throws -> [AppendOutcome] {
         let now = Timestamp.now().millisecondsSince1970
-        let committed = try await database.write { db in
+        let committed = try await write { db in
             var committed: [Committed] = []
             committed.reserveCapacity(batches.count)
             for batch in batches {

@@ -13,7 +13,7 @@ extension HallmarkStore {
     @discardableResult
     public func recordCosignatures(_ cosignatures: [StoredCosignature]) async throws -> Int {
         guard !cosignatures.isEmpty else { return 0 }
-        return try await database.write { db in
+        return try await write { db in
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO cosignatures (origin, checkpoint_body_hash, tree_size, cosigner, time,

@@ -24,7 +24,7 @@ extension HallmarkStore {
     ) async throws {
         let reason = String(reason.prefix(Self.maximumRejectionReasonLength))
         let originText = (try? MemberID(origin)) != nil ? origin : "*"
-        try await database.write { db in
+        try await write { db in
             var key = originText
             let known =
                 try Int.fetchOne(
@@ -80,7 +80,7 @@ extension HallmarkStore {
     /// - Returns: Whether the evidence is new (the same offered checkpoint is kept once).
     @discardableResult
     public func recordEquivocation(_ evidence: EquivocationEvidence, quarantine: Bool) async throws -> Bool {
-        try await database.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO equivocations
@@ -176,7 +176,7 @@ extension HallmarkStore {
     public func clearQuarantine(of origin: MemberID, note: String, at time: Timestamp) async throws
         -> QuarantineClearance?
     {
-        try await database.write { db in
+        try await write { db in
             guard let quarantine = try Self.quarantine(of: origin, in: db) else { return nil }
             let clearance = QuarantineClearance(
                 origin: origin,

@@ -27,6 +27,23 @@ extension HallmarkStore {
         try filter.saveSnapshot()
     }
 
+    /// Writes the filter snapshot, logging a warning when it cannot (a full disk): the snapshot is a cache, and a
+    /// store without a current one rebuilds its filter when opened, so nothing is lost but time.
+    public func saveFilterSnapshotOrWarn() async {
+        saveSnapshotOrWarn()
+    }
+
+    func saveSnapshotOrWarn() {
+        do {
+            try filter.saveSnapshot()
+        } catch {
+            logger.warning(
+                "cannot save the filter snapshot; the next start rebuilds the filter",
+                metadata: ["error": "\(error)"]
+            )
+        }
+    }
+
     /// What the filter holds that no longer stands, or soon will not.
     public var filterFreshness: FilterFreshness { filter.freshness }
 
@@ -83,7 +100,7 @@ extension HallmarkStore {
         } else if let digests {
             filter.rebuild(from: digests, heads: heads, nextExpiry: nextExpiry)
             logger.info("filter rebuilt from the store", metadata: ["filter.digests": "\(digests.count)"])
-            try filter.saveSnapshot()
+            saveSnapshotOrWarn()
         } else {
             filter.markUnloaded()
             logger.info("filter not loaded yet: checks are answered from the store's index until it is built")

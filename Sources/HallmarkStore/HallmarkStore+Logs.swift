@@ -33,7 +33,7 @@ extension HallmarkStore {
 
     /// Records (or replaces) the certificate that verifies a member's checkpoints.
     public func recordMember(_ member: MemberID, certificatePEM: String, fingerprint: String) async throws {
-        try await database.write { db in
+        try await write { db in
             try Self.recordMember(member, certificatePEM: certificatePEM, fingerprint: fingerprint, in: db)
         }
     }

@@ -31,7 +31,7 @@ extension HallmarkStore {
     ) async throws -> (outcome: AppendOutcome, result: Result) {
         let member = selfMember
         let now = Timestamp.now().millisecondsSince1970
-        let (committed, result): (Committed?, Result) = try await database.write { db in
+        let (committed, result): (Committed?, Result) = try await write { db in
             let view = OwnLogView(head: try Self.logHead(of: member, in: db), db: db, member: member)
             let (batch, result) = try makeBatch(view)
             guard let batch else {

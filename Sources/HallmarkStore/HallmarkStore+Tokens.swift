@@ -20,7 +20,7 @@ extension HallmarkStore {
         at time: Timestamp = .now()
     ) async throws -> APIToken {
         try APIToken.validate(name: name)
-        return try await database.write { db in
+        return try await write { db in
             if let existing = try Self.apiToken(named: name, in: db) {
                 let state = existing.revokedAt.map { "revoked at \($0.iso8601)" } ?? "valid"
                 throw HallmarkError(
@@ -52,7 +52,7 @@ extension HallmarkStore {
     /// - Throws: ``HallmarkError`` `not-found` when no token has that name.
     @discardableResult
     public func revokeAPIToken(named name: String, at time: Timestamp = .now()) async throws -> APIToken {
-        try await database.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                 arguments: [time.millisecondsSince1970, name]

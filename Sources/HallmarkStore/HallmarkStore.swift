@@ -135,6 +135,9 @@ public final class HallmarkStore: Sendable {
         )
         var configuration = Configuration()
         configuration.readonly = true
+        // Right after a crash the first connection to come replays the WAL while holding a lock; another process
+        // opening the store then (the restarted node, an import, `audit verify-store`) must wait, not give up.
+        configuration.busyMode = .timeout(10)
         let marker: String?
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -143,8 +146,11 @@ public final class HallmarkStore: Sendable {
                 return try db.storedValue(in: "meta", sql: "SELECT value FROM meta WHERE key = 'format'")
             }
             try queue.close()
-        } catch {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw notAStore
+        } catch {
+            // A busy, unreadable or damaged file is not "some other file": say what SQLite said.
+            throw openingError(error, "cannot read the database", path: path)
         }
         guard marker == formatMarker else { throw notAStore }
     }
@@ -153,7 +159,22 @@ public final class HallmarkStore: Sendable {
         do {
             try migrator.migrate(database)
         } catch {
-            throw HallmarkError(.storeProblem, "cannot migrate the database: \(error)", location: path)
+            throw openingError(error, "cannot migrate the database", path: path)
+        }
+    }
+
+    /// Runs `updates` in one write transaction. A disk that runs out of space is a condition an operator meets and
+    /// mends, not an internal error: it becomes ``HallmarkError`` `storage-full`, and SQLite has rolled the whole
+    /// transaction back, so nothing of it was stored.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.write(updates)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw HallmarkError(
+                .storageFull,
+                "the disk holding the store is full; nothing of this write was stored: free space and try again",
+                location: directory.path
+            )
         }
     }
 
@@ -174,7 +195,24 @@ public final class HallmarkStore: Sendable {
         do {
             return try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw HallmarkError(.storeProblem, "cannot open the database: \(error)", location: path)
+            throw openingError(error, "cannot open the database", path: path)
         }
+    }
+
+    /// What to say when the database cannot be opened. On a full disk SQLite cannot create or grow the WAL's
+    /// shared-memory file and reports a mere I/O error: say that the disk is full, which the operator can mend.
+    private static func openingError(_ error: any Error, _ failure: String, path: String) -> HallmarkError {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder))?[.systemFreeSize] as? NSNumber
+        if let free, free.int64Value < 1 << 20, let error = error as? DatabaseError,
+            [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode)
+        {
+            return HallmarkError(
+                .storageFull,
+                "\(failure): the disk holding the store is full (\(free.int64Value) bytes free); free space and try again",
+                location: path
+            )
+        }
+        return HallmarkError(.storeProblem, "\(failure): \(error)", location: path)
     }
 }

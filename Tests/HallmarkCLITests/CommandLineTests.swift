@@ -171,6 +171,28 @@ struct CommandLineTests {
         #expect(try cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
     }
 
+    @Test("a store another process holds locked is waited for, never called 'not a Hallmark store'")
+    func waitsForALockedStore() throws {
+        let cli = try CommandRunner()
+        defer { cli.remove() }
+        try cli.initialize()
+        try cli.succeed(["submit", "--data", cli.data, "sku", "LOCKED-1"])
+        // Hold the whole database exclusively, as a process replaying the WAL after a crash does, for a second.
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
+        let holder = try DatabaseQueue(path: cli.data + "/hallmark.sqlite", configuration: configuration)
+        try holder.write { db in try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'format'") }
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+            try? holder.close()
+            released.signal()
+        }
+        let check = try cli.run(["check", "--data", cli.data, "sku", "LOCKED-1"])
+        released.wait()
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(!check.stderr.contains("not a Hallmark store"))
+    }
+
     @Test("--version prints the release number and the protocol version, with no data folder")
     func version() throws {
         let cli = try CommandRunner()

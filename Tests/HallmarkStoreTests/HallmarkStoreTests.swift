@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
+import GRDB
 import HallmarkCore
 import HallmarkRecords
-import HallmarkStore
 import Logging
 import Testing
+
+@testable import HallmarkStore
 
 /// Builds signed batches of one origin's log without any node, for store tests.
 struct LogBuilder {
@@ -267,5 +269,36 @@ struct HallmarkStoreTests {
         let again = try HallmarkStore.open(in: folder, logger: Logger(label: "test"))
         #expect(again.mayBeListed(digest(2)))
         #expect(!again.mayBeListed(digest(3)))
+    }
+}
+
+@Suite("HallmarkStore on a full disk")
+struct FullDiskTests {
+    @Test("a write the disk has no room for is refused as storage-full, stores nothing, and succeeds once room returns")
+    func fullDisk() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        _ = try log.add(.assert, digest(1))
+        try await store.append(try log.batch())
+        for n in 2...400 { _ = try log.add(.assert, digest(UInt64(n))) }
+
+        // SQLite's own limit on the file's pages fails a write the way a full disk does (SQLITE_FULL).
+        try await store.database.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        let error = await #expect(throws: HallmarkError.self) { try await store.append(try log.batch(from: 1)) }
+        #expect(error?.code == .storageFull)
+        #expect(error?.message.contains("full") == true)
+        #expect(try await store.logHead(of: log.origin)?.treeSize == 1)
+        #expect(store.mayBeListed(digest(1)))
+
+        try await store.database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA max_page_count = 1073741823")
+        }
+        try await store.append(try log.batch(from: 1))
+        #expect(try await store.logHead(of: log.origin)?.treeSize == 400)
+        #expect(store.mayBeListed(digest(400)))
     }
 }
