@@ -61,7 +61,10 @@ struct StatusRoutes {
                 )
             },
             otherRejections: rejections.filter { !configured.contains($0.peer) }.map(APIDocument.Rejection.init),
-            refusals: member.refusals.all.map(APIDocument.Refusal.init)
+            refusals: member.refusals.all.map(APIDocument.Refusal.init),
+            offeringMembers: member.peerSyncs.all.filter { !configured.contains($0.key) }
+                .sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { APIDocument.OfferingMember(member: $0.key.rawValue, sync: APIDocument.PeerSync($0.value)) }
         )
     }
 

@@ -3,5 +3,5 @@ public enum HallmarkVersion {
     /// The release number (semantic versioning).
     public static let number = "0.1.0"
     /// The federation protocol version this build speaks (Protocol/PROTOCOL.md).
-    public static let protocolVersion: UInt32 = 1
+    public static let protocolVersion: UInt32 = 2
 }

@@ -10,12 +10,35 @@ extension APIDocument {
         public var otherRejections: [APIDocument.Rejection]
         /// What the federation listener refused since the node started, by member or address and reason.
         public var refusals: [Refusal]
+        /// Members not configured as peers that dialled this node and offered their logs over their own connection
+        /// (Protocol/PROTOCOL.md §4.5), by member id, with how the last sync from them went.
+        public var offeringMembers: [OfferingMember]
 
         /// Creates the document from its fields.
-        public init(peers: [Peer], otherRejections: [APIDocument.Rejection], refusals: [Refusal]) {
+        public init(
+            peers: [Peer],
+            otherRejections: [APIDocument.Rejection],
+            refusals: [Refusal],
+            offeringMembers: [OfferingMember] = []
+        ) {
             self.peers = peers
             self.otherRejections = otherRejections
             self.refusals = refusals
+            self.offeringMembers = offeringMembers
+        }
+    }
+
+    /// A member that offered its logs over a connection it opened to this node.
+    public struct OfferingMember: Codable, Sendable, Equatable {
+        /// Its member id.
+        public var member: String
+        /// How the last sync from it went.
+        public var sync: PeerSync
+
+        /// Creates the document from its fields.
+        public init(member: String, sync: PeerSync) {
+            self.member = member
+            self.sync = sync
         }
     }
 

@@ -3,17 +3,32 @@ import Synchronization
 /// Fires once, when the listener begins to shut down, so that long-lived watch streams end instead of
 /// holding the graceful shutdown open forever.
 final class ClosingSignal: Sendable {
-    private let state = Mutex<(closed: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    private struct State {
+        var closed = false
+        var nextWaiter = 0
+        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
 
-    /// Returns once ``close()`` has been called (at once if it already has).
+    private let state = Mutex(State())
+
+    /// Returns once ``close()`` has been called (at once if it already has), or once the waiting task is cancelled:
+    /// a call that ends for another reason cancels it, and must not be held open until the listener shuts down.
     func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                if state.closed { return true }
-                state.waiting.append(continuation)
-                return false
+        let waiter = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    if state.closed || Task.isCancelled { return true }
+                    state.waiting[waiter] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiting.removeValue(forKey: waiter) }?.resume()
         }
     }
 
@@ -21,8 +36,8 @@ final class ClosingSignal: Sendable {
     func close() {
         let waiting = state.withLock { state in
             state.closed = true
-            defer { state.waiting = [] }
-            return state.waiting
+            defer { state.waiting = [:] }
+            return state.waiting.values
         }
         for continuation in waiting { continuation.resume() }
     }

@@ -24,4 +24,7 @@ public enum FederationLimits {
     public static let maximumHeadsPerAnswer = 4_096
     /// Heads of one peer rejected in one round after which the rest of its heads wait for the next round.
     public static let maximumRejectedHeadsPerRound = 16
+    /// Requests and new heads of an Offer call waiting for this node's answers (Protocol/PROTOCOL.md §4.5): its peer
+    /// sends one request at a time, so a backlog this long is misbehaviour, and what is over it goes unanswered.
+    public static let maximumOfferBacklog = 1_024
 }

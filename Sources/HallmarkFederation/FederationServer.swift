@@ -13,6 +13,9 @@ public final class FederationServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
     private let closing: ClosingSignal
+    /// The federation service this listener serves; it also answers the requests of peers this node offers its
+    /// logs to (``PeerSync``).
+    let service: FederationService?
 
     /// Prepares a listener on `host:port` (port 0 picks a free one) serving `member`'s logs.
     /// - Parameters:
@@ -20,36 +23,40 @@ public final class FederationServer: Sendable {
     ///     and the member's own list (``Member/revocations``) applies.
     ///   - limits: What peers can hold open and ask: the handshake deadline, connections per address and in total,
     ///     FetchLog calls per member. Refusals are recorded on ``Member/refusals``.
+    ///   - offers: How logs offered by the members that dial this node are taken (Protocol/PROTOCOL.md §4.5); `nil`
+    ///     refuses them.
     public convenience init(
         member: Member,
         host: String,
         port: Int,
         revocations: @escaping @Sendable () -> RevocationList? = { nil },
         limits: ConnectionLimits = ConnectionLimits(),
+        offers: OfferIntake? = nil,
         logger: Logger
     ) throws {
         let current: @Sendable () -> RevocationList? = { [member] in
             PeerVerification.newest(revocations(), member.revocations)
         }
         let closing = ClosingSignal()
+        let service = FederationService(
+            member: member,
+            revocations: current,
+            closing: closing,
+            fetches: FetchGate(
+                limits: limits,
+                refusals: member.refusals,
+                onIdle: { [member] in member.releaseMemory() },
+                logger: logger
+            ),
+            offers: offers,
+            logger: logger
+        )
         try self.init(
             identity: member.identity,
             host: host,
             port: port,
-            services: [
-                FederationService(
-                    member: member,
-                    revocations: current,
-                    closing: closing,
-                    fetches: FetchGate(
-                        limits: limits,
-                        refusals: member.refusals,
-                        onIdle: { [member] in member.releaseMemory() },
-                        logger: logger
-                    ),
-                    logger: logger
-                )
-            ],
+            services: [service],
+            answering: service,
             revocations: current,
             closing: closing,
             limits: limits,
@@ -58,12 +65,14 @@ public final class FederationServer: Sendable {
         )
     }
 
-    /// A listener with `identity`'s credentials serving `services`, with the same member checks in the handshake.
+    /// A listener with `identity`'s credentials serving `services`, with the same member checks in the handshake;
+    /// `service` answers for this node in the Offer calls it makes.
     init(
         identity: NodeIdentity,
         host: String,
         port: Int,
         services: [any RegistrableRPCService],
+        answering service: FederationService? = nil,
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal = ClosingSignal(),
         limits: ConnectionLimits = ConnectionLimits(),
@@ -71,6 +80,7 @@ public final class FederationServer: Sendable {
         logger: Logger
     ) throws {
         self.closing = closing
+        self.service = service
         let guardian = ConnectionGuard(limits: limits, refusals: refusals, logger: logger)
         let verification = PeerVerification(trust: identity.trust, revocations: revocations, logger: logger)
         let callback = try verification.callback(expecting: nil)

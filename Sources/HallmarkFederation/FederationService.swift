@@ -21,6 +21,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     let revocations: @Sendable () -> RevocationList?
     let closing: ClosingSignal
     let fetches: FetchGate
+    let offers: OfferIntake?
     let logger: Logger
 
     /// Serves `member`'s store, refusing members revoked by the member's revocation list (``Member/revocations``).
@@ -34,13 +35,15 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         )
     }
 
-    /// Serves `member`'s store, refusing members revoked by the list `revocations` gives; watch streams end when
-    /// `closing` fires; FetchLog calls within what `fetches` allows.
+    /// Serves `member`'s store, refusing members revoked by the list `revocations` gives; watch streams and Offer
+    /// calls end when `closing` fires; FetchLog calls within what `fetches` allows; logs offered by the members that
+    /// dial this node taken by `offers`, or refused when it is `nil`.
     init(
         member: Member,
         revocations: @escaping @Sendable () -> RevocationList?,
         closing: ClosingSignal,
         fetches: FetchGate,
+        offers: OfferIntake? = nil,
         logger: Logger
     ) {
         self.member = member
@@ -48,6 +51,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         self.revocations = revocations
         self.closing = closing
         self.fetches = fetches
+        self.offers = offers
         self.logger = logger
     }
 
@@ -57,11 +61,17 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     ) async throws -> Hallmark_V1_GetHeadsResponse {
         let peer = try caller(context)
         try checkVersion(request.protocolVersion)
+        let response = try await headsResponse()
+        logger.debug("served heads", metadata: ["peer": "\(peer)", "heads": "\(response.heads.count)"])
+        return response
+    }
+
+    /// This node's version vector, as GetHeads answers it.
+    func headsResponse() async throws -> Hallmark_V1_GetHeadsResponse {
         var response = Hallmark_V1_GetHeadsResponse()
         response.protocolVersion = FederationLimits.protocolVersion
         response.member = member.identity.member.rawValue
         response.heads = try await heldHeads()
-        logger.debug("served heads", metadata: ["peer": "\(peer)", "heads": "\(response.heads.count)"])
         return response
     }
 
@@ -72,15 +82,30 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
     ) async throws {
         let peer = try caller(context)
         try await fetches.fetch(by: peer) {
-            try await serve(request, to: response, peer: peer)
+            try await serve(request, peer: peer) { try await response.write($0) }
         }
     }
 
-    /// Streams the range `request` asks for, in chunks.
+    /// Answers a FetchLog request that `peer` sent in an Offer call this node made (§4.5), within the same limits
+    /// as a FetchLog call: its chunks, then an end saying whether the range was sent whole.
+    func answerFetch(
+        _ request: Hallmark_V1_FetchLogRequest,
+        from peer: MemberID,
+        write: @escaping @Sendable (Hallmark_V1_LogChunk) async throws -> Void
+    ) async throws -> Hallmark_V1_OfferEnd {
+        do {
+            try await fetches.fetch(by: peer) { try await serve(request, peer: peer, write: write) }
+            return Hallmark_V1_OfferEnd()
+        } catch let error as RPCError {
+            return Hallmark_V1_OfferEnd(error)
+        }
+    }
+
+    /// Streams the range `request` asks for, in chunks, to `write`.
     private func serve(
         _ request: Hallmark_V1_FetchLogRequest,
-        to response: RPCWriter<Hallmark_V1_LogChunk>,
-        peer: MemberID
+        peer: MemberID,
+        write: @Sendable (Hallmark_V1_LogChunk) async throws -> Void
     ) async throws {
         let origin: MemberID
         do {
@@ -127,7 +152,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             chunk.entries = try await member.entryBytes(of: origin, range: start..<end).map { Data($0) }
             chunk.rightSubtrees = try tree.subtreeHashes(from: end, to: request.treeSize).map { Data($0.bytes) }
             chunk.checkpoint = checkpointBytes
-            try await response.write(chunk)
+            try await write(chunk)
             start = end
         }
         logger.debug(
@@ -154,10 +179,7 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             group.addTask {
                 for head in try await heldHeads() { try await response.write(head) }
                 for await origin in growth {
-                    guard let checkpoint = try await member.latestCheckpoint(of: origin),
-                        let pem = try await member.certificatePEM(of: origin)
-                    else { continue }
-                    try await response.write(try await head(checkpoint, certificatePEM: pem))
+                    if let head = try await latestHead(of: origin) { try await response.write(head) }
                 }
             }
             group.addTask { await closing.wait() }
@@ -166,8 +188,60 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         }
     }
 
+    public func offer(
+        request: RPCAsyncSequence<Hallmark_V1_OfferMessage, any Error>,
+        response: RPCWriter<Hallmark_V1_OfferRequest>,
+        context: ServerContext
+    ) async throws {
+        let peer = try caller(context)
+        guard let offers else {
+            throw RPCError(
+                code: .permissionDenied,
+                message: "this node does not take logs offered by the members that dial it (accept_offers is false)"
+            )
+        }
+        let link = offers.link(to: PeerAddress(calling: peer, from: context.remotePeer), writer: response)
+        logger.info("a member offers its logs over the connection it opened", metadata: ["peer": "\(link.address)"])
+        // The call lasts while this node follows the link: that ends once the member ends its side (and what it
+        // sent is committed), or when this listener shuts down. A broken rule in the member's messages ends it at
+        // once, with that error.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await link.receive(request)
+                return false
+            }
+            group.addTask {
+                try await link.send()
+                return false
+            }
+            group.addTask {
+                do {
+                    try await offers.follow(link)
+                } catch {
+                    logger.debug("an offer ended", metadata: ["peer": "\(link.address)", "error": "\(error)"])
+                }
+                return true
+            }
+            group.addTask {
+                await closing.wait()
+                return true
+            }
+            while let done = try await group.next() {
+                if done { group.cancelAll() }
+            }
+        }
+    }
+
+    /// The latest checkpoint of `origin` as a head; `nil` when it or the origin's certificate is not held.
+    func latestHead(of origin: MemberID) async throws -> Hallmark_V1_OriginHead? {
+        guard let checkpoint = try await member.latestCheckpoint(of: origin),
+            let pem = try await member.certificatePEM(of: origin)
+        else { return nil }
+        return try await head(checkpoint, certificatePEM: pem)
+    }
+
     /// The latest checkpoint of every origin held whose certificate is held, as heads.
-    private func heldHeads() async throws -> [Hallmark_V1_OriginHead] {
+    func heldHeads() async throws -> [Hallmark_V1_OriginHead] {
         var heads: [Hallmark_V1_OriginHead] = []
         for (checkpoint, pem) in try await member.latestCheckpoints() {
             guard let pem else { continue }

@@ -36,6 +36,17 @@ public struct PeerAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The address of a member that called this node, from gRPC's description of the caller's socket
+    /// (`ipv4:127.0.0.1:53211`, `ipv6:[::1]:53211`); host `unknown` and port 0 when it does not parse.
+    init(calling member: MemberID, from remotePeer: String) {
+        let address = remotePeer.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+        if let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) {
+            self.init(member: member, host: String(address[..<colon]), port: port)
+        } else {
+            self.init(member: member, host: "unknown", port: 0)
+        }
+    }
+
     /// Whether ``host`` is a dotted IPv4 address rather than a name.
     var isIPv4: Bool { Self.isIPv4(host) }
 

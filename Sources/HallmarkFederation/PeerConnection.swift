@@ -6,10 +6,9 @@ import HallmarkMember
 import HallmarkPKI
 import HallmarkProtocol
 import Logging
-import Synchronization
 
 /// A client connection to one peer's federation service, authenticated both ways.
-struct PeerConnection: Sendable {
+struct PeerConnection: LogSource {
     let address: PeerAddress
     let client: Hallmark_V1_Federation.Client<HTTP2ClientTransport.Posix>
 
@@ -77,37 +76,15 @@ struct PeerConnection: Sendable {
         idleTimeout: Duration,
         onChunk: @escaping @Sendable (Hallmark_V1_LogChunk) async throws -> Void
     ) async throws {
-        var request = Hallmark_V1_FetchLogRequest()
-        request.origin = origin.rawValue
-        request.start = start
-        request.treeSize = treeSize
-        request.maxEntriesPerChunk = UInt32(FederationLimits.defaultEntriesPerChunk)
-        let waiting = PeerWait()
-        try await withThrowingTaskGroup(of: Void.self) { [request] group in
-            group.addTask {
-                try await client.fetchLog(request, options: Self.options) { response in
-                    for try await chunk in response.messages {
-                        waiting.since = nil
-                        try await onChunk(chunk)
-                        waiting.since = .now
-                    }
+        let request = Hallmark_V1_FetchLogRequest(origin: origin, start: start, treeSize: treeSize)
+        try await PeerWait.run(idleTimeout: idleTimeout, fetching: origin) { [client, request] waiting in
+            try await client.fetchLog(request, options: Self.options) { response in
+                for try await chunk in response.messages {
+                    waiting.since = nil
+                    try await onChunk(chunk)
+                    waiting.since = .now
                 }
             }
-            group.addTask {
-                while true {
-                    let left = waiting.since.map { $0 + idleTimeout - .now } ?? idleTimeout
-                    guard left > .zero else {
-                        throw HallmarkError(
-                            .peerProblem,
-                            "the peer sent nothing for \(idleTimeout) during the fetch of \(origin): it stalled"
-                        )
-                    }
-                    try await Task.sleep(for: left)
-                }
-            }
-            // The fetch ends (or fails) first, or the watchdog does; either way the other is cancelled.
-            try await group.next()
-            group.cancelAll()
         }
     }
 
@@ -120,22 +97,88 @@ struct PeerConnection: Sendable {
         }
     }
 
+    /// Offers this node's logs to the peer over this connection until the call ends (Protocol/PROTOCOL.md §4.5):
+    /// every head held and then each new one, and the answers to the peer's requests, one request at a time, within
+    /// `service`'s limits for the peer.
+    /// - Throws: The call's error; `PERMISSION_DENIED` or `UNIMPLEMENTED` when the peer does not take offers.
+    func offer(answering service: FederationService) async throws {
+        let peer = address.member
+        // Requests and new heads, in arrival order. A peer asking faster than this node answers loses what is over
+        // the backlog: it waits on its own requests.
+        let (work, feed) = AsyncStream<OfferWork>.makeStream(
+            bufferingPolicy: .bufferingOldest(FederationLimits.maximumOfferBacklog)
+        )
+        let growth = service.member.logGrowth()
+        try await client.offer(
+            options: Self.options,
+            requestProducer: { writer in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await origin in growth { feed.yield(.grown(origin)) }
+                    }
+                    group.addTask {
+                        for head in try await service.heldHeads() { try await writer.write(.init(announcing: head)) }
+                        for await item in work {
+                            switch item {
+                            case .grown(let origin):
+                                if let head = try await service.latestHead(of: origin) {
+                                    try await writer.write(.init(announcing: head))
+                                }
+                            case .request(let request):
+                                try await Self.answer(request, from: peer, with: service, to: writer)
+                            }
+                        }
+                    }
+                    // The peer ended its side (the work stream finished), or writing failed.
+                    try await group.next()
+                    group.cancelAll()
+                }
+            },
+            onResponse: { response in
+                defer { feed.finish() }
+                for try await request in response.messages { feed.yield(.request(request)) }
+            }
+        )
+    }
+
+    private enum OfferWork: Sendable {
+        case request(Hallmark_V1_OfferRequest)
+        case grown(MemberID)
+    }
+
+    private static func answer(
+        _ request: Hallmark_V1_OfferRequest,
+        from peer: MemberID,
+        with service: FederationService,
+        to writer: RPCWriter<Hallmark_V1_OfferMessage>
+    ) async throws {
+        var answer = Hallmark_V1_OfferMessage()
+        answer.id = request.id
+        switch request.request {
+        case .getHeads:
+            answer.heads = try await service.headsResponse()
+        case .fetchLog(let fetch):
+            let chunkMessage = answer
+            do {
+                answer.end = try await service.answerFetch(fetch, from: peer) { chunk in
+                    var message = chunkMessage
+                    message.chunk = chunk
+                    try await writer.write(message)
+                }
+            } catch let error as HallmarkError {
+                answer.end = Hallmark_V1_OfferEnd(failure: error)
+            }
+        case nil:
+            answer.end = Hallmark_V1_OfferEnd(RPCError(code: .invalidArgument, message: "a request with nothing in it"))
+        }
+        try await writer.write(answer)
+    }
+
     /// Limits for every call. A fetch has no overall deadline: a cold sync of a large log streams for minutes; a
     /// stalled peer is caught by the fetch's idle deadline, a dead connection by its keepalive.
     private static var options: CallOptions {
         var options = CallOptions.defaults
         options.maxResponseMessageBytes = FederationLimits.maximumMessageBytes
         return options
-    }
-}
-
-/// Since when a fetch waits on its peer; `nil` while this node handles a chunk (its own commits may be slow, and
-/// that is not the peer's doing).
-private final class PeerWait: Sendable {
-    private let storage = Mutex<ContinuousClock.Instant?>(.now)
-
-    var since: ContinuousClock.Instant? {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import HallmarkCore
 import HallmarkMember
 import HallmarkPKI
@@ -14,20 +15,26 @@ public struct PeerSync: Service {
     let peer: PeerAddress
     let interval: Duration
     let lock: PullLock
+    let offering: FederationServer?
     let logger: Logger
 
     /// A sync loop with `peer`; loops sharing `lock` never commit at the same time.
+    /// - Parameter offering: When set, this node also offers its own logs to the peer over the connection it opens
+    ///   (Protocol/PROTOCOL.md §4.5), answering the peer's requests within `offering`'s limits, so that the peer
+    ///   learns from this node without dialling it. A peer that does not take offers is still pulled from.
     public init(
         engine: SyncEngine,
         peer: PeerAddress,
         interval: Duration = .seconds(30),
         lock: PullLock,
+        offering: FederationServer? = nil,
         logger: Logger
     ) {
         self.engine = engine
         self.peer = peer
         self.interval = interval
         self.lock = lock
+        self.offering = offering
         var logger = logger
         logger[metadataKey: "peer"] = "\(peer)"
         self.logger = logger
@@ -46,7 +53,11 @@ public struct PeerSync: Service {
                         revocations: engine.revocations,
                         logger: logger
                     ) { connection in
-                        try await follow(connection)
+                        var offer: (@Sendable () async throws -> Void)?
+                        if let service = offering?.service {
+                            offer = { try await self.offer(connection, service) }
+                        }
+                        try await follow(connection, offering: offer)
                     }
                 }
             } catch {
@@ -64,13 +75,31 @@ public struct PeerSync: Service {
         }
     }
 
-    /// Syncs fully, then follows the peer's new checkpoints and syncs again every ``interval``.
-    private func follow(_ connection: PeerConnection) async throws {
+    /// Offers this node's logs over `connection` until it ends. A peer that does not take them (an older node, or one
+    /// configured not to) is said once in the log, and pulling from it goes on.
+    private func offer(_ connection: PeerConnection, _ service: FederationService) async throws {
+        do {
+            try await connection.offer(answering: service)
+        } catch let error as RPCError where error.code == .permissionDenied || error.code == .unimplemented {
+            logger.notice(
+                "the peer does not take this node's logs over this connection",
+                metadata: ["error": "\(error.message)"]
+            )
+            try await Task.sleep(for: .seconds(365 * 86_400))
+        }
+    }
+
+    /// Syncs fully, then follows the peer's new checkpoints and syncs again every ``interval``; and runs `offering`
+    /// beside, when given.
+    func follow(_ connection: some LogSource, offering: (@Sendable () async throws -> Void)? = nil) async throws {
         // Watch first, so that nothing committed during the first round is missed.
         let (heads, continuation) = AsyncStream<Hallmark_V1_OriginHead>.makeStream(
             bufferingPolicy: .bufferingNewest(1024)
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if let offering {
+                group.addTask { try await offering() }
+            }
             group.addTask {
                 defer { continuation.finish() }
                 try await connection.watch { continuation.yield($0) }
@@ -123,7 +152,7 @@ public struct PeerSync: Service {
         }
     }
 
-    private func round(_ connection: PeerConnection) async throws {
+    private func round(_ connection: some LogSource) async throws {
         let (report, lost) = try await lock.run {
             let (pulled, lost) = try await engine.round(nil, from: connection)
             var report = pulled

@@ -117,7 +117,7 @@ public struct SyncEngine: Sendable {
     /// - Returns: The report, and the heads left from the one whose call failed as `UNAVAILABLE`, with why.
     func round(
         _ given: [Hallmark_V1_OriginHead]?,
-        from connection: PeerConnection
+        from connection: some LogSource
     ) async throws -> (SyncReport, (heads: [Hallmark_V1_OriginHead], reason: String)?) {
         var report = SyncReport(peer: connection.address)
         let heads: [Hallmark_V1_OriginHead]
@@ -146,7 +146,7 @@ public struct SyncEngine: Sendable {
     /// The heads the peer offers, or `nil` when its answer is over the limits: then it is rejected whole, counted
     /// against the peer and reported, as bad data is.
     private func offeredHeads(
-        from connection: PeerConnection,
+        from connection: some LogSource,
         into report: inout SyncReport
     ) async throws -> [Hallmark_V1_OriginHead]? {
         let peer = connection.address.member
@@ -195,7 +195,7 @@ public struct SyncEngine: Sendable {
     @discardableResult
     func take(
         _ head: Hallmark_V1_OriginHead,
-        from connection: PeerConnection,
+        from connection: some LogSource,
         into report: inout SyncReport
     ) async -> HeadOutcome {
         let outcome = await fetch(head, from: connection, into: &report)
@@ -267,7 +267,7 @@ public struct SyncEngine: Sendable {
     /// own stop or quarantine (not the peer's fault), or the peer's data (rejected and recorded against the peer).
     private func fetch(
         _ head: Hallmark_V1_OriginHead,
-        from connection: PeerConnection,
+        from connection: some LogSource,
         into report: inout SyncReport
     ) async -> HeadOutcome {
         let peer = connection.address.member
@@ -354,7 +354,7 @@ public struct SyncEngine: Sendable {
     /// Fetches and commits what `head` holds beyond this node, adding what it commits to `committed` as it goes.
     private func fetchBeyondHeld(
         _ head: Hallmark_V1_OriginHead,
-        from connection: PeerConnection,
+        from connection: some LogSource,
         committed: CommitTally
     ) async throws {
         let peer = connection.address.member
@@ -408,7 +408,7 @@ public struct SyncEngine: Sendable {
     /// waiting, in one transaction. A chunk that fails verification ends the fetch; the chunks verified before it
     /// are still committed, each whole.
     private func streamAndCommit(
-        from connection: PeerConnection,
+        from connection: some LogSource,
         into pipeline: FetchPipeline,
         originCertificatePEM: String,
         committed: CommitTally
@@ -454,7 +454,7 @@ public struct SyncEngine: Sendable {
     private func diagnoseFork(
         of checkpoint: Checkpoint,
         certificatePEM: String,
-        from connection: PeerConnection
+        from connection: some LogSource
     ) async throws -> HallmarkError? {
         let origin = checkpoint.origin
         guard let ours = try await member.latestCheckpoint(of: origin), ours.treeSize < checkpoint.treeSize

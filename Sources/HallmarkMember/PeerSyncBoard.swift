@@ -13,6 +13,11 @@ public final class PeerSyncBoard: Sendable {
         statuses.withLock { $0[peer] }
     }
 
+    /// Every peer with a status, by member id.
+    public var all: [MemberID: PeerSyncStatus] {
+        statuses.withLock { $0 }
+    }
+
     /// Records how a sync with `peer` ended; lags of origins not compared this time are kept from before.
     /// - Returns: The peer's status afterwards.
     @discardableResult

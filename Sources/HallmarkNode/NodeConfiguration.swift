@@ -21,6 +21,7 @@ import HallmarkMember
 ///   "fetches_per_second_per_peer": 20,
 ///   "fetches_per_second_per_origin": 2,
 ///   "access_log": false,
+///   "accept_offers": true,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -51,6 +52,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var fetchesPerSecondPerOrigin = 2
     /// Whether the HTTP API logs every request (`info`: method, route pattern, status, milliseconds); default false.
     public var accessLog = false
+    /// Whether members that dial this node may offer their logs over their own connection (Protocol/PROTOCOL.md
+    /// §4.5), which is how a member that cannot take inbound connections shares; default true. Offered logs are
+    /// checked exactly as pulled ones.
+    public var acceptOffers = true
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -82,7 +87,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds",
             "handshake_timeout_seconds",
             "max_connections_per_address", "max_connections", "max_fetches_per_peer", "fetches_per_second_per_peer",
-            "fetches_per_second_per_origin", "access_log", "api_tls_certificate", "api_tls_key",
+            "fetches_per_second_per_origin", "access_log", "accept_offers", "api_tls_certificate", "api_tls_key",
         ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
@@ -131,11 +136,12 @@ public struct NodeConfiguration: Sendable, Equatable {
             if let rate = try wholeNumber("fetches_per_second_per_origin", 1...100_000) {
                 fetchesPerSecondPerOrigin = rate
             }
-            if let value = object["access_log"] {
+            for (key, setting) in [("access_log", \Self.accessLog), ("accept_offers", \Self.acceptOffers)] {
+                guard let value = object[key] else { continue }
                 guard let flag = value as? Bool else {
-                    throw HallmarkError(.malformed, "access_log: expected true or false")
+                    throw HallmarkError(.malformed, "\(key): expected true or false")
                 }
-                accessLog = flag
+                self[keyPath: setting] = flag
             }
             let folder = file.deletingLastPathComponent()
             for (key, path) in [("api_tls_certificate", \Self.apiTLSCertificate), ("api_tls_key", \Self.apiTLSKey)] {

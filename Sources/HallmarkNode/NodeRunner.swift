@@ -47,27 +47,25 @@ public enum NodeRunner {
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no
         // usable snapshot (checks are answered from the index meanwhile).
         let member = try await Member.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
-        let server = try FederationServer(
-            member: member,
-            host: configuration.listen.host,
-            port: configuration.listen.port,
-            limits: configuration.connectionLimits,
-            logger: logger
-        )
         let engine = SyncEngine(
             member: member,
             fetchIdleTimeout: .seconds(configuration.fetchIdleTimeoutSeconds),
             logger: logger
         )
         let lock = PullLock()
+        let interval = Duration.seconds(configuration.syncIntervalSeconds)
+        let server = try FederationServer(
+            member: member,
+            host: configuration.listen.host,
+            port: configuration.listen.port,
+            limits: configuration.connectionLimits,
+            offers: configuration.acceptOffers
+                ? OfferIntake(engine: engine, lock: lock, interval: interval, logger: logger) : nil,
+            logger: logger
+        )
+        // Each peer dialled is also offered this node's logs over the same connection (§4.5).
         let syncs: [any Service] = configuration.peers.map { peer in
-            PeerSync(
-                engine: engine,
-                peer: peer,
-                interval: .seconds(configuration.syncIntervalSeconds),
-                lock: lock,
-                logger: logger
-            )
+            PeerSync(engine: engine, peer: peer, interval: interval, lock: lock, offering: server, logger: logger)
         }
         let certificate = try configuration.apiCertificate(dataDirectory: dataDirectory)
         if let certificate, !certificate.serves(host: configuration.api.host) {

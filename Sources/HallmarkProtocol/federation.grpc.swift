@@ -69,11 +69,25 @@ public enum Hallmark_V1_Federation: Sendable {
                 type: .serverStreaming
             )
         }
+        /// Namespace for "Offer" metadata.
+        public enum Offer: Sendable {
+            /// Request type for "Offer".
+            public typealias Input = Hallmark_V1_OfferMessage
+            /// Response type for "Offer".
+            public typealias Output = Hallmark_V1_OfferRequest
+            /// Descriptor for "Offer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "hallmark.v1.Federation"),
+                method: "Offer",
+                type: .bidirectionalStreaming
+            )
+        }
         /// Descriptors for all methods in the "hallmark.v1.Federation" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetHeads.descriptor,
             FetchLog.descriptor,
-            WatchHeads.descriptor
+            WatchHeads.descriptor,
+            Offer.descriptor
         ]
     }
 }
@@ -160,6 +174,26 @@ extension Hallmark_V1_Federation {
             request: GRPCCore.StreamingServerRequest<Hallmark_V1_WatchHeadsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Hallmark_V1_OriginHead>
+
+        /// Handle the "Offer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+        /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+        /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Hallmark_V1_OfferMessage` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Hallmark_V1_OfferRequest` messages.
+        func offer(
+            request: GRPCCore.StreamingServerRequest<Hallmark_V1_OfferMessage>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Hallmark_V1_OfferRequest>
     }
 
     /// Service protocol for the "hallmark.v1.Federation" service.
@@ -230,6 +264,26 @@ extension Hallmark_V1_Federation {
             request: GRPCCore.ServerRequest<Hallmark_V1_WatchHeadsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Hallmark_V1_OriginHead>
+
+        /// Handle the "Offer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+        /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+        /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Hallmark_V1_OfferMessage` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Hallmark_V1_OfferRequest` messages.
+        func offer(
+            request: GRPCCore.StreamingServerRequest<Hallmark_V1_OfferMessage>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Hallmark_V1_OfferRequest>
     }
 
     /// Simple service protocol for the "hallmark.v1.Federation" service.
@@ -300,6 +354,27 @@ extension Hallmark_V1_Federation {
             response: GRPCCore.RPCWriter<Hallmark_V1_OriginHead>,
             context: GRPCCore.ServerContext
         ) async throws
+
+        /// Handle the "Offer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+        /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+        /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Hallmark_V1_OfferMessage` messages.
+        ///   - response: A response stream of `Hallmark_V1_OfferRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func offer(
+            request: GRPCCore.RPCAsyncSequence<Hallmark_V1_OfferMessage, any Swift.Error>,
+            response: GRPCCore.RPCWriter<Hallmark_V1_OfferRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -335,6 +410,17 @@ extension Hallmark_V1_Federation.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Hallmark_V1_OriginHead>(),
             handler: { request, context in
                 try await self.watchHeads(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Hallmark_V1_Federation.Method.Offer.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hallmark_V1_OfferMessage>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Hallmark_V1_OfferRequest>(),
+            handler: { request, context in
+                try await self.offer(
                     request: request,
                     context: context
                 )
@@ -429,6 +515,23 @@ extension Hallmark_V1_Federation.SimpleServiceProtocol {
             }
         )
     }
+
+    public func offer(
+        request: GRPCCore.StreamingServerRequest<Hallmark_V1_OfferMessage>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Hallmark_V1_OfferRequest> {
+        return GRPCCore.StreamingServerResponse<Hallmark_V1_OfferRequest>(
+            metadata: [:],
+            producer: { writer in
+                try await self.offer(
+                    request: request.messages,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
 }
 
 // MARK: hallmark.v1.Federation (client)
@@ -514,6 +617,31 @@ extension Hallmark_V1_Federation {
             deserializer: some GRPCCore.MessageDeserializer<Hallmark_V1_OriginHead>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Hallmark_V1_OriginHead>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Offer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+        /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+        /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Hallmark_V1_OfferMessage` messages.
+        ///   - serializer: A serializer for `Hallmark_V1_OfferMessage` messages.
+        ///   - deserializer: A deserializer for `Hallmark_V1_OfferRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func offer<Result>(
+            request: GRPCCore.StreamingClientRequest<Hallmark_V1_OfferMessage>,
+            serializer: some GRPCCore.MessageSerializer<Hallmark_V1_OfferMessage>,
+            deserializer: some GRPCCore.MessageDeserializer<Hallmark_V1_OfferRequest>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Hallmark_V1_OfferRequest>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -637,6 +765,40 @@ extension Hallmark_V1_Federation {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Offer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+        /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+        /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Hallmark_V1_OfferMessage` messages.
+        ///   - serializer: A serializer for `Hallmark_V1_OfferMessage` messages.
+        ///   - deserializer: A deserializer for `Hallmark_V1_OfferRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func offer<Result>(
+            request: GRPCCore.StreamingClientRequest<Hallmark_V1_OfferMessage>,
+            serializer: some GRPCCore.MessageSerializer<Hallmark_V1_OfferMessage>,
+            deserializer: some GRPCCore.MessageDeserializer<Hallmark_V1_OfferRequest>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Hallmark_V1_OfferRequest>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Hallmark_V1_Federation.Method.Offer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -723,6 +885,35 @@ extension Hallmark_V1_Federation.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Hallmark_V1_WatchHeadsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Hallmark_V1_OriginHead>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Offer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+    /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+    /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Hallmark_V1_OfferMessage` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func offer<Result>(
+        request: GRPCCore.StreamingClientRequest<Hallmark_V1_OfferMessage>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Hallmark_V1_OfferRequest>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.offer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Hallmark_V1_OfferMessage>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Hallmark_V1_OfferRequest>(),
             options: options,
             onResponse: handleResponse
         )
@@ -823,6 +1014,40 @@ extension Hallmark_V1_Federation.ClientProtocol {
             metadata: metadata
         )
         return try await self.watchHeads(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Offer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller offers the logs it holds over the connection it opened, for a member that can only dial
+    /// > out (PROTOCOL.md §4.5): the server sends requests — GetHeads and FetchLog, as it would call them —
+    /// > and the caller answers each, and sends every checkpoint it commits, as WatchHeads would. Revision 2.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func offer<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Hallmark_V1_OfferMessage>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Hallmark_V1_OfferRequest>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Hallmark_V1_OfferMessage>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.offer(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -204,6 +204,132 @@ public nonisolated struct Hallmark_V1_WatchHeadsRequest: Sendable {
   public init() {}
 }
 
+/// A request from the server of an Offer call to its caller.
+public nonisolated struct Hallmark_V1_OfferRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Chosen by the server, unique within the call, never 0; the caller's answers carry it.
+  public var id: UInt64 = 0
+
+  public var request: Hallmark_V1_OfferRequest.OneOf_Request? = nil
+
+  /// Answered by one OfferMessage with `heads`.
+  public var getHeads: Hallmark_V1_GetHeadsRequest {
+    get {
+      if case .getHeads(let v)? = request {return v}
+      return Hallmark_V1_GetHeadsRequest()
+    }
+    set {request = .getHeads(newValue)}
+  }
+
+  /// Answered by OfferMessages with `chunk`, then one with `end`.
+  public var fetchLog: Hallmark_V1_FetchLogRequest {
+    get {
+      if case .fetchLog(let v)? = request {return v}
+      return Hallmark_V1_FetchLogRequest()
+    }
+    set {request = .fetchLog(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Request: Equatable, Sendable {
+    /// Answered by one OfferMessage with `heads`.
+    case getHeads(Hallmark_V1_GetHeadsRequest)
+    /// Answered by OfferMessages with `chunk`, then one with `end`.
+    case fetchLog(Hallmark_V1_FetchLogRequest)
+
+  }
+
+  public init() {}
+}
+
+/// What the caller of an Offer call sends.
+public nonisolated struct Hallmark_V1_OfferMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The request answered; 0 for a `head`, which answers none.
+  public var id: UInt64 = 0
+
+  public var message: Hallmark_V1_OfferMessage.OneOf_Message? = nil
+
+  /// The answer to a GetHeads request.
+  public var heads: Hallmark_V1_GetHeadsResponse {
+    get {
+      if case .heads(let v)? = message {return v}
+      return Hallmark_V1_GetHeadsResponse()
+    }
+    set {message = .heads(newValue)}
+  }
+
+  /// A chunk of the answer to a FetchLog request, exactly as FetchLog streams it.
+  public var chunk: Hallmark_V1_LogChunk {
+    get {
+      if case .chunk(let v)? = message {return v}
+      return Hallmark_V1_LogChunk()
+    }
+    set {message = .chunk(newValue)}
+  }
+
+  /// The end of the answer to a FetchLog request.
+  public var end: Hallmark_V1_OfferEnd {
+    get {
+      if case .end(let v)? = message {return v}
+      return Hallmark_V1_OfferEnd()
+    }
+    set {message = .end(newValue)}
+  }
+
+  /// A checkpoint of any origin the caller holds, as WatchHeads streams it: first every head held,
+  /// then each new one.
+  public var head: Hallmark_V1_OriginHead {
+    get {
+      if case .head(let v)? = message {return v}
+      return Hallmark_V1_OriginHead()
+    }
+    set {message = .head(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Message: Equatable, Sendable {
+    /// The answer to a GetHeads request.
+    case heads(Hallmark_V1_GetHeadsResponse)
+    /// A chunk of the answer to a FetchLog request, exactly as FetchLog streams it.
+    case chunk(Hallmark_V1_LogChunk)
+    /// The end of the answer to a FetchLog request.
+    case end(Hallmark_V1_OfferEnd)
+    /// A checkpoint of any origin the caller holds, as WatchHeads streams it: first every head held,
+    /// then each new one.
+    case head(Hallmark_V1_OriginHead)
+
+  }
+
+  public init() {}
+}
+
+/// How the answer to a FetchLog request in an Offer call ended.
+public nonisolated struct Hallmark_V1_OfferEnd: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 0 when the whole range was sent; otherwise the gRPC status code the FetchLog call would have
+  /// ended with (such as 5, NOT_FOUND).
+  public var code: UInt32 = 0
+
+  /// Why, for a person, when `code` is not 0.
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "hallmark.v1"
@@ -523,6 +649,219 @@ nonisolated extension Hallmark_V1_WatchHeadsRequest: SwiftProtobuf.Message, Swif
 
   public static func ==(lhs: Hallmark_V1_WatchHeadsRequest, rhs: Hallmark_V1_WatchHeadsRequest) -> Bool {
     if lhs.protocolVersion != rhs.protocolVersion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hallmark_V1_OfferRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OfferRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}get_heads\0\u{3}fetch_log\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.id) }()
+      case 2: try {
+        var v: Hallmark_V1_GetHeadsRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .getHeads(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .getHeads(v)
+        }
+      }()
+      case 3: try {
+        var v: Hallmark_V1_FetchLogRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .fetchLog(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .fetchLog(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.id != 0 {
+      try visitor.visitSingularUInt64Field(value: self.id, fieldNumber: 1)
+    }
+    switch self.request {
+    case .getHeads?: try {
+      guard case .getHeads(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .fetchLog?: try {
+      guard case .fetchLog(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hallmark_V1_OfferRequest, rhs: Hallmark_V1_OfferRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.request != rhs.request {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hallmark_V1_OfferMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OfferMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}heads\0\u{1}chunk\0\u{1}end\0\u{1}head\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.id) }()
+      case 2: try {
+        var v: Hallmark_V1_GetHeadsResponse?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .heads(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .heads(v)
+        }
+      }()
+      case 3: try {
+        var v: Hallmark_V1_LogChunk?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .chunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .chunk(v)
+        }
+      }()
+      case 4: try {
+        var v: Hallmark_V1_OfferEnd?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .end(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .end(v)
+        }
+      }()
+      case 5: try {
+        var v: Hallmark_V1_OriginHead?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .head(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .head(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.id != 0 {
+      try visitor.visitSingularUInt64Field(value: self.id, fieldNumber: 1)
+    }
+    switch self.message {
+    case .heads?: try {
+      guard case .heads(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .chunk?: try {
+      guard case .chunk(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .end?: try {
+      guard case .end(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .head?: try {
+      guard case .head(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hallmark_V1_OfferMessage, rhs: Hallmark_V1_OfferMessage) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Hallmark_V1_OfferEnd: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OfferEnd"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.code != 0 {
+      try visitor.visitSingularUInt32Field(value: self.code, fieldNumber: 1)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Hallmark_V1_OfferEnd, rhs: Hallmark_V1_OfferEnd) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.message != rhs.message {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -198,7 +198,7 @@ struct CommandLineTests {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let run = try cli.succeed(["--version"])
-        #expect(run.stdout == "hallmark \(HallmarkVersion.number) (federation protocol 1)\n")
+        #expect(run.stdout == "hallmark \(HallmarkVersion.number) (federation protocol 2)\n")
         #expect(HallmarkVersion.number.split(separator: ".").count == 3)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HallmarkCore
+import HallmarkFederation
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
@@ -31,7 +32,11 @@ struct InteropTests {
         #expect(run.status == 0, "\(run.output)")
         let chunks = (Self.logSize + Self.entriesPerChunk - 1) / Self.entriesPerChunk
         #expect(run.output.contains("GetHeads with protocol_version 0: refused with FAILED_PRECONDITION"))
-        #expect(run.output.contains("GetHeads: member brand-a, 1 heads, protocol_version 1"))
+        #expect(
+            run.output.contains(
+                "GetHeads: member brand-a, 1 heads, protocol_version \(FederationLimits.protocolVersion)"
+            )
+        )
         #expect(run.output.contains("checkpoint of brand-a: size \(Self.logSize), root "))
         #expect(run.output.contains("signature verified with the origin certificate (issued by the alliance CA)"))
         #expect(
@@ -58,6 +63,48 @@ struct InteropTests {
         #expect(run.output.contains("FAILED: chunk 1 (first_index \(first)): root "))
         #expect(run.output.contains("is not the checkpoint's"))
         #expect(!run.output.contains("all checks passed"))
+    }
+
+    @Test(
+        "a Python client offers a log over an Offer call it opened; the node verifies and commits it",
+        .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+    )
+    func pythonClientOffers() async throws {
+        try ExternalTool.pythonGRPC.require()
+        let source = try await Self.startBrandA()
+        defer { Task { await source.stop() } }
+        let target = try await ServingNode.start("market-c", takingOffers: true)
+        defer { Task { await target.stop() } }
+
+        let run = try await Self.runPythonClient(port: source.port, extra: ["--offer-to", "\(target.port)"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("Offer: announced 1 heads"))
+        #expect(run.output.contains("Offer: answered fetch_log brand-a [0, \(Self.logSize)) with code 0"))
+        // The node took brand-a's log from the relay (brand-b's certificate), verified, with proofs.
+        let origin = try MemberID("brand-a")
+        #expect(try await target.member.logHead(of: origin)?.treeSize == UInt64(Self.logSize))
+        let verdict = try await target.member.check(try Identifier(kind: .sku, value: "IO-3"))
+        #expect(verdict.status == .listed)
+    }
+
+    @Test(
+        "an Offer call that answers a request never sent is ended with INVALID_ARGUMENT",
+        .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+    )
+    func pythonClientBreaksOfferRules() async throws {
+        try ExternalTool.pythonGRPC.require()
+        let source = try await Self.startBrandA()
+        defer { Task { await source.stop() } }
+        let target = try await ServingNode.start("market-c", takingOffers: true)
+        defer { Task { await target.stop() } }
+
+        let run = try await Self.runPythonClient(
+            port: source.port,
+            extra: ["--offer-to", "\(target.port)", "--offer-violation"]
+        )
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("Offer with an answer to no request: refused with INVALID_ARGUMENT"))
+        #expect(try await target.member.logHead(of: try MemberID("brand-a")) == nil)
     }
 
     /// `openssl s_client` to a node over TLS 1.3 with ALPN h2, trusting the development CA, plus `extra` arguments.

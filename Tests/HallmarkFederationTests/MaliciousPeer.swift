@@ -128,6 +128,14 @@ private struct TamperingService: Hallmark_V1_Federation.SimpleServiceProtocol {
         for head in flood { try await response.write(head) }
         try await Task.sleep(for: .seconds(600))
     }
+
+    func offer(
+        request: RPCAsyncSequence<Hallmark_V1_OfferMessage, any Error>,
+        response: RPCWriter<Hallmark_V1_OfferRequest>,
+        context: ServerContext
+    ) async throws {
+        try await honest.offer(request: request, response: response, context: context)
+    }
 }
 
 /// Alters each chunk before writing it, and stalls after `stallAfter` of them.

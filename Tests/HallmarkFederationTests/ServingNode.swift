@@ -22,7 +22,8 @@ struct ServingNode {
     static func start(
         _ name: String,
         revocations: RevocationList? = nil,
-        limits: ConnectionLimits = .underTest
+        limits: ConnectionLimits = .underTest,
+        takingOffers: Bool = false
     ) async throws -> ServingNode {
         let folder = DevelopmentAlliance.temporaryFolder("hallmark-adversary")
         let logs = LogRecorder()
@@ -41,6 +42,12 @@ struct ServingNode {
             host: "127.0.0.1",
             port: 0,
             limits: limits,
+            offers: takingOffers
+                ? OfferIntake(
+                    engine: SyncEngine(member: member, logger: logs.logger),
+                    lock: PullLock(),
+                    logger: logs.logger
+                ) : nil,
             logger: logs.logger
         )
         let serving = Task { try await server.serve() }

@@ -17,11 +17,18 @@ could not run (bad arguments, stubs that do not generate).
 
     federation_client.py --port 7401 --cert member.pem --key member-key.pem --ca ca.pem --origin brand-a
 
+With --offer-to PORT it also exercises Offer (PROTOCOL.md section 4.5) as the dialling side: it opens
+an Offer call to the node at PORT and answers that node's requests by relaying them to the node at
+--port (GetHeads, FetchLog), announcing the heads it holds first, so that the node at PORT learns the
+logs of the node at --port through a connection the client opened. With --offer-violation it instead
+answers a request never sent, which the node must refuse with INVALID_ARGUMENT.
+
 Needs: grpcio, grpcio-tools, cryptography (see Tests/interop/requirements.txt).
 """
 
 import argparse
 import json
+import queue
 import subprocess
 import sys
 import tempfile
@@ -160,9 +167,12 @@ def fetch_and_check(arguments, pb, stub, ca_pem: bytes) -> None:
     print("GetHeads with protocol_version 0: refused with FAILED_PRECONDITION")
 
     response = stub.GetHeads(pb.GetHeadsRequest(protocol_version=1), timeout=30)
-    if response.protocol_version != 1:
+    if response.protocol_version < 1:
         raise CheckFailed(f"server speaks protocol_version {response.protocol_version}")
-    print(f"GetHeads: member {response.member}, {len(response.heads)} heads, protocol_version 1")
+    print(
+        f"GetHeads: member {response.member}, {len(response.heads)} heads, "
+        f"protocol_version {response.protocol_version}"
+    )
     heads = [head for head in response.heads if head.origin == arguments.origin]
     if len(heads) != 1:
         raise CheckFailed(f"expected one head of {arguments.origin}, got {len(heads)}")
@@ -240,6 +250,74 @@ def fetch_and_check(arguments, pb, stub, ca_pem: bytes) -> None:
     print(f"Merkle root of all {len(leaves)} leaves matches the signed checkpoint (size {size})")
 
 
+def offer(pb, source, target, violation: bool) -> None:
+    """Opens Offer on `target` and answers its requests from `source` (PROTOCOL.md section 4.5)."""
+    outbox = queue.Queue()
+
+    def messages():
+        while True:
+            message = outbox.get()
+            if message is None:
+                return
+            yield message
+
+    held = source.GetHeads(pb.GetHeadsRequest(protocol_version=2), timeout=30)
+    if violation:
+        # An answer to a request id the server never sent: the server must end the call.
+        outbox.put(pb.OfferMessage(id=99, end=pb.OfferEnd()))
+    else:
+        for head in held.heads:
+            outbox.put(pb.OfferMessage(id=0, head=head))
+    print(f"Offer: announced {0 if violation else len(held.heads)} heads")
+    call = target.Offer(messages(), timeout=120)
+    answered = {"get_heads": 0, "fetch_log": 0, "chunks": 0}
+    try:
+        for request in call:
+            kind = request.WhichOneof("request")
+            if request.id == 0:
+                raise CheckFailed("the server sent a request with id 0")
+            if kind == "get_heads":
+                heads = source.GetHeads(pb.GetHeadsRequest(protocol_version=2), timeout=30)
+                outbox.put(pb.OfferMessage(id=request.id, heads=heads))
+            elif kind == "fetch_log":
+                end = pb.OfferEnd()
+                try:
+                    for chunk in source.FetchLog(request.fetch_log, timeout=60):
+                        outbox.put(pb.OfferMessage(id=request.id, chunk=chunk))
+                        answered["chunks"] += 1
+                except grpc.RpcError as error:
+                    end = pb.OfferEnd(code=error.code().value[0], message=error.details() or "")
+                outbox.put(pb.OfferMessage(id=request.id, end=end))
+                print(
+                    f"Offer: answered fetch_log {request.fetch_log.origin} "
+                    f"[{request.fetch_log.start}, {request.fetch_log.tree_size}) with code {end.code}"
+                )
+            else:
+                raise CheckFailed(f"the server sent a request of unknown kind {kind}")
+            answered[kind] += 1
+            if answered["fetch_log"] >= 1 and kind == "fetch_log":
+                # What this test offers has been asked for and sent: end our side; the server ends its own.
+                outbox.put(None)
+    except grpc.RpcError as error:
+        outbox.put(None)
+        if violation and error.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            print(f"Offer with an answer to no request: refused with INVALID_ARGUMENT ({error.details()})")
+            return
+        if not violation and error.code() == grpc.StatusCode.CANCELLED:
+            pass
+        else:
+            raise
+    outbox.put(None)
+    if violation:
+        raise CheckFailed("an answer to a request never sent was not refused")
+    if answered["get_heads"] < 1 or answered["fetch_log"] < 1:
+        raise CheckFailed(f"the server asked too little over the Offer call: {answered}")
+    print(
+        f"Offer: answered {answered['get_heads']} get_heads and {answered['fetch_log']} fetch_log requests "
+        f"with {answered['chunks']} chunks"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -252,6 +330,8 @@ def main() -> int:
     parser.add_argument("--server-name", help="the name to check the server certificate against")
     parser.add_argument("--protocol", type=Path, default=REPOSITORY / "Protocol")
     parser.add_argument("--tamper", action="store_true", help="flip a bit of one entry: the checks must fail")
+    parser.add_argument("--offer-to", type=int, help="then offer what the node at --port holds to this port")
+    parser.add_argument("--offer-violation", action="store_true", help="with --offer-to: break the Offer rules")
     arguments = parser.parse_args()
     if not 1 <= arguments.chunk <= 8192:
         parser.error("--chunk takes 1-8192")
@@ -275,6 +355,11 @@ def main() -> int:
             print("self-test against Protocol/test-vectors: Merkle roots and entry decoding agree")
             with grpc.secure_channel(f"{arguments.host}:{arguments.port}", credentials, options) as channel:
                 fetch_and_check(arguments, pb, pb_grpc.FederationStub(channel), ca_pem)
+                if arguments.offer_to:
+                    target_address = f"{arguments.host}:{arguments.offer_to}"
+                    with grpc.secure_channel(target_address, credentials, options) as target:
+                        offer(pb, pb_grpc.FederationStub(channel), pb_grpc.FederationStub(target),
+                              arguments.offer_violation)  # fmt: skip
         except CheckFailed as failure:
             print(f"FAILED: {failure}")
             return 1
