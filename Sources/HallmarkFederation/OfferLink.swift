@@ -28,6 +28,14 @@ final class OfferLink: LogSource {
     private enum Pending {
         case heads(CheckedContinuation<Hallmark_V1_GetHeadsResponse, any Error>)
         case fetch(Fetch)
+
+        /// Ends the wait with `error`.
+        func fail(_ error: any Error) {
+            switch self {
+            case .heads(let continuation): continuation.resume(throwing: error)
+            case .fetch(let fetch): fetch.done.resume(throwing: error)
+            }
+        }
     }
 
     /// A FetchLog request in flight: where its chunks go, and how it ends.
@@ -151,42 +159,36 @@ final class OfferLink: LogSource {
             defer { state.pending = [:] }
             return state.pending.values
         }
-        for waiting in pending {
-            switch waiting {
-            case .heads(let continuation): continuation.resume(throwing: error)
-            case .fetch(let fetch): fetch.done.resume(throwing: error)
-            }
-        }
+        for waiting in pending { waiting.fail(error) }
         announce.finish()
         post.finish()
     }
 
-    /// Registers what waits for a new request, or fails it when the call has ended; the request's id.
-    private func register(_ pending: (UInt64) -> Pending) -> Result<UInt64, any Error> {
-        state.withLock { state in
+    /// Sends `request` under a new id, with `pending` waiting for its answer; fails `pending` at once when the call
+    /// has ended. The request's id, or 0 when it was not sent.
+    private func ask(_ pending: Pending, _ request: Hallmark_V1_OfferRequest.OneOf_Request) -> UInt64 {
+        let sent: Result<UInt64, any Error> = state.withLock { state in
             if let ended = state.ended { return .failure(ended) }
-            let id = state.nextID
-            state.nextID += 1
-            state.pending[id] = pending(id)
-            return .success(id)
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = pending
+            return .success(state.nextID)
+        }
+        switch sent {
+        case .failure(let error):
+            pending.fail(error)
+            return 0
+        case .success(let id):
+            var message = Hallmark_V1_OfferRequest()
+            message.id = id
+            message.request = request
+            post.yield(message)
+            return id
         }
     }
 
     /// Gives up on request `id` (cancelled, or its fetch stalled): its late answers are dropped.
     private func abandon(_ id: UInt64) {
-        let pending = state.withLock { $0.pending.removeValue(forKey: id) }
-        switch pending {
-        case .heads(let continuation)?: continuation.resume(throwing: CancellationError())
-        case .fetch(let fetch)?: fetch.done.resume(throwing: CancellationError())
-        case nil: break
-        }
-    }
-
-    private func send(_ id: UInt64, _ request: Hallmark_V1_OfferRequest.OneOf_Request) {
-        var message = Hallmark_V1_OfferRequest()
-        message.id = id
-        message.request = request
-        post.yield(message)
+        state.withLock { $0.pending.removeValue(forKey: id) }?.fail(CancellationError())
     }
 
     func heads() async throws -> Hallmark_V1_GetHeadsResponse {
@@ -195,12 +197,8 @@ final class OfferLink: LogSource {
         let id = Mutex<UInt64>(0)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                switch register({ _ in .heads(continuation) }) {
-                case .failure(let error): continuation.resume(throwing: error)
-                case .success(let sent):
-                    id.withLock { $0 = sent }
-                    send(sent, .getHeads(request))
-                }
+                let sent = ask(.heads(continuation), .getHeads(request))
+                id.withLock { $0 = sent }
             }
         } onCancel: {
             abandon(id.withLock { $0 })
@@ -220,12 +218,8 @@ final class OfferLink: LogSource {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
                     let fetch = Fetch(onChunk: onChunk, waiting: waiting, done: done)
-                    switch register({ _ in .fetch(fetch) }) {
-                    case .failure(let error): done.resume(throwing: error)
-                    case .success(let sent):
-                        id.withLock { $0 = sent }
-                        send(sent, .fetchLog(request))
-                    }
+                    let sent = ask(.fetch(fetch), .fetchLog(request))
+                    id.withLock { $0 = sent }
                 }
             } onCancel: {
                 abandon(id.withLock { $0 })
