@@ -23,8 +23,9 @@ two minutes, every acknowledged write must answer right at every node, and verif
 With --fill-disk the data folders go under --data-root, which should be a small file system of its own (a tmpfs
 mounted with size=…): from a third of the kills to two thirds, a filler file takes every byte left on it. Meanwhile
 every write the nodes refuse must be refused clearly (API: 507 `storage-full`; CLI: an error saying the disk is
-full), the kills, restarts and verify-store go on, and nothing acknowledged before may be lost; once the filler is
-deleted, writes must be acknowledged again. The harness's own files (logs, CSV files) stay in a temporary folder.
+full), the kills, restarts and verify-store go on (a node killed while the disk is full may find no room to open its
+store: then verify-store and the node must say that the disk is full, and both run once space returns), and nothing
+acknowledged before may be lost; once the filler is deleted, writes must be acknowledged again. The harness's own files (logs, CSV files) stay in a temporary folder.
 Prints a summary (with --json, one JSON object) and exits 0 only when the run holds: N kills within S seconds,
 no acknowledged write lost, no store failing verification, convergence. Needs only Python's standard library.
 """
@@ -74,7 +75,10 @@ class Node:
              "--member-key", os.path.join(DEV, self.member, "member-key.pem"),
              "--alliance-ca", os.path.join(DEV, "ca.pem"), "--alliance-key", os.path.join(DEV, "alliance.key")])
 
-    def start(self, peers):
+    def start(self, peers, disk=None):
+        """Starts the node and waits until it is ready. Returns False when, with the disk full, the node refused to
+        start saying so (it cannot open its store without a few bytes for SQLite's shared-memory index): it waits
+        for space to return."""
         arguments = [self.hallmark, "node", "--data", self.data, "--listen", f"127.0.0.1:{self.federation_port}",
                      "--api", f"127.0.0.1:{self.api_port}"]
         for peer in peers:
@@ -91,9 +95,13 @@ class Node:
             while self.process.poll() is None and time.monotonic() < deadline:
                 try:
                     self.get("/readyz", timeout=2)
-                    return
+                    return True
                 except (OSError, ValueError):
                     time.sleep(0.1)
+            if disk is not None and disk.full.is_set() and self.process.poll() is not None:
+                with open(self.log_path) as log:
+                    if "disk holding the store is full" in log.read()[-2000:]:
+                        return False
             time.sleep(0.5)
         raise HarnessError(f"{self.member}: the node did not become ready within 120 s (see {self.log_path})")
 
@@ -316,7 +324,8 @@ def main():
     fill_at, free_at = options.kills // 3, 2 * options.kills // 3
     ledger = Ledger()
     counts = {"api": 0, "cli": 0, "retractions": 0, "unacknowledged": 0, "late api": 0, "late cli": 0,
-              "refused full": 0, "after space returned": 0}
+              "refused full": 0, "after space returned": 0,
+              "waited for space": 0}
     failures = []
     kills = 0
     lost = set()  # acknowledged writes some node answered wrongly after a restart or at the end
@@ -336,34 +345,67 @@ def main():
                    for name in "wx"]
         for thread in threads:
             thread.start()
+        # Nodes that could not open their store while the disk was full: verified and started once space returns.
+        waiting = set()
+
+        def settled(node, what):
+            expected = ledger.of(node.member)
+            wrong = settle(node, ledger, check_all(node, expected), expected, counts)
+            lost.update(wrong)
+            if wrong:
+                failures.append(f"{what} lost {len(wrong)} acknowledged writes, e.g. {wrong[:3]}")
+
+        def recover(node, what):
+            counts["waited for space"] += 1
+            status, output = node.verify_store()
+            if status != 0:
+                failures.append(f"{what}: verify-store exited {status}: {output.strip()}")
+            if not node.start([peer for peer in nodes if peer is not node], disk):
+                raise HarnessError(f"{what} still finds the disk full")
+            settled(node, what)
+
         while kills < options.kills and time.monotonic() - started < options.seconds:
             time.sleep(rng.uniform(0.2, 2.0))
             if disk is not None and kills == fill_at and not disk.full.is_set() and not disk.freed.is_set():
                 disk.fill()
-            if disk is not None and kills == free_at and disk.full.is_set():
+            # Space returns two thirds of the way, or earlier if every node is waiting for it.
+            if disk is not None and disk.full.is_set() and (kills >= free_at or len(waiting) == len(nodes)):
                 disk.free()
                 time.sleep(3)  # let the writers be acknowledged again before the next kill
-            victim = rng.choice(nodes)
-            for node in nodes:
+                for node in list(waiting):
+                    waiting.remove(node)
+                    recover(node, f"once space returned, {node.member}")
+            running = [node for node in nodes if node not in waiting]
+            for node in running:
                 if node.process.poll() is not None:
                     failures.append(f"{node.member} exited by itself with status {node.process.returncode}")
-                    node.start([peer for peer in nodes if peer is not node])
+                    if not node.start([peer for peer in nodes if peer is not node], disk):
+                        waiting.add(node)
+            running = [node for node in running if node not in waiting]
+            if not running:
+                continue
+            victim = rng.choice(running)
             victim.kill()
             kills += 1
             status, output = victim.verify_store()
+            disk_full = disk is not None and disk.full.is_set() and "disk holding the store is full" in output
+            if status != 0 and disk_full:
+                waiting.add(victim)  # it says so; it is verified once space returns
+                continue
             if status != 0:
                 failures.append(f"kill {kills}: verify-store of {victim.member} exited {status}: {output.strip()}")
-            victim.start([peer for peer in nodes if peer is not victim])
-            expected = ledger.of(victim.member)
-            wrong = settle(victim, ledger, check_all(victim, expected), expected, counts)
-            lost.update(wrong)
-            if wrong:
-                failures.append(f"kill {kills}: {victim.member} lost {len(wrong)} acknowledged writes, e.g. {wrong[:3]}")
+            if not victim.start([peer for peer in nodes if peer is not victim], disk):
+                waiting.add(victim)
+                continue
+            settled(victim, f"kill {kills}: {victim.member}")
         stop.set()
         for thread in threads:
             thread.join()
         if disk is not None:
             disk.free()
+            for node in list(waiting):
+                waiting.remove(node)
+                recover(node, f"once space returned, {node.member}")
             if counts["refused full"] == 0:
                 failures.append("the disk was full, yet no write was refused for it")
             if counts["after space returned"] == 0:
@@ -409,6 +451,7 @@ def main():
             summary["full_disk"] = {
                 "full_from_kill": fill_at, "freed_at_kill": free_at,
                 "writes_refused_as_full": counts["refused full"],
+                "nodes_that_waited_for_space_to_open_their_store": counts["waited for space"],
                 "requests_acknowledged_after_space_returned": counts["after space returned"],
                 "free_bytes_at_the_end": shutil.disk_usage(options.data_root).free,
             }

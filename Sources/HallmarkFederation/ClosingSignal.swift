@@ -32,6 +32,9 @@ final class ClosingSignal: Sendable {
         }
     }
 
+    /// Whether ``close()`` has been called.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
     /// Releases every waiter, now and later.
     func close() {
         let waiting = state.withLock { state in

@@ -202,9 +202,11 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         }
         let link = offers.link(to: PeerAddress(calling: peer, from: context.remotePeer), writer: response)
         logger.info("a member offers its logs over the connection it opened", metadata: ["peer": "\(link.address)"])
+        let (number, replaced) = offers.opened(by: peer)
+        defer { offers.ended(number, by: peer) }
         // The call lasts while this node follows the link: that ends once the member ends its side (and what it
-        // sent is committed), or when this listener shuts down. A broken rule in the member's messages ends it at
-        // once, with that error.
+        // sent is committed), when this listener shuts down, or when the member opens a newer Offer call (ABORTED).
+        // A broken rule in the member's messages ends it at once, with that error.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await link.receive(request)
@@ -225,6 +227,11 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
             group.addTask {
                 await closing.wait()
                 return true
+            }
+            group.addTask {
+                await replaced.wait()
+                guard replaced.isClosed else { return true }
+                throw RPCError(code: .aborted, message: "a newer Offer call from \(peer) replaced this one")
             }
             while let done = try await group.next() {
                 if done { group.cancelAll() }

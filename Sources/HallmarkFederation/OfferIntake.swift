@@ -2,6 +2,7 @@ import GRPCCore
 import HallmarkCore
 import HallmarkProtocol
 import Logging
+import Synchronization
 
 /// How a node takes the logs that members dialling it offer over their own connections (Protocol/PROTOCOL.md §4.5):
 /// with the same sync engine, commit lock and round interval as the peers it dials, so an offered log is checked,
@@ -11,6 +12,8 @@ public struct OfferIntake: Sendable {
     let lock: PullLock
     let interval: Duration
     let logger: Logger
+    /// The Offer call each member has open.
+    let calls = OpenCalls()
 
     /// Takes offers into `engine`'s member, committing under `lock` (shared with this node's ``PeerSync`` loops) and
     /// comparing every head every `interval`.
@@ -32,5 +35,43 @@ public struct OfferIntake: Sendable {
     func follow(_ link: OfferLink) async throws {
         try await PeerSync(engine: engine, peer: link.address, interval: interval, lock: lock, logger: logger)
             .follow(link)
+    }
+
+    /// Registers an Offer call of `member`; the member's older call, if any, is told to end: a member reconnecting
+    /// after its link broke must not wait for the old call to time out, and one member holds one call, not many.
+    /// - Returns: The call's number, for ``ended(_:by:)``, and the signal that fires when a newer call replaces it.
+    func opened(by member: MemberID) -> (number: UInt64, replaced: ClosingSignal) {
+        calls.open(member)
+    }
+
+    /// Forgets the call `number` of `member`, unless a newer one already replaced it.
+    func ended(_ number: UInt64, by member: MemberID) {
+        calls.end(number, of: member)
+    }
+
+    /// The Offer call open per member.
+    final class OpenCalls: Sendable {
+        private struct State {
+            var next: UInt64 = 0
+            var open: [MemberID: (number: UInt64, replaced: ClosingSignal)] = [:]
+        }
+
+        private let state = Mutex(State())
+
+        func open(_ member: MemberID) -> (number: UInt64, replaced: ClosingSignal) {
+            let replaced = ClosingSignal()
+            let (number, older) = state.withLock { state in
+                defer { state.next += 1 }
+                return (state.next, state.open.updateValue((state.next, replaced), forKey: member))
+            }
+            older?.replaced.close()
+            return (number, replaced)
+        }
+
+        func end(_ number: UInt64, of member: MemberID) {
+            state.withLock { state in
+                if state.open[member]?.number == number { state.open[member] = nil }
+            }
+        }
     }
 }

@@ -3,8 +3,7 @@ import HallmarkCore
 
 /// A file of indicators to import: CSV with a header, or JSON Lines, chosen by the file's extension.
 ///
-/// The whole file is parsed and validated before anything is submitted, so a bad line rejects the
-/// file whole and nothing of it is half-imported.
+/// Files are read a block at a time (``IndicatorFileReader``), so that memory stays flat whatever their size.
 public enum IndicatorFile {
     /// The accepted formats.
     public enum Format: Sendable {
@@ -29,140 +28,140 @@ public enum IndicatorFile {
         }
     }
 
-    /// The largest file accepted.
-    public static let maximumFileSize = 512 << 20
     /// The longest line accepted.
     public static let maximumLineLength = 8 << 10
 
     /// The columns a CSV header may name.
     static let columns = ["kind", "value", "confidence", "reason", "expires", "note"]
 
-    /// Reads and validates every line of the file at `path`.
-    /// - Parameters:
-    ///   - progress: Called now and then with the bytes parsed so far and the file's size.
-    /// - Throws: ``HallmarkError`` naming the file, the line and what is wrong.
-    public static func read(
-        path: String,
-        now: Timestamp,
-        progress: ((Int, Int) -> Void)? = nil
-    ) throws -> [Submission] {
-        let (bytes, format, name) = try contents(path: path)
-        return try parse(bytes, format: format, fileName: name, now: now, progress: progress)
+    /// Opens the file at `path` to read its indicators a chunk at a time (``IndicatorFileReader``): memory stays
+    /// flat whatever the file's size.
+    /// - Parameter now: The time relative expiries (`30d`) count from: pass the same one to every reading of a file.
+    /// - Throws: ``HallmarkError`` when the file's format cannot be told from its name or it cannot be opened.
+    public static func submissions(path: String, now: Timestamp) throws -> IndicatorFileReader<Submission> {
+        try IndicatorFileReader(
+            path: path,
+            parser: LineParser(format: Format(fileName: path), columns: columns) {
+                try submission($0, $1, now: now)
+            }
+        )
     }
 
-    /// Parses file contents already in memory. See ``read(path:now:progress:)``.
-    public static func parse(
-        _ bytes: [UInt8],
-        format: Format,
-        fileName: String,
-        now: Timestamp,
-        progress: ((Int, Int) -> Void)? = nil
-    ) throws -> [Submission] {
-        try parseLines(bytes, format: format, fileName: fileName, columns: columns, progress: progress) {
-            identifier,
-            fields in
-            try submission(
-                identifier: identifier,
-                confidence: fields["confidence"].flatMap { $0.isEmpty ? nil : $0 },
-                reason: fields["reason"],
-                expires: fields["expires"],
-                note: fields["note"],
-                now: now
-            )
-        }
+    /// Parses file contents already in memory: every line, as ``submissions(path:now:)`` reads them.
+    /// - Throws: ``HallmarkError`` naming the file, the line and what is wrong.
+    public static func parse(_ bytes: [UInt8], format: Format, fileName: String, now: Timestamp) throws -> [Submission]
+    {
+        let parser = LineParser(format: format, columns: columns) { try submission($0, $1, now: now) }
+        return try parser.parseWhole(bytes, fileName: fileName)
     }
 
     /// Reads a file of identifiers to allowlist: as an import file, with the columns `kind,value` and optionally
     /// `note` (CSV), or the same fields (JSON Lines).
     /// - Throws: ``HallmarkError`` naming the file, the line and what is wrong.
     public static func readAllowlist(path: String) throws -> [AllowlistItem] {
-        let (bytes, format, name) = try contents(path: path)
-        return try parseAllowlist(bytes, format: format, fileName: name)
+        let reader = try IndicatorFileReader(
+            path: path,
+            parser: LineParser(format: Format(fileName: path), columns: allowlistColumns, row: allowlistItem)
+        )
+        var items: [AllowlistItem] = []
+        while case let chunk = try reader.next(upTo: 1 << 16), !chunk.isEmpty { items += chunk }
+        return items
     }
 
     /// Parses an allowlist file already in memory. See ``readAllowlist(path:)``.
     public static func parseAllowlist(_ bytes: [UInt8], format: Format, fileName: String) throws -> [AllowlistItem] {
-        try parseLines(bytes, format: format, fileName: fileName, columns: allowlistColumns, progress: nil) {
-            identifier,
-            fields in
-            let item = AllowlistItem(identifier: identifier, note: fields["note"] ?? "")
-            try item.validate()
-            return item
-        }
+        try LineParser(format: format, columns: allowlistColumns, row: allowlistItem).parseWhole(
+            bytes,
+            fileName: fileName
+        )
     }
 
     /// The columns an allowlist file may name.
     static let allowlistColumns = ["kind", "value", "note"]
 
-    private static func contents(path: String) throws -> (bytes: [UInt8], format: Format, name: String) {
-        let format = try Format(fileName: path)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > maximumFileSize {
-            throw HallmarkError(.invalidValue, "file is \(size) bytes, the limit is \(maximumFileSize)", location: path)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HallmarkError(.fileProblem, "cannot read the file", location: path)
-        }
-        return ([UInt8](data), format, URL(fileURLWithPath: path).lastPathComponent)
+    private static func allowlistItem(_ identifier: Identifier, _ fields: [String: String]) throws -> AllowlistItem {
+        let item = AllowlistItem(identifier: identifier, note: fields["note"] ?? "")
+        try item.validate()
+        return item
     }
 
-    /// Splits the file into lines, reads each line's identifier and other fields (of `columns`), and makes a row of
-    /// them with `row`; any error is located at its line.
-    private static func parseLines<Row>(
-        _ bytes: [UInt8],
-        format: Format,
-        fileName: String,
-        columns: [String],
-        progress: ((Int, Int) -> Void)?,
-        row: (Identifier, [String: String]) throws -> Row
-    ) throws -> [Row] {
-        var rows: [Row] = []
-        var header: [String]?
-        var lineNumber = 0
-        // A UTF-8 byte-order mark, as spreadsheets write: not part of the first line.
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            lineNumber += 1
-            var line = bytes[start..<end]
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            let location = "\(fileName):\(lineNumber)"
-            defer { start = end + 1 }
-            if lineNumber % 4096 == 0 { progress?(end, bytes.count) }
+    private static func submission(_ identifier: Identifier, _ fields: [String: String], now: Timestamp) throws
+        -> Submission
+    {
+        try submission(
+            identifier: identifier,
+            confidence: fields["confidence"].flatMap { $0.isEmpty ? nil : $0 },
+            reason: fields["reason"],
+            expires: fields["expires"],
+            note: fields["note"],
+            now: now
+        )
+    }
+
+    /// Reads one line at a time into rows: the header (CSV), then a row per line with its identifier and other
+    /// fields (of `columns`), made by `row`. Errors name what is wrong; the caller adds where.
+    struct LineParser<Row> {
+        let format: Format
+        let columns: [String]
+        let row: (Identifier, [String: String]) throws -> Row
+        private(set) var header: [String]?
+
+        init(format: Format, columns: [String], row: @escaping (Identifier, [String: String]) throws -> Row) {
+            self.format = format
+            self.columns = columns
+            self.row = row
+        }
+
+        /// The row of one line (without its line break), or `nil` for a blank line or the header.
+        mutating func parse(_ line: ArraySlice<UInt8>) throws -> Row? {
             guard line.count <= maximumLineLength else {
+                throw HallmarkError(.invalidValue, "line is \(line.count) bytes, the limit is \(maximumLineLength)")
+            }
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
+            switch format {
+            case .csv:
+                let fields = try CSVLine.fields(of: line)
+                guard let names = header else {
+                    header = try csvHeader(fields, columns: columns)
+                    return nil
+                }
+                let (identifier, text) = try csvFields(fields, columns: names)
+                return try row(identifier, text)
+            case .jsonLines:
+                let (identifier, text) = try jsonFields(line, columns: columns)
+                return try row(identifier, text)
+            }
+        }
+
+        /// Checks what only the end of the file can tell.
+        func finish(fileName: String) throws {
+            if format == .csv, header == nil {
                 throw HallmarkError(
                     .invalidValue,
-                    "line is \(line.count) bytes, the limit is \(maximumLineLength)",
-                    location: location
+                    "empty file: expected a header line 'kind,value,…'",
+                    location: fileName
                 )
             }
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            do {
-                switch format {
-                case .csv:
-                    let fields = try CSVLine.fields(of: line)
-                    guard let names = header else {
-                        header = try csvHeader(fields, columns: columns)
-                        continue
-                    }
-                    let (identifier, text) = try csvFields(fields, columns: names)
-                    rows.append(try row(identifier, text))
-                case .jsonLines:
-                    let (identifier, text) = try jsonFields(line, columns: columns)
-                    rows.append(try row(identifier, text))
+        }
+
+        /// Every row of contents held in memory.
+        func parseWhole(_ bytes: [UInt8], fileName: String) throws -> [Row] {
+            var parser = self
+            var rows: [Row] = []
+            var lines = LineSplitter(fileName: fileName)
+            try lines.split(bytes[...], atEnd: true) { line, number in
+                do {
+                    if let row = try parser.parse(line) { rows.append(row) }
+                } catch let error as HallmarkError {
+                    throw error.at("\(fileName):\(number)")
                 }
-            } catch let error as HallmarkError {
-                throw error.at(location)
             }
+            try parser.finish(fileName: fileName)
+            return rows
         }
-        progress?(bytes.count, bytes.count)
-        if format == .csv, header == nil {
-            throw HallmarkError(.invalidValue, "empty file: expected a header line 'kind,value,…'", location: fileName)
-        }
-        return rows
     }
 
-    private static func csvHeader(_ fields: [[UInt8]], columns: [String]) throws -> [String] {
+    static func csvHeader(_ fields: [[UInt8]], columns: [String]) throws -> [String] {
         let names = fields.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace().lowercased() }
         guard names.count >= 2, names[0] == "kind", names[1] == "value" else {
             throw HallmarkError(
@@ -185,7 +184,7 @@ public enum IndicatorFile {
     }
 
     /// The identifier of a CSV line and its other fields by column.
-    private static func csvFields(_ fields: [[UInt8]], columns: [String]) throws -> (Identifier, [String: String]) {
+    static func csvFields(_ fields: [[UInt8]], columns: [String]) throws -> (Identifier, [String: String]) {
         guard fields.count == columns.count else {
             throw HallmarkError(.invalidValue, "expected \(columns.count) fields as in the header, got \(fields.count)")
         }
@@ -206,7 +205,7 @@ public enum IndicatorFile {
     }
 
     /// The identifier of a JSON line and its other fields (of `columns`) as text.
-    private static func jsonFields(_ line: ArraySlice<UInt8>, columns: [String]) throws -> (
+    static func jsonFields(_ line: ArraySlice<UInt8>, columns: [String]) throws -> (
         Identifier, [String: String]
     ) {
         guard String(validating: line, as: UTF8.self) != nil else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HallmarkClient
 import HallmarkCore
 import HallmarkDocuments
@@ -9,8 +10,11 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Assert the indicators of a CSV (kind,value[,confidence,reason,expires,note]) or JSON Lines file.",
-        discussion:
-            "The file is validated whole first: a bad line rejects it, with its line number, and nothing is imported."
+        discussion: """
+            The file is checked whole first: a bad line rejects it, with its line number, and nothing is imported. \
+            Then its indicators are appended in chunks of 50 000, each under its own signed checkpoint, so memory \
+            stays flat whatever the file's size; progress goes to standard error.
+            """
     )
 
     @OptionGroup var folder: DataFolderOptions
@@ -21,44 +25,88 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    /// Indicators submitted at a time: each chunk is committed under its own signed checkpoint, so memory stays flat
+    /// whatever the file's size. Through a running node each chunk goes in requests of at most
+    /// ``APILimits/maximumBatch``.
+    static let chunkSize = 50_000
+
     func run() async throws {
-        let progress = ProgressBar(label: "reading ")
-        let submissions = try IndicatorFile.read(path: file, now: .now()) { done, total in
-            progress.update(done: done, total: total)
-        }
-        progress.finish()
-        // Through a running node the indicators go in several requests: show them going.
-        let sending = ProgressBar(label: "sending ")
-        var requests = 0
+        let started = ContinuousClock.now
+        // Relative expiries (`30d`) count from one moment, in both readings of the file.
+        let now = Timestamp.now()
+        let total = try validate(now: now)
+        let reader = try IndicatorFile.submissions(path: file, now: now)
+        // Indicators of the chunks committed, and of the current chunk's committed requests (through a node).
+        var sent = 0
         var kept = 0
-        let (outcome, throughNode) = try await folder.withNodeOrStore { member in
+        var requests = 0
+        var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
+        let throughNode = try await folder.withNodeOrStore { member in
             let throughNode = member is NodeClient
+            let progress = ProgressLine(throughNode ? "sending" : "importing", unit: "indicators", total: total)
             do {
-                let outcome = try await member.submit(submissions) { sent in
-                    requests += 1
-                    kept = sent
-                    if throughNode { sending.update(done: sent, total: submissions.count) }
+                while case let chunk = try reader.next(upTo: Self.chunkSize), !chunk.isEmpty {
+                    let part = try await member.submit(chunk) { sentOfChunk in
+                        requests += 1
+                        kept = sent + sentOfChunk
+                        progress.update(done: kept)
+                    }
+                    sent += chunk.count
+                    outcome.appended += part.appended
+                    outcome.unchanged += part.unchanged
+                    outcome.logSize = part.logSize
                 }
-                if throughNode { sending.finish() }
-                return (outcome, throughNode)
-            } catch let error as HallmarkError where throughNode && error.code == .peerProblem {
-                // The node went away mid-import (stopped, restarted): say what is kept and how to go on.
-                sending.finish()
-                throw HallmarkError(
-                    .peerProblem,
-                    "the running node stopped answering during the import: the first \(kept) of \(submissions.count) "
-                        + "indicators were appended in \(requests) request(s) and are kept; run the same import again "
-                        + "to add the rest (what is already stored counts as unchanged). The node said: \(error.message)",
-                    location: file
-                )
+                if total == 0 { outcome = try await member.submit([]) }
+                progress.finish(done: sent)
+                return throughNode
+            } catch let error as HallmarkError where kept > 0 || (throughNode && error.code == .peerProblem) {
+                progress.finish(done: kept)
+                throw keptSoFar(error, sent: kept, of: total, throughNode: throughNode)
             }
         }
         if throughNode {
-            Output.note("sent \(submissions.count) indicators to the running node in \(requests) request(s)")
+            Output.note("sent \(total) indicators to the running node in \(requests) request(s)")
         }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        Output.note(
+            String(format: "import took %.1f s (%.0f indicators/s)", seconds, Double(total) / max(seconds, 0.001))
+        )
         if json { return try Output.json(APIDocument.Outcome(outcome)) }
         Output.line(
-            "imported \(submissions.count) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged (log size \(outcome.logSize))"
+            "imported \(total) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged "
+                + "(log size \(outcome.logSize))"
         )
+    }
+
+    /// Reads the file whole once, checking every line, before anything is submitted: a bad line rejects the file
+    /// with nothing of it imported. Returns the number of indicators it holds.
+    private func validate(now: Timestamp) throws -> Int {
+        let reader = try IndicatorFile.submissions(path: file, now: now)
+        let progress = ProgressLine("checking", unit: "lines", total: nil)
+        var count = 0
+        while case let chunk = try reader.next(upTo: Self.chunkSize), !chunk.isEmpty {
+            try Submission.validate(chunk)
+            count += chunk.count
+            progress.update(done: reader.linesRead, part: (reader.bytesRead, of: reader.fileSize))
+        }
+        progress.finish(done: reader.linesRead)
+        return count
+    }
+
+    /// `error`, which stopped the import after `sent` of `total` indicators were committed, saying what is kept and
+    /// how to go on.
+    private func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
+        let kept =
+            "the first \(sent) of \(total) indicators were committed and are kept; run the same import again to add "
+            + "the rest (what is already stored counts as unchanged)"
+        if throughNode, error.code == .peerProblem {
+            // The node went away mid-import (stopped, restarted).
+            return HallmarkError(
+                .peerProblem,
+                "the running node stopped answering during the import: \(kept). The node said: \(error.message)",
+                location: file
+            )
+        }
+        return HallmarkError(error.code, "\(error.message) (\(kept))", location: error.location ?? file)
     }
 }

@@ -70,13 +70,8 @@ struct InteropTests {
         .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
     )
     func pythonClientOffers() async throws {
-        try ExternalTool.pythonGRPC.require()
-        let source = try await Self.startBrandA()
-        defer { Task { await source.stop() } }
-        let target = try await ServingNode.start("market-c", takingOffers: true)
+        let (run, target) = try await Self.offerToMarketC([])
         defer { Task { await target.stop() } }
-
-        let run = try await Self.runPythonClient(port: source.port, extra: ["--offer-to", "\(target.port)"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("Offer: announced 1 heads"))
         #expect(run.output.contains("Offer: answered fetch_log brand-a [0, \(Self.logSize)) with code 0"))
@@ -92,19 +87,40 @@ struct InteropTests {
         .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
     )
     func pythonClientBreaksOfferRules() async throws {
-        try ExternalTool.pythonGRPC.require()
-        let source = try await Self.startBrandA()
-        defer { Task { await source.stop() } }
-        let target = try await ServingNode.start("market-c", takingOffers: true)
+        let (run, target) = try await Self.offerToMarketC(["--offer-violation"])
         defer { Task { await target.stop() } }
-
-        let run = try await Self.runPythonClient(
-            port: source.port,
-            extra: ["--offer-to", "\(target.port)", "--offer-violation"]
-        )
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("Offer with an answer to no request: refused with INVALID_ARGUMENT"))
         #expect(try await target.member.logHead(of: try MemberID("brand-a")) == nil)
+    }
+
+    @Test(
+        "a member's second Offer call replaces its first, which ends with ABORTED; the offer goes through",
+        .enabled(if: ExternalTool.pythonGRPC.shouldRun, "python3 with grpcio, grpcio-tools and cryptography is missing")
+    )
+    func pythonClientOffersTwice() async throws {
+        let (run, target) = try await Self.offerToMarketC(["--offer-twice"])
+        defer { Task { await target.stop() } }
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("Offer: the first call ended with ABORTED once the second opened"))
+        #expect(try await target.member.logHead(of: try MemberID("brand-a"))?.treeSize == UInt64(Self.logSize))
+    }
+
+    /// Runs the Python client against brand-a's node, offering what it fetches to market-c's (which takes offers) with
+    /// `extra` arguments; brand-a's node is stopped afterwards, market-c's is returned running.
+    static func offerToMarketC(_ extra: [String]) async throws -> (ExternalTool.Run, ServingNode) {
+        try ExternalTool.pythonGRPC.require()
+        let source = try await startBrandA()
+        defer { Task { await source.stop() } }
+        let target = try await ServingNode.start("market-c", takingOffers: true)
+        do {
+            return (
+                try await runPythonClient(port: source.port, extra: ["--offer-to", "\(target.port)"] + extra), target
+            )
+        } catch {
+            await target.stop()
+            throw error
+        }
     }
 
     /// `openssl s_client` to a node over TLS 1.3 with ALPN h2, trusting the development CA, plus `extra` arguments.

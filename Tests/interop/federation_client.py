@@ -21,7 +21,8 @@ With --offer-to PORT it also exercises Offer (PROTOCOL.md section 4.5) as the di
 an Offer call to the node at PORT and answers that node's requests by relaying them to the node at
 --port (GetHeads, FetchLog), announcing the heads it holds first, so that the node at PORT learns the
 logs of the node at --port through a connection the client opened. With --offer-violation it instead
-answers a request never sent, which the node must refuse with INVALID_ARGUMENT.
+answers a request never sent, which the node must refuse with INVALID_ARGUMENT; with --offer-twice it
+first opens an Offer call it leaves unanswered, which the node must end with ABORTED once the second opens.
 
 Needs: grpcio, grpcio-tools, cryptography (see Tests/interop/requirements.txt).
 """
@@ -318,6 +319,35 @@ def offer(pb, source, target, violation: bool) -> None:
     )
 
 
+def offer_twice(pb, source, target) -> None:
+    """Opens an Offer call and leaves it unanswered, then offers over a second call: the server keeps one call per
+    member, so it must end the first with ABORTED and take the offer over the second (PROTOCOL.md section 4.5)."""
+    outbox = queue.Queue()
+
+    def silent():
+        while outbox.get() is not None:
+            pass
+        return
+        yield  # a generator that sends nothing
+
+    first = target.Offer(silent(), timeout=120)
+    request = next(first)  # the server asks at once: the call is open on its side
+    print(f"Offer: first call open (the server asked {request.WhichOneof('request')})")
+    try:
+        offer(pb, source, target, False)
+        try:
+            for _ in first:
+                pass
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.ABORTED:
+                raise CheckFailed(f"the first Offer call ended with {error.code()}, not ABORTED: {error.details()}")
+            print(f"Offer: the first call ended with ABORTED once the second opened ({error.details()})")
+            return
+        raise CheckFailed("the first Offer call was not ended when the second opened")
+    finally:
+        outbox.put(None)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -332,6 +362,7 @@ def main() -> int:
     parser.add_argument("--tamper", action="store_true", help="flip a bit of one entry: the checks must fail")
     parser.add_argument("--offer-to", type=int, help="then offer what the node at --port holds to this port")
     parser.add_argument("--offer-violation", action="store_true", help="with --offer-to: break the Offer rules")
+    parser.add_argument("--offer-twice", action="store_true", help="with --offer-to: open a second Offer call")
     arguments = parser.parse_args()
     if not 1 <= arguments.chunk <= 8192:
         parser.error("--chunk takes 1-8192")
@@ -358,8 +389,11 @@ def main() -> int:
                 if arguments.offer_to:
                     target_address = f"{arguments.host}:{arguments.offer_to}"
                     with grpc.secure_channel(target_address, credentials, options) as target:
-                        offer(pb, pb_grpc.FederationStub(channel), pb_grpc.FederationStub(target),
-                              arguments.offer_violation)  # fmt: skip
+                        if arguments.offer_twice:
+                            offer_twice(pb, pb_grpc.FederationStub(channel), pb_grpc.FederationStub(target))
+                        else:
+                            offer(pb, pb_grpc.FederationStub(channel), pb_grpc.FederationStub(target),
+                                  arguments.offer_violation)  # fmt: skip
         except CheckFailed as failure:
             print(f"FAILED: {failure}")
             return 1
