@@ -42,8 +42,8 @@ extension Member {
                 let identifier = submission.identifier
                 if let pending = planned[digest] {
                     if Self.isRepeat(submission, of: pending) { unchanged += 1; continue }
-                } else if let current = try view.ownAssertion(kind: identifier.kind, digest: digest),
-                    current.isInForce(at: now), Self.isRepeat(submission, of: current)
+                } else if let current = try view.ownAssertionInForce(kind: identifier.kind, digest: digest, at: now),
+                    Self.isRepeat(submission, of: current)
                 {
                     unchanged += 1
                     continue

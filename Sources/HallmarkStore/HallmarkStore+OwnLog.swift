@@ -11,10 +11,22 @@ public struct OwnLogView {
     public let head: LogHead?
     let db: Database
     let member: MemberID
+    /// The filter, when it holds every digest this member's log lists up to ``head``: then a digest it does not hold
+    /// has no assertion of this member in force, and the store need not be asked.
+    let coveringFilter: FilterIndex?
 
     /// This member's own current assertion about an indicator, if it has one.
     public func ownAssertion(kind: IndicatorKind, digest: Hash256) throws -> AssertionRecord? {
         try HallmarkStore.assertions(kind: kind, digest: digest, in: db).first { $0.origin == member }
+    }
+
+    /// This member's own assertion about an indicator if it is in force at `time` (listed, not expired), as
+    /// ``ownAssertion(kind:digest:)`` with ``AssertionRecord/isInForce(at:)``; for a new indicator, one probe of the
+    /// in-memory filter instead of a query (an import of a million new ones asks the store nothing).
+    public func ownAssertionInForce(kind: IndicatorKind, digest: Hash256, at time: Timestamp) throws -> AssertionRecord?
+    {
+        if let coveringFilter, !coveringFilter.mayContain(digest) { return nil }
+        return try ownAssertion(kind: kind, digest: digest).flatMap { $0.isInForce(at: time) ? $0 : nil }
     }
 
     /// Every member's assertion about an indicator.
@@ -32,7 +44,11 @@ extension HallmarkStore {
         let member = selfMember
         let now = Timestamp.now().millisecondsSince1970
         let (committed, result): (Committed?, Result) = try await write { db in
-            let view = OwnLogView(head: try Self.logHead(of: member, in: db), db: db, member: member)
+            let head = try Self.logHead(of: member, in: db)
+            // Appends in this process add their digests to the filter right after their commit, so the filter can
+            // lag the head read here (another append just committed, or another process wrote): then it is not used.
+            let covers = filter.isLoaded && (filter.coveredSizes?[member] ?? 0) == (head?.treeSize ?? 0)
+            let view = OwnLogView(head: head, db: db, member: member, coveringFilter: covers ? filter : nil)
             let (batch, result) = try makeBatch(view)
             guard let batch else {
                 return (nil, result)

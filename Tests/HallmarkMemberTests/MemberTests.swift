@@ -4,6 +4,7 @@ import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
 import HallmarkTestSupport
+import Logging
 import Testing
 
 @Suite("Member")
@@ -37,6 +38,26 @@ struct MemberTests {
         )
         #expect(try await fixture.node.submit([Submission(identifier: same)]).unchanged == 1)
         #expect(try await fixture.node.submit([Submission(identifier: same, confidence: 50)]).appended == 1)
+    }
+
+    @Test("a repeat is recognized even when another process appended it, behind this filter's back")
+    func repeatWrittenElsewhere() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        // A second handle on the folder, as `hallmark import` beside a node: its appends never reach the node's filter,
+        // so the node must not take the filter's "absent" as "not asserted" (it asks the store).
+        let other = try await Member.open(dataDirectory: fixture.folder, logger: Logger(label: "test"))
+        let sku = try Identifier(kind: .sku, value: "written-elsewhere")
+        #expect(try await other.submit([Submission(identifier: sku, confidence: 70)]).appended == 1)
+        #expect(try await fixture.node.submit([Submission(identifier: sku, confidence: 70)]).unchanged == 1)
+        // Once the node's filter covers its log again, an absent digest is new without asking the store.
+        try await fixture.node.store.rebuildFilter()
+        let fresh = try Identifier(kind: .sku, value: "fresh")
+        #expect(
+            try await fixture.node.submit([Submission(identifier: fresh), Submission(identifier: sku, confidence: 70)])
+                == SubmissionOutcome(appended: 1, unchanged: 1, logSize: 2)
+        )
+        try await other.close()
     }
 
     @Test("expired assertions are not listed")
