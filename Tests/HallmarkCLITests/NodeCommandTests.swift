@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HallmarkTestSupport
 import Synchronization
 import Testing
 
@@ -45,7 +46,7 @@ final class NodeProcess: Sendable {
             let data = handle.availableData
             output.append(String(decoding: data, as: UTF8.self))
         }
-        try process.run()
+        try process.launchSerially()
     }
 
     var log: String { output.text }
@@ -165,7 +166,7 @@ struct NodeCommandTests {
         sync.arguments = ["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"]
         sync.standardOutput = FileHandle.nullDevice
         sync.standardError = FileHandle.nullDevice
-        try sync.run()
+        try sync.launchSerially()
         let database = try DatabaseQueue(path: other.appendingPathComponent("hallmark.sqlite").path)
         var held = 0
         while sync.isRunning {

@@ -39,7 +39,7 @@ struct Wrk {
             (continuation: CheckedContinuation<Int32, any Error>) in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
-                try process.run()
+                try process.launchSerially()
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)

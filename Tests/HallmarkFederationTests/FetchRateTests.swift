@@ -124,6 +124,8 @@ struct FetchRateTests {
             logger: LogRecorder().logger
         )
         let peers = try ["brand-a", "brand-b", "market-c"].map { try MemberID($0) }
+        // The first call comes after this, so the interval since that call is at most the time since this.
+        let started = ContinuousClock.now
         // Three overlapping streams: the gate is idle only once the last one ends.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, peer) in peers.enumerated() {
@@ -142,7 +144,10 @@ struct FetchRateTests {
         // Another stream soon after: no second call within the interval.
         try await gate.fetch(by: peers[0]) {}
         try await Task.sleep(for: FetchGate.idleDelay * 2)
-        #expect(calls.load(ordering: .sequentiallyConsistent) == 1)
+        // On a machine so loaded that the interval itself passed meanwhile, a second call is right: nothing to check.
+        if ContinuousClock.now - started < FetchGate.idleInterval {
+            #expect(calls.load(ordering: .sequentiallyConsistent) == 1)
+        }
     }
 
     /// Runs `body` with a client of the listener at `port` holding `member`'s certificate.

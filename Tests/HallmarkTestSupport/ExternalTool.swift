@@ -111,7 +111,7 @@ public struct ExternalTool: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerially()
         let pid = process.processIdentifier
         let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout), execute: deadline)
