@@ -202,8 +202,8 @@ public struct FederationService: Hallmark_V1_Federation.SimpleServiceProtocol {
         }
         let link = offers.link(to: PeerAddress(calling: peer, from: context.remotePeer), writer: response)
         logger.info("a member offers its logs over the connection it opened", metadata: ["peer": "\(link.address)"])
-        let (number, replaced) = offers.opened(by: peer)
-        defer { offers.ended(number, by: peer) }
+        let (number, replaced) = offers.calls.open(peer)
+        defer { offers.calls.end(number, of: peer) }
         // The call lasts while this node follows the link: that ends once the member ends its side (and what it
         // sent is committed), when this listener shuts down, or when the member opens a newer Offer call (ABORTED).
         // A broken rule in the member's messages ends it at once, with that error.

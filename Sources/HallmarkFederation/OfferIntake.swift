@@ -37,19 +37,8 @@ public struct OfferIntake: Sendable {
             .follow(link)
     }
 
-    /// Registers an Offer call of `member`; the member's older call, if any, is told to end: a member reconnecting
-    /// after its link broke must not wait for the old call to time out, and one member holds one call, not many.
-    /// - Returns: The call's number, for ``ended(_:by:)``, and the signal that fires when a newer call replaces it.
-    func opened(by member: MemberID) -> (number: UInt64, replaced: ClosingSignal) {
-        calls.open(member)
-    }
-
-    /// Forgets the call `number` of `member`, unless a newer one already replaced it.
-    func ended(_ number: UInt64, by member: MemberID) {
-        calls.end(number, of: member)
-    }
-
-    /// The Offer call open per member.
+    /// The Offer call open per member: a member reconnecting after its link broke must not wait for the old call to
+    /// time out, and one member holds one call, not many.
     final class OpenCalls: Sendable {
         private struct State {
             var next: UInt64 = 0
@@ -58,6 +47,8 @@ public struct OfferIntake: Sendable {
 
         private let state = Mutex(State())
 
+        /// Registers an Offer call of `member` and tells the member's older call, if any, to end.
+        /// - Returns: The call's number, for ``end(_:of:)``, and the signal that fires when a newer call replaces it.
         func open(_ member: MemberID) -> (number: UInt64, replaced: ClosingSignal) {
             let replaced = ClosingSignal()
             let (number, older) = state.withLock { state in
@@ -68,6 +59,7 @@ public struct OfferIntake: Sendable {
             return (number, replaced)
         }
 
+        /// Forgets the call `number` of `member`, unless a newer one already replaced it.
         func end(_ number: UInt64, of member: MemberID) {
             state.withLock { state in
                 if state.open[member]?.number == number { state.open[member] = nil }
