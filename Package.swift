@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "hallmark", targets: ["hallmark"]),
         .library(name: "HallmarkCore", targets: ["HallmarkCore"]),
         .library(name: "HallmarkPKI", targets: ["HallmarkPKI"]),
+        .library(name: "HallmarkImage", targets: ["HallmarkImage"]),
         .library(name: "HallmarkRecords", targets: ["HallmarkRecords"]),
         .library(name: "HallmarkStore", targets: ["HallmarkStore"]),
         .library(name: "HallmarkMember", targets: ["HallmarkMember"]),
@@ -51,6 +52,17 @@ let package = Package(
         .target(
             name: "HallmarkCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        // JPEG and PNG decoding through the system's libjpeg(-turbo) and libpng: the only C in the package.
+        .target(
+            name: "CHallmarkImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]
+        ),
+        // Image hashing: a JPEG or PNG file's PDQ hash and quality, computed on the member's own machine.
+        .target(
+            name: "HallmarkImage",
+            dependencies: ["HallmarkCore", "CHallmarkImageCodecs"],
             swiftSettings: upcoming
         ),
         // Alliance CA, member certificates, credential files, verification against the CA.
@@ -174,6 +186,7 @@ let package = Package(
                 "HallmarkEvidence",
                 "HallmarkMember",
                 "HallmarkRecords",
+                "HallmarkImage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -239,6 +252,7 @@ let package = Package(
                 "HallmarkNode",
                 "HallmarkClient",
                 "HallmarkAPI",
+                "HallmarkImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -265,6 +279,13 @@ let package = Package(
         .testTarget(
             name: "HallmarkCoreTests",
             dependencies: ["HallmarkCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HallmarkImageTests",
+            dependencies: ["HallmarkImage", "HallmarkCore", "HallmarkTestSupport"],
+            // Meta's PDQ reference, run by PDQReferenceTests to hash the same photographs.
+            exclude: ["pdq_reference.py"],
             swiftSettings: upcoming
         ),
         .testTarget(

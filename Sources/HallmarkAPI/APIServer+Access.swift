@@ -24,15 +24,18 @@ extension APIServer {
     /// Routes open to anyone, whatever the listener: probes carry no credentials.
     static let openPaths: Set<String> = ["/healthz", "/readyz"]
 
+    /// The `POST` routes that change nothing.
+    static let readOnlyPosts: Set<String> = ["/v1/check", "/v1/hash-image"]
+
     /// The access a request needs where tokens are checked: `nil` for the probes `/healthz` and `/readyz`, `read` for
-    /// `GET` and `POST /v1/check` (which answers without changing anything), `write` for everything else, so that a
+    /// `GET`, `POST /v1/check` and `POST /v1/hash-image` (which answer without changing anything), `write` for everything else, so that a
     /// route added later is protected by default.
     /// - Parameters:
     ///   - method: The request's method.
     ///   - path: The request's path, as sent.
     public static func requiredAccess(method: HTTPRequest.Method, path: String) -> APIToken.Access? {
         if openPaths.contains(path) { return nil }
-        if method == .get || method == .head || (method == .post && path == "/v1/check") { return .read }
+        if method == .get || method == .head || (method == .post && Self.readOnlyPosts.contains(path)) { return .read }
         return .write
     }
 

@@ -106,6 +106,7 @@ public final class APIServer: Service, Sendable {
         -> [APIRoute]
     {
         var routes = CheckRoutes(member: member).routes
+        routes += ImageRoutes().routes
         routes += SubmissionRoutes(member: member).routes
         routes += SyncRoutes(sync: sync).routes
         routes += AuditRoutes(member: member).routes

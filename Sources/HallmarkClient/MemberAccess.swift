@@ -23,8 +23,9 @@ public protocol MemberAccess: Sendable {
     func dispute(_ identifier: Identifier, origin: MemberID, reason: String, note: String) async throws
         -> SubmissionOutcome
 
-    /// One verdict per identifier, in order.
-    func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody]
+    /// One verdict per identifier, in order; `image-pdq` hashes match listed ones within `imageDistance` bits (the
+    /// node's setting when `nil`).
+    func check(_ identifiers: [Identifier], imageDistance: Int?) async throws -> [APIDocument.VerdictBody]
 
     /// Every entry about `identifier`, each with its proofs.
     func audit(_ identifier: Identifier) async throws -> APIDocument.AuditBody

@@ -85,11 +85,13 @@ public struct NodeClient: MemberAccess {
         return SubmissionOutcome(try await send(.POST, "/v1/disputes", body: body, as: APIDocument.Outcome.self))
     }
 
-    public func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody] {
+    public func check(_ identifiers: [Identifier], imageDistance: Int?) async throws -> [APIDocument.VerdictBody] {
         var verdicts: [APIDocument.VerdictBody] = []
         verdicts.reserveCapacity(identifiers.count)
         try await inBatches(identifiers) { batch in
-            try Self.encoder.encode(CheckRequest(identifiers: batch.map(IdentifierInput.init)))
+            try Self.encoder.encode(
+                CheckRequest(identifiers: batch.map(IdentifierInput.init), maxDistance: imageDistance)
+            )
         } send: { body, _ in
             verdicts += try await send(.POST, "/v1/check", body: body, as: APIDocument.Verdicts.self).verdicts
         }

@@ -34,8 +34,8 @@ public struct StoreAccess: MemberAccess {
         try await node.dispute(identifier, origin: origin, reason: reason, note: note)
     }
 
-    public func check(_ identifiers: [Identifier]) async throws -> [APIDocument.VerdictBody] {
-        try await node.check(identifiers).map(APIDocument.VerdictBody.init)
+    public func check(_ identifiers: [Identifier], imageDistance: Int?) async throws -> [APIDocument.VerdictBody] {
+        try await node.check(identifiers, imageDistance: imageDistance).map(APIDocument.VerdictBody.init)
     }
 
     public func audit(_ identifier: Identifier) async throws -> APIDocument.AuditBody {

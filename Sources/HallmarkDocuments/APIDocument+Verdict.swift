@@ -22,6 +22,8 @@ extension APIDocument {
         public var status: String
         /// Every origin whose assertion stands (also when allowlisted), marked `revoked` when its certificate is.
         public var origins: [Origin]
+        /// For `image-pdq` only: every listed hash within the distance allowed, nearest first; absent for other kinds.
+        public var matches: [ImageMatchBody]?
 
         /// The JSON form of a verdict.
         public init(_ verdict: Verdict) {
@@ -30,6 +32,24 @@ extension APIDocument {
             digest = verdict.digest.hex
             status = verdict.status.rawValue
             origins = verdict.origins.map { Origin($0, revoked: verdict.revokedOrigins[$0.origin]) }
+            matches = verdict.kind == .imagePDQ ? verdict.imageMatches.map(ImageMatchBody.init) : nil
+        }
+    }
+
+    /// A listed PDQ hash near the one checked.
+    public struct ImageMatchBody: Codable, Sendable, Equatable {
+        /// The listed hash, hex.
+        public var digest: String
+        /// The number of bits in which it differs from the checked hash.
+        public var distance: Int
+        /// Every origin whose assertion about it stands, as in a verdict.
+        public var origins: [Origin]
+
+        /// The JSON form of a match.
+        public init(_ match: ImageMatch) {
+            digest = match.hash.hex
+            distance = match.distance
+            origins = match.origins.map { Origin($0, revoked: match.revokedOrigins[$0.origin]) }
         }
     }
 

@@ -34,17 +34,41 @@ extension APIDocument {
         output.string(verdict.digest.hex)
         output.key("kind")
         output.string(verdict.kind.name)
-        output.key("origins")
-        output.beginArray()
-        for record in verdict.origins {
-            output.element()
-            write(record, revoked: verdict.revokedOrigins[record.origin], to: &output)
+        if verdict.kind == .imagePDQ {
+            output.key("matches")
+            output.beginArray()
+            for match in verdict.imageMatches {
+                output.element()
+                output.beginObject()
+                output.key("digest")
+                output.string(match.hash.hex)
+                output.key("distance")
+                output.integer(match.distance)
+                write(match.origins, revoked: match.revokedOrigins, to: &output)
+                output.endObject()
+            }
+            output.endArray()
         }
-        output.endArray()
+        write(verdict.origins, revoked: verdict.revokedOrigins, to: &output)
         output.key("status")
         output.string(verdict.status.rawValue)
         output.string("value", verdict.identifier?.normalized)
         output.endObject()
+    }
+
+    /// `"origins": […]`.
+    private static func write(
+        _ records: [AssertionRecord],
+        revoked: [MemberID: OriginRevocation],
+        to output: inout JSONOutput
+    ) {
+        output.key("origins")
+        output.beginArray()
+        for record in records {
+            output.element()
+            write(record, revoked: revoked[record.origin], to: &output)
+        }
+        output.endArray()
     }
 
     private static func write(_ record: AssertionRecord, revoked: OriginRevocation?, to output: inout JSONOutput) {

@@ -1,20 +1,24 @@
-/// The body of `POST /v1/check`: `{"identifiers": [IdentifierInput, …]}`.
+/// The body of `POST /v1/check`: `{"identifiers": [IdentifierInput, …], "max_distance": N}`, the second optional.
 public struct CheckRequest: Codable, Sendable {
     public var identifiers: [IdentifierInput]
+    /// For `image-pdq` identifiers: the largest Hamming distance at which a listed hash matches (0–64); the node's
+    /// setting when absent.
+    public var maxDistance: Int?
 
     /// The request for `identifiers`, in order.
-    public init(identifiers: [IdentifierInput]) {
+    public init(identifiers: [IdentifierInput], maxDistance: Int? = nil) {
         self.identifiers = identifiers
+        self.maxDistance = maxDistance
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case identifiers
+        case maxDistance = "max_distance"
     }
 
     public init(from decoder: any Decoder) throws {
-        identifiers = try decoder.knownFields(CodingKeys.self).decode(
-            [IdentifierInput].self,
-            forKey: .identifiers
-        )
+        let container = try decoder.knownFields(CodingKeys.self)
+        identifiers = try container.decode([IdentifierInput].self, forKey: .identifiers)
+        maxDistance = try container.decodeIfPresent(Int.self, forKey: .maxDistance)
     }
 }

@@ -2,7 +2,8 @@ import HallmarkCore
 import HallmarkMember
 
 /// One indicator in `POST /v1/indicators`: `kind` and `value` required; `confidence` (0–100), `reason`, `expires`
-/// (a duration such as `30d`, or a UTC date) and `note` optional, with the defaults of `hallmark submit`.
+/// (a duration such as `30d`, or a UTC date), `note` and, for `image-pdq`, `quality` (the hash's PDQ quality, 0–100)
+/// optional, with the defaults of `hallmark submit`.
 public struct IndicatorInput: Codable, Sendable {
     public var kind: String
     public var value: String
@@ -10,6 +11,7 @@ public struct IndicatorInput: Codable, Sendable {
     public var reason: String?
     public var expires: String?
     public var note: String?
+    public var quality: Int?
 
     /// A validated submission with every field explicit, so that the node applies no default of its own.
     public init(_ submission: Submission) {
@@ -19,31 +21,37 @@ public struct IndicatorInput: Codable, Sendable {
         reason = submission.reason
         expires = submission.expires?.iso8601
         note = submission.note
+        quality = submission.quality
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, value, confidence, reason, expires, note
+        case kind, value, confidence, reason, expires, note, quality
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
         value = try container.decode(String.self, forKey: .value)
-        // Read as a number first so that 9.5 is reported at its field rather than as unreadable JSON.
-        if let number = try container.decodeIfPresent(Double.self, forKey: .confidence) {
-            guard let whole = Int(exactly: number) else {
-                throw DecodingError.dataCorrupted(
-                    DecodingError.Context(
-                        codingPath: container.codingPath + [CodingKeys.confidence],
-                        debugDescription: "expected a whole number from 0 to 100"
-                    )
-                )
-            }
-            confidence = whole
-        }
+        confidence = try Self.wholeNumber(.confidence, in: container)
+        quality = try Self.wholeNumber(.quality, in: container)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         expires = try container.decodeIfPresent(String.self, forKey: .expires)
         note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
+
+    /// A field holding a whole number from 0 to 100, when present. Read as a number first so that 9.5 is reported at
+    /// its field rather than as unreadable JSON.
+    private static func wholeNumber(_ key: CodingKeys, in container: KnownFields<CodingKeys>) throws -> Int? {
+        guard let number = try container.decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard let whole = Int(exactly: number) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: container.codingPath + [key],
+                    debugDescription: "expected a whole number from 0 to 100"
+                )
+            )
+        }
+        return whole
     }
 
     /// The submission, validated as `hallmark submit` and `hallmark import` validate theirs.
@@ -58,6 +66,7 @@ public struct IndicatorInput: Codable, Sendable {
                 reason: reason,
                 expires: expires,
                 note: note,
+                quality: quality,
                 now: now
             )
         } catch let error as HallmarkError {

@@ -7,9 +7,11 @@ import HallmarkCore
 public enum IndicatorFile {
     /// The accepted formats.
     public enum Format: Sendable {
-        /// CSV (RFC 4180 quoting) whose header names `kind,value` and optionally `confidence,reason,expires,note`.
+        /// CSV (RFC 4180 quoting) whose header names `kind,value` and optionally `confidence,reason,expires,note,quality` (`quality`: an
+        /// `image-pdq` hash's PDQ quality).
         case csv
-        /// One JSON object a line: `{"kind": …, "value": …, "confidence": …, "reason": …, "expires": …, "note": …}`.
+        /// One JSON object a line: `{"kind": …, "value": …, "confidence": …, "reason": …, "expires": …, "note": …,
+        /// "quality": …}`.
         case jsonLines
 
         /// The format for a file name: `.csv`, or `.jsonl` / `.ndjson`.
@@ -32,7 +34,7 @@ public enum IndicatorFile {
     public static let maximumLineLength = 8 << 10
 
     /// The columns a CSV header may name.
-    static let columns = ["kind", "value", "confidence", "reason", "expires", "note"]
+    static let columns = ["kind", "value", "confidence", "reason", "expires", "note", "quality"]
 
     /// Opens the file at `path` to read its indicators a chunk at a time (``IndicatorFileReader``): memory stays
     /// flat whatever the file's size.
@@ -94,6 +96,7 @@ public enum IndicatorFile {
             reason: fields["reason"],
             expires: fields["expires"],
             note: fields["note"],
+            quality: fields["quality"].flatMap { $0.isEmpty ? nil : $0 },
             now: now
         )
     }
@@ -227,10 +230,10 @@ public enum IndicatorFile {
         }
         var text: [String: String] = [:]
         for (key, value) in object where !(value is NSNull) {
-            if key == "confidence" {
+            if key == "confidence" || key == "quality" {
                 guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue)
                 else {
-                    throw HallmarkError(.invalidValue, "confidence: expected a whole number from 0 to 100")
+                    throw HallmarkError(.invalidValue, "\(key): expected a whole number from 0 to 100")
                 }
                 text[key] = String(exact)
             } else {
@@ -253,25 +256,23 @@ public enum IndicatorFile {
         reason: String?,
         expires: String?,
         note: String?,
+        quality: String? = nil,
         now: Timestamp
     ) throws -> Submission {
-        var number: Int?
-        if let confidence {
-            guard let value = Int(confidence.trimmingASCIIWhitespace()) else {
-                throw HallmarkError(
-                    .invalidValue,
-                    "'\(confidence)' is not a whole number from 0 to 100",
-                    location: "confidence"
-                )
+        func wholeNumber(_ text: String?, _ field: String) throws -> Int? {
+            guard let text else { return nil }
+            guard let value = Int(text.trimmingASCIIWhitespace()) else {
+                throw HallmarkError(.invalidValue, "'\(text)' is not a whole number from 0 to 100", location: field)
             }
-            number = value
+            return value
         }
         return try Submission(
             identifier: identifier,
-            confidence: number,
+            confidence: wholeNumber(confidence, "confidence"),
             reason: reason,
             expires: expires,
             note: note,
+            quality: wholeNumber(quality, "quality"),
             now: now
         )
     }

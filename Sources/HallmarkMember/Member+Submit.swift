@@ -32,7 +32,7 @@ extension Member {
     /// - Throws: ``HallmarkError`` naming the first invalid submission; nothing is appended then.
     @discardableResult
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
-        try Submission.validate(submissions)
+        try Submission.validate(submissions, minimumQuality: imageMatching.minimumQuality)
         let digests = submissions.map { digest(of: $0.identifier) }
         return try await appendOwn(.assert) { view, now in
             var planned: [Hash256: Submission] = [:]

@@ -32,6 +32,7 @@ public final class Member: Sendable {
     /// The Merkle trees of the logs held, shared by federation, audits and evidence bundles.
     package let trees: LogTreeCache
     private let revocationList: Mutex<RevocationList?>
+    private let imageMatchingPolicy = Mutex(ImageMatching())
 
     init(identity: NodeIdentity, store: HallmarkStore, logger: Logger) {
         self.identity = identity
@@ -46,6 +47,16 @@ public final class Member: Sendable {
                 metadata: ["revocations.number": "\(list.number)", "revocations.next_update": "\(list.nextUpdate)"]
             )
         }
+    }
+
+    /// How this node matches and accepts PDQ image hashes; the defaults until ``useImageMatching(_:)``.
+    public var imageMatching: ImageMatching {
+        imageMatchingPolicy.withLock { $0 }
+    }
+
+    /// Matches and accepts PDQ image hashes by `policy` from now on (a node's configuration sets it at start).
+    public func useImageMatching(_ policy: ImageMatching) {
+        imageMatchingPolicy.withLock { $0 = policy }
     }
 
     /// The alliance's revocation list this node applies: the newest it has loaded or been given; `nil` when none.

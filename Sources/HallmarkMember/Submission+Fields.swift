@@ -8,6 +8,7 @@ extension Submission {
     ///   - reason: A reason code; ``defaultReason`` when `nil` or empty.
     ///   - expires: A duration from `now` or a UTC date; never when `nil` or blank.
     ///   - note: A short note; empty when `nil`.
+    ///   - quality: For `image-pdq`, the hash's PDQ quality (0–100), when known.
     ///   - now: What a duration counts from.
     /// - Throws: ``HallmarkError`` `invalid-value` whose location is the field's name (`confidence`, `expires`…).
     public init(
@@ -16,9 +17,10 @@ extension Submission {
         reason: String?,
         expires: String?,
         note: String?,
+        quality: Int? = nil,
         now: Timestamp
     ) throws {
-        self.init(identifier: identifier)
+        self.init(identifier: identifier, quality: quality)
         if let confidence {
             guard (0...100).contains(confidence) else {
                 throw HallmarkError(

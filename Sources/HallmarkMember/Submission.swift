@@ -17,6 +17,9 @@ public struct Submission: Sendable, Equatable {
     public var expires: Timestamp?
     /// A short note (at most 280 bytes), shared with the alliance.
     public var note: String
+    /// For `image-pdq`: the PDQ quality the hash was computed with (0–100), when known; a node refuses hashes below
+    /// its floor (``ImageMatching/minimumQuality``). It is checked, not shared.
+    public var quality: Int?
 
     /// Creates a submission; values are validated when it becomes an entry.
     public init(
@@ -24,13 +27,15 @@ public struct Submission: Sendable, Equatable {
         confidence: Int = Submission.defaultConfidence,
         reason: String = Submission.defaultReason,
         expires: Timestamp? = nil,
-        note: String = ""
+        note: String = "",
+        quality: Int? = nil
     ) {
         self.identifier = identifier
         self.confidence = confidence
         self.reason = reason
         self.expires = expires
         self.note = note
+        self.quality = quality
     }
 }
 
@@ -47,6 +52,18 @@ extension Submission {
                 location: "confidence"
             )
         }
+        if let quality {
+            guard identifier.kind == .imagePDQ else {
+                throw HallmarkError(
+                    .invalidValue,
+                    "a quality goes with image-pdq hashes only, not \(identifier.kind)",
+                    location: "quality"
+                )
+            }
+            guard ImageMatching.qualities.contains(quality) else {
+                throw HallmarkError(.invalidValue, "quality must be from 0 to 100, got \(quality)", location: "quality")
+            }
+        }
         _ = try Entry(
             origin: Self.validationOrigin,
             index: 0,
@@ -62,11 +79,22 @@ extension Submission {
         )
     }
 
-    /// Checks every submission with ``validate()``, as ``Member/submit(_:)`` does before appending any.
+    /// Checks every submission with ``validate()``, as ``Member/submit(_:)`` does before appending any, and that no
+    /// `image-pdq` hash gives a quality below `minimumQuality`.
     /// - Throws: ``HallmarkError`` for the first invalid one, located at `submission N` (counting from 1).
-    public static func validate(_ submissions: [Submission]) throws {
+    public static func validate(_ submissions: [Submission], minimumQuality: Int = 0) throws {
         for (position, submission) in submissions.enumerated() {
-            do { try submission.validate() } catch let error as HallmarkError {
+            do {
+                try submission.validate()
+                if let quality = submission.quality, quality < minimumQuality {
+                    throw HallmarkError(
+                        .invalidValue,
+                        "image-pdq \(submission.identifier.normalized) has quality \(quality), below this node's floor "
+                            + "of \(minimumQuality): hashes of flat or tiny images match unrelated ones, so it is not shared",
+                        location: "quality"
+                    )
+                }
+            } catch let error as HallmarkError {
                 throw error.at("submission \(position + 1)")
             }
         }

@@ -28,7 +28,24 @@ public struct Verdict: Sendable {
     public var filterFalsePositive: Bool
     /// The origins among ``origins`` whose certificate is on the revocation list in force.
     public var revokedOrigins: [MemberID: OriginRevocation] = [:]
+    /// For `image-pdq`: every listed hash within the distance the check allowed (the checked hash itself among them
+    /// when it is listed), nearest first, each with who lists it. Empty for other kinds.
+    public var imageMatches: [ImageMatch] = []
 
     /// Whether ``status`` is ``Status/listed``.
     public var isListed: Bool { status == .listed }
+}
+
+/// A listed PDQ hash found near the one checked.
+public struct ImageMatch: Sendable {
+    /// The listed hash (the digest it is shared as).
+    public var hash: Hash256
+    /// How many of its 256 bits differ from the checked hash's.
+    public var distance: Int
+    /// Every origin whose assertion about it stands, as in ``Verdict/origins``.
+    public var origins: [AssertionRecord]
+    /// The origins among ``origins`` whose certificate is on the revocation list in force.
+    public var revokedOrigins: [MemberID: OriginRevocation]
+    /// Whether an assertion about it counts (see ``OriginRevocation/counts(_:)``), so that it makes the check listed.
+    public var counts: Bool
 }

@@ -22,6 +22,8 @@ import HallmarkMember
 ///   "fetches_per_second_per_origin": 2,
 ///   "access_log": false,
 ///   "accept_offers": true,
+///   "image_match_distance": 31,
+///   "image_quality_floor": 50,
 ///   "api_tls_certificate": "/etc/hallmark/api.pem",
 ///   "api_tls_key": "/etc/hallmark/api-key.pem"
 /// }
@@ -56,6 +58,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// §4.5), which is how a member that cannot take inbound connections shares; default true. Offered logs are
     /// checked exactly as pulled ones.
     public var acceptOffers = true
+    /// How PDQ image hashes are matched and accepted: `image_match_distance` (0–64, default 31), the largest Hamming
+    /// distance at which a listed hash matches a checked one, and `image_quality_floor` (0–100, default 50), the
+    /// lowest quality an `image-pdq` submission may give.
+    public var imageMatching = ImageMatching()
     /// The certificate chain (PEM) the HTTP API serves HTTPS with; `nil` for the member certificate when the API is
     /// not on loopback, plain HTTP on loopback.
     public var apiTLSCertificate: URL?
@@ -88,6 +94,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             "handshake_timeout_seconds",
             "max_connections_per_address", "max_connections", "max_fetches_per_peer", "fetches_per_second_per_peer",
             "fetches_per_second_per_origin", "access_log", "accept_offers", "api_tls_certificate", "api_tls_key",
+            "image_match_distance", "image_quality_floor",
         ]
         for key in object.keys where !known.contains(key) {
             throw HallmarkError(
@@ -135,6 +142,12 @@ public struct NodeConfiguration: Sendable, Equatable {
             if let rate = try wholeNumber("fetches_per_second_per_peer", 1...100_000) { fetchesPerSecondPerPeer = rate }
             if let rate = try wholeNumber("fetches_per_second_per_origin", 1...100_000) {
                 fetchesPerSecondPerOrigin = rate
+            }
+            if let distance = try wholeNumber("image_match_distance", ImageMatching.distances) {
+                imageMatching.maximumDistance = distance
+            }
+            if let quality = try wholeNumber("image_quality_floor", ImageMatching.qualities) {
+                imageMatching.minimumQuality = quality
             }
             for (key, setting) in [("access_log", \Self.accessLog), ("accept_offers", \Self.acceptOffers)] {
                 guard let value = object[key] else { continue }

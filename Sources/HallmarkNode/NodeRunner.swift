@@ -47,6 +47,7 @@ public enum NodeRunner {
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no
         // usable snapshot (checks are answered from the index meanwhile).
         let member = try await Member.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
+        member.useImageMatching(configuration.imageMatching)
         let engine = SyncEngine(
             member: member,
             fetchIdleTimeout: .seconds(configuration.fetchIdleTimeoutSeconds),

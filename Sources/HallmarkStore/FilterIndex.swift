@@ -5,7 +5,8 @@ import HallmarkRecords
 import Logging
 import Synchronization
 
-/// The in-memory Bloom filter over every listed digest, with its on-disk snapshot.
+/// The in-memory Bloom filter over every listed digest, with its on-disk snapshot, and beside it the near-match index
+/// of every listed PDQ image hash (``PDQIndex``), which is rebuilt with the filter and built at open.
 ///
 /// Lookups take the lock only for the few nanoseconds of the probe; a rebuilt filter is built
 /// outside the lock and swapped in whole, so checks never wait for a rebuild. Batches appended while a
@@ -33,11 +34,19 @@ final class FilterIndex: Sendable {
         /// `false` until a first filter is loaded or built (``markUnloaded()``): every probe answers "maybe" meanwhile,
         /// so checks are answered from the exact index, slower but right.
         var loaded = true
+        /// The listed `image-pdq` hashes, for near matches; like the filter, it may hold hashes no longer listed
+        /// until a rebuild, and checks confirm every match against the store.
+        var images = PDQIndex()
+        /// Counts replacements of ``images`` (rebuilds and compactions), so that a compaction built aside from an
+        /// older index is dropped.
+        var imagesGeneration: UInt64 = 0
     }
 
     /// One batch's change to the filter, kept for the rebuilds under way.
     struct Insertion {
         var digests: [Hash256]
+        /// The `image-pdq` hashes among ``digests``.
+        var imageHashes: [Hash256]
         var origin: MemberID
         var startSize: UInt64
         var head: Coverage
@@ -99,6 +108,7 @@ final class FilterIndex: Sendable {
     func insert(_ insertion: Insertion) -> Bool {
         state.withLock { state in
             for digest in insertion.digests { state.filter.insert(digest) }
+            for hash in insertion.imageHashes { state.images.insert(hash) }
             Self.apply(insertion, to: &state.coverage, freshness: &state.freshness)
             for id in state.journals.keys { state.journals[id]?.append(insertion) }
             return state.filter.insertedCount > state.capacity
@@ -136,18 +146,26 @@ final class FilterIndex: Sendable {
         }
     }
 
-    /// Forgets a rebuild that failed before ``finishRebuild(_:digests:heads:nextExpiry:)``.
+    /// Forgets a rebuild that failed before ``finishRebuild(_:digests:imageHashes:heads:nextExpiry:)``.
     func abandonRebuild(_ id: UInt64) {
         state.withLock { _ = $0.journals.removeValue(forKey: id) }
     }
 
     /// Swaps in a filter built from `digests`, the listed digests at `heads` (read after ``beginRebuild()``), sized
     /// with room to grow, plus whatever was inserted since the rebuild began, so that nothing committed meanwhile is
-    /// missed. The filter is built outside the lock: checks go on with the old one until the swap.
+    /// missed; and a near-match index built from `imageHashes`, the `image-pdq` hashes among them. Both are built
+    /// outside the lock: checks go on with the old ones until the swap.
     /// - Parameter nextExpiry: The earliest expiry of a digest in `digests`.
     /// - Returns: Whether it was swapped in (`false` when a rebuild that started later already was).
     @discardableResult
-    func finishRebuild(_ id: UInt64, digests: [Hash256], heads: [LogHead], nextExpiry: Timestamp?) -> Bool {
+    func finishRebuild(
+        _ id: UInt64,
+        digests: [Hash256],
+        imageHashes: [Hash256],
+        heads: [LogHead],
+        nextExpiry: Timestamp?
+    ) -> Bool {
+        var images = PDQIndex(hashes: imageHashes)
         let capacity = max(Self.minimumCapacity, digests.count * 2)
         var filter = SplitBlockBloomFilter(
             expectedCount: capacity,
@@ -162,9 +180,12 @@ final class FilterIndex: Sendable {
             var freshness = FilterFreshness(nextExpiry: nextExpiry)
             for insertion in journal {
                 for digest in insertion.digests { filter.insert(digest) }
+                for hash in insertion.imageHashes { images.insert(hash) }
                 Self.apply(insertion, to: &coverage, freshness: &freshness)
             }
             state.filter = filter
+            state.images = images
+            state.imagesGeneration += 1
             state.capacity = capacity
             state.coverage = coverage
             state.freshness = freshness
@@ -174,9 +195,50 @@ final class FilterIndex: Sendable {
         }
     }
 
-    /// Replaces the filter with one built from `digests`, the listed digests at `heads`; for when nothing else runs.
-    func rebuild(from digests: [Hash256], heads: [LogHead], nextExpiry: Timestamp?) {
-        finishRebuild(beginRebuild(), digests: digests, heads: heads, nextExpiry: nextExpiry)
+    /// Replaces the filter with one built from `digests`, the listed digests at `heads`, and the near-match index
+    /// with one of `imageHashes`; for when nothing else runs.
+    func rebuild(from digests: [Hash256], imageHashes: [Hash256], heads: [LogHead], nextExpiry: Timestamp?) {
+        finishRebuild(
+            beginRebuild(),
+            digests: digests,
+            imageHashes: imageHashes,
+            heads: heads,
+            nextExpiry: nextExpiry
+        )
+    }
+
+    /// Replaces the near-match index with one of `hashes` (the listed `image-pdq` hashes), for a filter loaded from
+    /// its snapshot (which holds no image index); for when nothing else runs.
+    func loadImages(_ hashes: [Hash256]) {
+        let images = PDQIndex(hashes: hashes)
+        state.withLock { state in
+            state.images = images
+            state.imagesGeneration += 1
+        }
+    }
+
+    /// Every listed `image-pdq` hash within `distance` of `query`, nearest first; searched outside the lock, in the
+    /// index as it was when the search began.
+    func imageMatches(of query: Hash256, within distance: Int) -> [PDQMatch] {
+        let images = state.withLock { $0.images }
+        return images.matches(of: query, within: distance)
+    }
+
+    /// Builds the hashes inserted one by one since the near-match index was built into its tables, when enough
+    /// have been: outside the lock, then swapped in with whatever was inserted meanwhile (unless a rebuild replaced
+    /// the index first).
+    func compactImagesIfNeeded() {
+        let taken: (index: PDQIndex, generation: UInt64)? = state.withLock { state in
+            state.images.needsCompaction ? (state.images, state.imagesGeneration) : nil
+        }
+        guard let (older, generation) = taken else { return }
+        var compacted = older.compacted()
+        state.withLock { state in
+            guard state.imagesGeneration == generation else { return }
+            for hash in state.images.inserted(since: older) { compacted.insert(hash) }
+            state.images = compacted
+            state.imagesGeneration += 1
+        }
     }
 
     /// Notes the earliest expiry of a listed digest, for a filter loaded from its snapshot.
@@ -287,7 +349,8 @@ final class FilterIndex: Sendable {
                 byteCount: state.filter.byteCount,
                 insertedCount: state.filter.insertedCount,
                 capacity: state.capacity,
-                expectedFalsePositiveRate: state.filter.expectedFalsePositiveRate(forCount: state.filter.insertedCount)
+                expectedFalsePositiveRate: state.filter.expectedFalsePositiveRate(forCount: state.filter.insertedCount),
+                imageHashCount: state.images.count
             )
         }
     }

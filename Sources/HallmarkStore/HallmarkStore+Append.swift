@@ -44,6 +44,8 @@ extension HallmarkStore {
         var startSize: UInt64
         var root: Hash256
         var listed: [Hash256]
+        /// The `image-pdq` hashes among ``listed``.
+        var listedImages: [Hash256] = []
         /// Retractions appended, and the earliest expiry asserted: what makes the filter stale.
         var retracted = 0
         var earliestExpiry: Timestamp?
@@ -90,6 +92,7 @@ extension HallmarkStore {
         let receivedFromValue = batch.receivedFrom.rawValue.databaseValue
         let receivedAtValue = receivedAt.databaseValue
         var listed: [Hash256] = []
+        var listedImages: [Hash256] = []
         for item in batch.items {
             let entry = item.entry
             let index = try Int64(sqlite: entry.index, "index")
@@ -98,7 +101,10 @@ extension HallmarkStore {
                 entry.action.name, entry.kind.name, entry.digest.data, receivedFromValue, receivedAtValue,
             ])
             try statements.insertEntry.execute()
-            if try fold(entry, index: index, using: statements) { listed.append(entry.digest) }
+            if try fold(entry, index: index, using: statements) {
+                listed.append(entry.digest)
+                if entry.kind == .imagePDQ { listedImages.append(entry.digest) }
+            }
         }
         // The checkpoint is held once every entry it covers is; until then, as pending with what proves the prefix.
         if endSize == checkpointSize {
@@ -138,6 +144,7 @@ extension HallmarkStore {
             startSize: startSize,
             root: frontier.root,
             listed: listed,
+            listedImages: listedImages,
             retracted: batch.items.count { $0.entry.action == .retract },
             earliestExpiry: batch.items.compactMap { $0.entry.action == .assert ? $0.entry.expires : nil }.min()
         )
@@ -147,6 +154,7 @@ extension HallmarkStore {
         guard committed.outcome.appended > 0 else { return }
         let insertion = FilterIndex.Insertion(
             digests: committed.listed,
+            imageHashes: committed.listedImages,
             origin: committed.origin,
             startSize: committed.startSize,
             head: FilterIndex.Coverage(treeSize: committed.outcome.treeSize, rootHash: committed.root),
@@ -158,6 +166,7 @@ extension HallmarkStore {
             // More listed digests than the filter was sized for: its false-positive rate would climb.
             try await rebuildFilter(reason: "capacity")
         }
+        filter.compactImagesIfNeeded()
     }
 
     /// Applies one entry to the folded state. Returns whether the entry lists its indicator.

@@ -5,6 +5,12 @@ import HallmarkRecords
 import Logging
 
 extension HallmarkStore {
+    /// Every `image-pdq` hash that was listed when the near-match index last took it in, within `distance` bits of
+    /// `query`, nearest first. A match may have been retracted or have expired since: confirm it against the store.
+    public func imageMatches(of query: Hash256, within distance: Int) -> [PDQMatch] {
+        filter.imageMatches(of: query, within: distance)
+    }
+
     /// Whether `digest` may be listed, from the Bloom filter alone: `false` is definitive, `true` must be confirmed.
     public func mayBeListed(_ digest: Hash256) -> Bool {
         filter.mayContain(digest)
@@ -62,11 +68,13 @@ extension HallmarkStore {
         let start = clock.now
         let id = filter.beginRebuild()
         let now = Timestamp.now()
-        let (digests, heads, nextExpiry): ([Hash256], [LogHead], Timestamp?)
+        let (digests, imageHashes, heads, nextExpiry): ([Hash256], [Hash256], [LogHead], Timestamp?)
         do {
-            (digests, heads, nextExpiry) = try await database.read { db in
+            (digests, imageHashes, heads, nextExpiry) = try await database.read { db in
                 (
-                    try Self.listedDigests(now: now.millisecondsSince1970, in: db), try Self.allLogHeads(in: db),
+                    try Self.listedDigests(now: now.millisecondsSince1970, in: db),
+                    try Self.listedDigests(of: .imagePDQ, now: now.millisecondsSince1970, in: db),
+                    try Self.allLogHeads(in: db),
                     try Self.nextExpiry(after: now, in: db)
                 )
             }
@@ -74,7 +82,13 @@ extension HallmarkStore {
             filter.abandonRebuild(id)
             throw error
         }
-        let swapped = filter.finishRebuild(id, digests: digests, heads: heads, nextExpiry: nextExpiry)
+        let swapped = filter.finishRebuild(
+            id,
+            digests: digests,
+            imageHashes: imageHashes,
+            heads: heads,
+            nextExpiry: nextExpiry
+        )
         let rebuild = FilterRebuild(digestCount: digests.count, duration: clock.now - start, swapped: swapped)
         logger.info(
             "filter rebuilt",
@@ -88,20 +102,27 @@ extension HallmarkStore {
 
     func loadFilter(deferringBuild: Bool) throws {
         let now = Timestamp.now()
-        let (heads, loaded, digests, nextExpiry): ([LogHead], Bool, [Hash256]?, Timestamp?) = try database.read { db in
-            let heads = try Self.allLogHeads(in: db)
-            let nextExpiry = try Self.nextExpiry(after: now, in: db)
-            if filter.loadSnapshot(heads: heads) { return (heads, true, nil, nextExpiry) }
-            if deferringBuild { return (heads, false, nil, nextExpiry) }
-            return (heads, false, try Self.listedDigests(now: now.millisecondsSince1970, in: db), nextExpiry)
-        }
+        // The image hashes are read whatever happens to the filter: a range of the assertions' key, quick even when
+        // the filter's build is deferred, and no snapshot holds them.
+        let (heads, loaded, digests, imageHashes, nextExpiry): ([LogHead], Bool, [Hash256]?, [Hash256], Timestamp?) =
+            try database.read { db in
+                let heads = try Self.allLogHeads(in: db)
+                let nextExpiry = try Self.nextExpiry(after: now, in: db)
+                let images = try Self.listedDigests(of: .imagePDQ, now: now.millisecondsSince1970, in: db)
+                if filter.loadSnapshot(heads: heads) { return (heads, true, nil, images, nextExpiry) }
+                if deferringBuild { return (heads, false, nil, images, nextExpiry) }
+                let digests = try Self.listedDigests(now: now.millisecondsSince1970, in: db)
+                return (heads, false, digests, images, nextExpiry)
+            }
         if loaded {
             filter.noteNextExpiry(nextExpiry)
+            filter.loadImages(imageHashes)
         } else if let digests {
-            filter.rebuild(from: digests, heads: heads, nextExpiry: nextExpiry)
+            filter.rebuild(from: digests, imageHashes: imageHashes, heads: heads, nextExpiry: nextExpiry)
             logger.info("filter rebuilt from the store", metadata: ["filter.digests": "\(digests.count)"])
             saveSnapshotOrWarn()
         } else {
+            filter.loadImages(imageHashes)
             filter.markUnloaded()
             logger.info("filter not loaded yet: checks are answered from the store's index until it is built")
         }
@@ -116,13 +137,26 @@ extension HallmarkStore {
         ).map(Timestamp.init(millisecondsSince1970:))
     }
 
-    static func listedDigests(now: Int64, in db: Database) throws -> [Hash256] {
+    /// Every digest listed and not expired at `now`; of `kind` only, when given.
+    static func listedDigests(of kind: IndicatorKind? = nil, now: Int64, in db: Database) throws -> [Hash256] {
         var digests: [Hash256] = []
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: "SELECT DISTINCT digest FROM assertions WHERE listed = 1 AND (expires IS NULL OR expires > ?)",
-            arguments: [now]
-        )
+        let cursor =
+            if let kind {
+                try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT DISTINCT digest FROM assertions
+                        WHERE kind = ? AND listed = 1 AND (expires IS NULL OR expires > ?)
+                        """,
+                    arguments: [kind.name, now]
+                )
+            } else {
+                try Row.fetchCursor(
+                    db,
+                    sql: "SELECT DISTINCT digest FROM assertions WHERE listed = 1 AND (expires IS NULL OR expires > ?)",
+                    arguments: [now]
+                )
+            }
         while let row = try cursor.next() {
             digests.append(try Hash256(bytes: row.stored(at: 0, in: "assertions") as Data))
         }

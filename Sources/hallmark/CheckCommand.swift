@@ -3,6 +3,7 @@ import Foundation
 import HallmarkClient
 import HallmarkCore
 import HallmarkDocuments
+import HallmarkImage
 import HallmarkMember
 import HallmarkRecords
 
@@ -17,6 +18,9 @@ struct CheckCommand: AsyncParsableCommand {
             when --kind is given. Blank lines and lines starting with # are skipped.
             An identifier on this member's allowlist prints 'allowlisted' and counts as not listed (exit status 1:
             do not block it), whoever lists it. An origin whose certificate is revoked is marked 'REVOKED'.
+            An image-pdq hash is listed when a listed hash lies within --max-distance bits of it (the node's setting,
+            31 by default); every such match is shown, nearest first. --image FILE hashes a JPEG or PNG file here and
+            checks its hash.
             """
     )
 
@@ -37,10 +41,33 @@ struct CheckCommand: AsyncParsableCommand {
     )
     var fileKind: String?
 
+    @Option(
+        name: .customLong("image"),
+        help: ArgumentHelp("Hash a JPEG or PNG image (PDQ) and check the hash; may be repeated.", valueName: "FILE")
+    )
+    var images: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "For image-pdq: the largest number of differing bits at which a listed hash matches (0-64).",
+            valueName: "BITS"
+        )
+    )
+    var maxDistance: Int?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
+        if let maxDistance {
+            guard ImageMatching.distances.contains(maxDistance) else {
+                throw ValidationError("--max-distance must be from 0 to \(ImageMatching.distances.upperBound) bits")
+            }
+        }
+        if !images.isEmpty {
+            guard file == nil, kind == nil else { throw ValidationError("give either --image FILE or identifiers") }
+            return
+        }
         if fileKind != nil, file == nil {
             throw ValidationError("--kind goes with --file; for one identifier give KIND VALUE")
         }
@@ -57,11 +84,17 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let identifiers =
-            try file.map { try readIdentifiers(path: $0) }
-            ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
-        let verdicts = try await folder.withNodeOrStore { try await $0.check(identifiers) }
+            if !images.isEmpty {
+                try images.map { try Identifier(kind: .imagePDQ, value: ImageHasher().hash(fileAt: $0).hash.hex) }
+            } else {
+                try file.map { try readIdentifiers(path: $0) }
+                    ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]
+            }
+        let verdicts = try await folder.withNodeOrStore {
+            try await $0.check(identifiers, imageDistance: maxDistance)
+        }
         if json {
-            if file == nil {
+            if file == nil, images.count <= 1 {
                 try Output.json(verdicts[0])
             } else {
                 try Output.json(verdicts)
@@ -112,7 +145,18 @@ struct CheckCommand: AsyncParsableCommand {
         case Verdict.Status.allowlisted.rawValue: Output.line("allowlisted  \(subject)")
         default: Output.line("not listed  \(subject)")
         }
-        for origin in verdict.origins {
+        guard let matches = verdict.matches else {
+            print(verdict.origins)
+            return
+        }
+        for match in matches {
+            Output.line("  matches \(match.digest), \(match.distance) of 256 bits apart")
+            print(match.origins)
+        }
+    }
+
+    private func print(_ origins: [APIDocument.Origin]) {
+        for origin in origins {
             let expires = origin.expires ?? "never"
             let via = origin.receivedFrom == origin.member ? "direct" : "via \(origin.receivedFrom)"
             Output.line(

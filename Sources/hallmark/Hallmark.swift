@@ -16,7 +16,8 @@ struct Hallmark: AsyncParsableCommand {
         subcommands: [
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,
-            SyncCommand.self, QuarantineCommand.self, AllowlistCommand.self, TokensCommand.self, DemoCommand.self,
+            SyncCommand.self, QuarantineCommand.self, AllowlistCommand.self, TokensCommand.self, HashImageCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -29,12 +29,26 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "A short note shared with the alliance (at most 280 bytes).")
     var note: String = ""
 
+    @Option(
+        help: ArgumentHelp(
+            "For image-pdq: the hash's PDQ quality (0-100, as hash-image prints it); below the node's floor it is refused.",
+            valueName: "QUALITY"
+        )
+    )
+    var quality: Int?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let identifier = try indicator.identifier()
-        var submission = Submission(identifier: identifier, confidence: confidence, reason: reason, note: note)
+        var submission = Submission(
+            identifier: identifier,
+            confidence: confidence,
+            reason: reason,
+            note: note,
+            quality: quality
+        )
         if let expires { submission.expires = try ExpiryParser.parse(expires, now: .now()) }
         let outcome = try await folder.withNodeOrStore { try await $0.submit([submission]) }
         if json { return try Output.json(APIDocument.Outcome(outcome)) }

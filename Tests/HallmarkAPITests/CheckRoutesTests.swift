@@ -5,6 +5,7 @@ import HallmarkDocuments
 import HallmarkMember
 import HallmarkRecords
 import HallmarkStore
+import HallmarkTestSupport
 import NIOHTTP1
 import Testing
 
@@ -140,6 +141,82 @@ struct CheckRoutesTests {
 
             let text = try await api.call(.POST, "/v1/check", json: #"{"identifiers": []}"#, contentType: "text/plain")
             #expect(text.status == 415)
+        }
+    }
+}
+
+@Suite("image-pdq checks with max_distance, and POST /v1/hash-image")
+struct ImageRoutesTests {
+    static let listed = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f"
+    /// `listed` with its first nibble changed: 4 bits apart.
+    static let near = "00e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f"
+
+    @Test("a near hash is listed with its matches; max_distance narrows the search; bad distances are refused")
+    func nearMatches() async throws {
+        try await RunningAPI.with { api in
+            try await api.node.submit([Submission(identifier: try Identifier(kind: .imagePDQ, value: Self.listed))])
+            let single = try await api.call(.GET, "/v1/check/image-pdq/\(Self.near)")
+            #expect(single.status == 200)
+            let verdict = try single.decode(APIDocument.VerdictBody.self)
+            #expect(verdict.status == "listed")
+            #expect(verdict.matches?.map(\.digest) == [Self.listed])
+            #expect(verdict.matches?.map(\.distance) == [4])
+            #expect(verdict.matches?.first?.origins.first?.member == "brand-a")
+
+            let narrow = try await api.call(.GET, "/v1/check/image-pdq/\(Self.near)?max_distance=3")
+            #expect(try narrow.decode(APIDocument.VerdictBody.self).status == "not_listed")
+
+            let batch = try await api.call(
+                .POST,
+                "/v1/check",
+                json: """
+                    {"identifiers": [{"kind": "image-pdq", "value": "\(Self.near)"}, {"kind": "sku", "value": "x"}],
+                     "max_distance": 4}
+                    """
+            )
+            let verdicts = try batch.decode(APIDocument.Verdicts.self).verdicts
+            #expect(verdicts.map(\.status) == ["listed", "not_listed"])
+            #expect(verdicts[1].matches == nil, "other kinds carry no matches")
+
+            let tooFar = try await api.call(.GET, "/v1/check/image-pdq/\(Self.near)?max_distance=65")
+            #expect(tooFar.status == 400)
+            #expect(try tooFar.problem().field == "max_distance")
+            let notANumber = try await api.call(.GET, "/v1/check/image-pdq/\(Self.near)?max_distance=near")
+            #expect(notANumber.status == 400)
+            let problem = try await api.badRequest(
+                "/v1/check",
+                #"{"identifiers": [], "max_distance": -1}"#
+            )
+            #expect(problem.field == "max_distance")
+        }
+    }
+
+    @Test("an uploaded PNG is hashed; what is not an image, or sent as another type, is refused")
+    func hashImage() async throws {
+        try await RunningAPI.with { api in
+            let png = Data(TestImage.card())
+            func upload(_ body: Data, as type: String) async throws -> RunningAPI.Answer {
+                try await RunningAPI.call(
+                    .POST,
+                    url: "http://127.0.0.1:\(api.port)/v1/hash-image",
+                    body: body,
+                    contentType: type
+                )
+            }
+            let answer = try await upload(png, as: "image/png")
+            #expect(answer.status == 200)
+            let hashed = try answer.decode(APIDocument.ImageHashBody.self)
+            #expect(hashed.kind == "image-pdq")
+            #expect(hashed.hash.count == 64)
+            #expect(hashed.quality >= 50)
+            let again = try await upload(png, as: "application/octet-stream")
+            #expect(try again.decode(APIDocument.ImageHashBody.self) == hashed)
+
+            let text = try await upload(Data("hello".utf8), as: "image/png")
+            #expect(text.status == 400)
+            #expect(try text.problem().detail.contains("not a JPEG or PNG"))
+            let json = try await upload(png, as: "application/json")
+            #expect(json.status == 415)
         }
     }
 }

@@ -69,6 +69,19 @@ struct VerdictJSONTests {
             )
             if origins.count > 2 { verdict.revokedOrigins = [try MemberID("brand-revoked"): revocation] }
             verdicts.append(verdict)
+            // The same as an image-pdq check, with near matches (none for the first).
+            var image = verdict
+            image.kind = .imagePDQ
+            image.imageMatches = try (0..<(number % 3)).map { match in
+                ImageMatch(
+                    hash: try Hash256(bytes: Array(repeating: UInt8(number + match), count: 32)),
+                    distance: match * 7,
+                    origins: try (0...match).map { try record(number + $0, note: note, revokedOrigin: $0 == 1) },
+                    revokedOrigins: match > 0 ? [try MemberID("brand-revoked"): revocation] : [:],
+                    counts: true
+                )
+            }
+            verdicts.append(image)
         }
         return verdicts
     }

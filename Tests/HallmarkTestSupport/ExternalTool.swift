@@ -40,6 +40,13 @@ public struct ExternalTool: Sendable {
         install: "python3 -m pip install -r Tests/interop/requirements.txt",
         probe: ("python3", ["-c", "import prometheus_client.parser"])
     )
+    /// python3 with Meta's PDQ reference (`pdqhash`), Pillow and scikit-image's sample photographs, for the image
+    /// hashing tests.
+    public static let pythonPDQ = ExternalTool(
+        name: "python3 with pdqhash, pillow and scikit-image",
+        install: "python3 -m pip install -r Tests/interop/requirements.txt",
+        probe: ("python3", ["-c", "import pdqhash, PIL.Image, skimage.data"])
+    )
     /// python3 alone, for the scripts that use only its standard library.
     public static let python = ExternalTool(
         name: "python3",

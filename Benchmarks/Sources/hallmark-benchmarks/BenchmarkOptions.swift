@@ -3,7 +3,7 @@
 struct BenchmarkOptions {
     /// Which parts to run.
     enum Section: String {
-        case filter, endToEnd = "end-to-end", sync, evidence, report, all
+        case filter, endToEnd = "end-to-end", sync, evidence, report, images, all
     }
 
     var section = Section.all
@@ -21,13 +21,16 @@ struct BenchmarkOptions {
     var evidenceEntries = 1_000_000
     /// Entries in the store of the report section.
     var reportEntries = 1_000_000
+    /// The stored hash counts of the images section.
+    var imageHashCounts = [1_000_000]
     /// Where the report section writes the HTML report it rendered, to look at; nowhere when `nil`.
     var reportHTML: String?
 
     static let usage = """
-        usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|report|all] [--keys N[,N…]] [--probes N]
-                                   [--passes N] [--sync-entries N] [--sync-batch N] [--evidence-entries N]
-                                   [--report-entries N] [--report-html FILE]
+        usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|report|images|all] [--keys N[,N…]]
+                                   [--probes N] [--passes N] [--sync-entries N] [--sync-batch N]
+                                   [--evidence-entries N] [--report-entries N] [--report-html FILE]
+                                   [--image-hashes N[,N…]]
           --section  which measurements to run (default: all)
           --keys     filter sizes in keys, comma-separated (default: 1000000; 100000000 takes a few minutes)
           --probes   at most this many present and this many absent lookups per size (default: 10000000)
@@ -37,6 +40,7 @@ struct BenchmarkOptions {
           --evidence-entries  entries in the log the evidence section proves and verifies (default: 1000000)
           --report-entries    entries in the store the report section reports on (default: 1000000)
           --report-html       keep the HTML report the report section renders in this file
+          --image-hashes      stored PDQ hashes of the images section, comma-separated (default: 1000000)
         """
 
     /// Parses the arguments after the program name; `nil` after printing what is wrong.
@@ -79,6 +83,13 @@ struct BenchmarkOptions {
                     return nil
                 }
                 if flag == "--evidence-entries" { evidenceEntries = count } else { reportEntries = count }
+            case "--image-hashes":
+                let counts = value.split(separator: ",").compactMap { Int($0.replacing("_", with: "")) }
+                guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1_000 && $0 <= 100_000_000 }) else {
+                    print("--image-hashes takes counts from 1000 to 100000000, got \(value)\n\(Self.usage)")
+                    return nil
+                }
+                imageHashCounts = counts
             case "--report-html":
                 reportHTML = value
             case "--sync-entries", "--sync-batch":

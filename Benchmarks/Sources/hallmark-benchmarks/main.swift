@@ -23,3 +23,6 @@ if options.section == .evidence || options.section == .all {
 if options.section == .report || options.section == .all {
     await reportSection(options: options)
 }
+if options.section == .images || options.section == .all {
+    imageIndexSection(options: options)
+}

@@ -17,9 +17,6 @@ extension SplitBlockBloomFilter {
         @usableFromInline
         let wordCount: Int
 
-        /// From this size on, the words sit in 2 MiB huge pages where the system offers them.
-        static let hugePageThreshold = 4 << 20
-
         /// Allocates `wordCount` zeroed words.
         init(wordCount: Int) {
             self.wordCount = wordCount
@@ -36,21 +33,8 @@ extension SplitBlockBloomFilter {
         }
 
         /// Uninitialized memory for `wordCount` words, aligned so that no 32-byte block straddles a cache line.
-        ///
-        /// A large filter is looked up at random, so nearly every lookup would also miss the TLB
-        /// with 4 KiB pages; on Linux it asks for transparent huge pages, which cuts a lookup's
-        /// latency by a page walk. The advice is a hint: if it is refused, nothing changes.
         private static func allocate(wordCount: Int) -> UnsafeMutableRawPointer {
-            let byteCount = max(wordCount, 1) * MemoryLayout<UInt32>.stride
-            guard byteCount >= hugePageThreshold else {
-                return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
-            }
-            let hugePage = 2 << 20
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: hugePage)
-            #if os(Linux)
-                _ = madvise(raw, byteCount & ~(hugePage - 1), MADV_HUGEPAGE)
-            #endif
-            return raw
+            RandomAccessMemory.allocate(byteCount: wordCount * MemoryLayout<UInt32>.stride)
         }
 
         deinit {
