@@ -157,22 +157,36 @@ struct OfferTests {
         }
     }
 
-    /// A TCP port free now on loopback.
+    /// A TCP port free now on loopback, below the system's range of ephemeral ports: a node restarted on it must find
+    /// it free, and a port the kernel handed out for `:0` could be handed to another test's listener meanwhile (seen:
+    /// "address is in use" when market-c came back).
     static func freePort() throws -> Int {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        let ephemeralStart = range?.first ?? 32_768
+        for _ in 0..<1_000 {
+            let port = Int.random(in: 20_000..<max(20_001, ephemeralStart))
+            if try isFree(port) { return port }
+        }
+        Issue.record("no free port below \(ephemeralStart)")
+        throw CancellationError()
+    }
+
+    /// Whether a listener could bind `port` on loopback now.
+    static func isFree(_ port: Int) throws -> Bool {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try #require(socket >= 0)
         defer { close(socket) }
+        var reuse: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
+        address.sin_port = UInt16(truncatingIfNeeded: port).bigEndian
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+                bind(socket, pointer, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
