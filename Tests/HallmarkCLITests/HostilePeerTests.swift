@@ -55,17 +55,19 @@ struct HostilePeerTests {
         defer { if flood.process.isRunning { kill(flood.process.processIdentifier, SIGKILL) } }
         let dev = CommandRunner.devCertificates.path
         // 20 streams of market-c, each on its own connection, reading a chunk of 64 entries a second: 8 are admitted
-        // at once, the origin's rate refuses most of the rest.
+        // at once, the origin's rate refuses most of the rest. They read until told to stop (their standard input
+        // closed) after the checks, however long the honest sync takes on a loaded machine; 300 s at most.
         let readers = try NodeProcess(
             program: env,
             [
                 "python3", hostile.appendingPathComponent("slow_readers.py").path, "--port", "\(port)",
                 "--cert", "\(dev)/market-c/member.pem", "--key", "\(dev)/market-c/member-key.pem",
                 "--ca", "\(dev)/ca.pem", "--origin", "brand-a", "--count", "20", "--chunk", "64",
-                "--interval", "1", "--seconds", "20",
+                "--interval", "1", "--seconds", "300", "--until-stdin-closes",
             ],
             in: cli.folder,
-            collectOutput: true
+            collectOutput: true,
+            withInput: true
         )
         defer { if readers.process.isRunning { kill(readers.process.processIdentifier, SIGKILL) } }
         _ = try await flood.waitForLine(containing: "flooding:")
@@ -81,8 +83,9 @@ struct HostilePeerTests {
         #expect(status.status == 0 && status.stdout.contains("node          running"), "\(status.stderr)")
         #expect(flood.process.isRunning && readers.process.isRunning, "the attack ended before the checks")
 
-        // The readers end by themselves; the flood is told to stop. Meanwhile, the peaks.
+        // Both are told to stop. Meanwhile, the peaks.
         try flood.input?.fileHandleForWriting.close()
+        try readers.input?.fileHandleForWriting.close()
         while flood.process.isRunning || readers.process.isRunning {
             peakMemory = max(peakMemory, try Self.residentMegabytes(of: pid))
             peakDescriptors = max(peakDescriptors, try Self.descriptors(of: pid))

@@ -2,7 +2,8 @@
 """Reads one origin's log from a node over many FetchLog streams at once, each slowly, as a hostile member might.
 
 Opens COUNT streams (each on a channel of its own, so each is its own HTTP/2 connection) asking for the whole log
-of ORIGIN at its latest checkpoint, reads one chunk every INTERVAL seconds on each for SECONDS seconds, then cancels
+of ORIGIN at its latest checkpoint, reads one chunk every INTERVAL seconds on each for SECONDS seconds (or, with
+--until-stdin-closes, until its standard input is closed, if sooner), then cancels
 them all and exits. Prints how many chunks each read. Used to measure what a node keeps in memory for slow readers
 and whether it gives it back (RELIABILITY.md, "Slow readers").
 
@@ -37,6 +38,11 @@ def main() -> int:
     parser.add_argument("--chunk", type=int, default=1024, help="max_entries_per_chunk")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between two reads of one stream")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--until-stdin-closes",
+        action="store_true",
+        help="also stop, before SECONDS, as soon as standard input is closed (so a test ends the attack when it is done)",
+    )
     arguments = parser.parse_args()
 
     credentials = grpc.ssl_channel_credentials(
@@ -62,14 +68,22 @@ def main() -> int:
         streams = [pb_grpc.FederationStub(channel).FetchLog(request) for channel in channels]
         read = [0] * len(streams)
         end = time.monotonic() + arguments.seconds
+        stop = threading.Event()
+
+        def watch_stdin() -> None:
+            while sys.stdin.buffer.read1(4096):
+                pass
+            stop.set()
+
+        if arguments.until_stdin_closes:
+            threading.Thread(target=watch_stdin, daemon=True).start()
 
         def reader(index: int) -> None:
             try:
                 for _ in streams[index]:
                     read[index] += 1
-                    if time.monotonic() >= end:
+                    if time.monotonic() >= end or stop.wait(arguments.interval):
                         return
-                    time.sleep(arguments.interval)
             except grpc.RpcError:
                 pass
 
