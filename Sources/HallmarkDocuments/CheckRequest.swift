@@ -1,7 +1,7 @@
 /// The body of `POST /v1/check`: `{"identifiers": [IdentifierInput, …], "max_distance": N}`, the second optional.
 public struct CheckRequest: Codable, Sendable {
     public var identifiers: [IdentifierInput]
-    /// For `image-pdq` identifiers: the largest Hamming distance at which a listed hash matches (0–64); the node's
+    /// For `image-pdq` identifiers: the largest Hamming distance at which a listed hash matches (0–32); the node's
     /// setting when absent.
     public var maxDistance: Int?
 

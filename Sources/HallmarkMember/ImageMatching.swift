@@ -12,8 +12,10 @@ public struct ImageMatching: Sendable, Equatable {
     /// The lowest PDQ quality an `image-pdq` submission may give (default 50).
     public var minimumQuality: Int
 
-    /// The distances a node or a check may ask for.
-    public static let distances = 0...PDQIndex.maximumDistance
+    /// The distances a node or a check may ask for: up to one bit past the PDQ threshold. Each query then probes at
+    /// most 137 values per table of the index (17 up to 31 bits); farther, the work per query grows by tens of times,
+    /// which a batch of checks must not be able to ask for.
+    public static let distances = 0...32
     /// The qualities PDQ computes.
     public static let qualities = 0...100
 

@@ -58,7 +58,7 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// §4.5), which is how a member that cannot take inbound connections shares; default true. Offered logs are
     /// checked exactly as pulled ones.
     public var acceptOffers = true
-    /// How PDQ image hashes are matched and accepted: `image_match_distance` (0–64, default 31), the largest Hamming
+    /// How PDQ image hashes are matched and accepted: `image_match_distance` (0–32, default 31), the largest Hamming
     /// distance at which a listed hash matches a checked one, and `image_quality_floor` (0–100, default 50), the
     /// lowest quality an `image-pdq` submission may give.
     public var imageMatching = ImageMatching()

@@ -40,6 +40,8 @@ final class FilterIndex: Sendable {
         /// Counts replacements of ``images`` (rebuilds and compactions), so that a compaction built aside from an
         /// older index is dropped.
         var imagesGeneration: UInt64 = 0
+        /// Whether a compaction is being built: one at a time, however many appends finish meanwhile.
+        var compactingImages = false
     }
 
     /// One batch's change to the filter, kept for the rebuilds under way.
@@ -229,11 +231,14 @@ final class FilterIndex: Sendable {
     /// the index first).
     func compactImagesIfNeeded() {
         let taken: (index: PDQIndex, generation: UInt64)? = state.withLock { state in
-            state.images.needsCompaction ? (state.images, state.imagesGeneration) : nil
+            guard state.images.needsCompaction, !state.compactingImages else { return nil }
+            state.compactingImages = true
+            return (state.images, state.imagesGeneration)
         }
         guard let (older, generation) = taken else { return }
         var compacted = older.compacted()
         state.withLock { state in
+            state.compactingImages = false
             guard state.imagesGeneration == generation else { return }
             for hash in state.images.inserted(since: older) { compacted.insert(hash) }
             state.images = compacted

@@ -49,7 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "For image-pdq: the largest number of differing bits at which a listed hash matches (0-64).",
+            "For image-pdq: the largest number of differing bits at which a listed hash matches (0-32).",
             valueName: "BITS"
         )
     )
@@ -85,7 +85,16 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let identifiers =
             if !images.isEmpty {
-                try images.map { try Identifier(kind: .imagePDQ, value: ImageHasher().hash(fileAt: $0).hash.hex) }
+                try images.map { path in
+                    let hashed = try ImageHasher().hash(fileAt: path)
+                    if hashed.quality < ImageMatching().minimumQuality {
+                        Output.error(
+                            "warning: \(path): PDQ quality \(hashed.quality) is low (a flat or tiny image); "
+                                + "its hash may match unrelated images"
+                        )
+                    }
+                    return try Identifier(kind: .imagePDQ, value: hashed.hash.hex)
+                }
             } else {
                 try file.map { try readIdentifiers(path: $0) }
                     ?? [Identifier(kind: IndicatorKind(parsing: kind ?? ""), value: value ?? "")]

@@ -83,9 +83,18 @@ struct ImportCommand: AsyncParsableCommand {
     private func validate(now: Timestamp) throws -> Int {
         let reader = try IndicatorFile.submissions(path: file, now: now)
         let progress = ProgressLine("checking", unit: "lines", total: nil)
+        // With no node on the folder the store applies the default quality floor: check it here too, so that a weak
+        // image hash refuses the file before any chunk is appended. (A running node applies its own floor.)
+        let floor =
+            FileManager.default.fileExists(atPath: folder.controlSocket.path) ? 0 : ImageMatching().minimumQuality
         var count = 0
         while case let chunk = try reader.next(upTo: Self.chunkSize), !chunk.isEmpty {
-            try Submission.validate(chunk)
+            do {
+                try Submission.validate(chunk, minimumQuality: floor)
+            } catch let error as HallmarkError {
+                // The message names the hash; a position within the chunk would mislead.
+                throw HallmarkError(error.code, error.message, location: file)
+            }
             count += chunk.count
             progress.update(done: reader.linesRead, part: (reader.bytesRead, of: reader.fileSize))
         }

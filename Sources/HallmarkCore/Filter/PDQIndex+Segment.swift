@@ -90,13 +90,15 @@ extension PDQIndex {
         ///
         /// In two passes: the candidates' ids are gathered first (short sequential reads of the tables), then each
         /// candidate's hash is compared. Nearly every comparison misses the cache, and a loop of independent loads
-        /// lets the processor wait for many of them at once, where comparing inside the bucket loop would not.
+        /// lets the processor wait for many of them at once, where comparing inside the bucket loop would not. The
+        /// candidates are compared table by table once ``batch`` have gathered, so that a far query on a large index
+        /// holds a bounded buffer.
         func collectMatches(of query: Hash256, within distance: Int, into found: inout [PDQMatch]) {
             guard !hashes.isEmpty else { return }
             let count = hashes.count
             let flips = SubstringFlips.masks[0..<SubstringFlips.countWithin[distance / Self.positions]]
             var candidates: [UInt32] = []
-            candidates.reserveCapacity(Self.positions * flips.count * (count / Self.values + 2))
+            candidates.reserveCapacity(Self.batch)
             offsets.withUnsafeBufferPointer { offsets in
                 ids.withUnsafeBufferPointer { ids in
                     for position in 0..<Self.positions {
@@ -109,9 +111,24 @@ extension PDQIndex {
                             let end = base + Int(truncatingIfNeeded: offsets[probe + 1])
                             candidates.append(contentsOf: UnsafeBufferPointer(rebasing: ids[start..<end]))
                         }
+                        if candidates.count >= Self.batch || position == Self.positions - 1 {
+                            compare(candidates, with: query, within: distance, into: &found)
+                            candidates.removeAll(keepingCapacity: true)
+                        }
                     }
                 }
             }
+        }
+
+        /// The candidates compared at once: enough for many cache misses in flight, few enough to stay in cache.
+        static let batch = 8_192
+
+        private func compare(
+            _ candidates: [UInt32],
+            with query: Hash256,
+            within distance: Int,
+            into found: inout [PDQMatch]
+        ) {
             // Copied out first, in a loop that does nothing else, so that many of the misses are in flight together;
             // then compared where they are now contiguous.
             let gathered = [Hash256](unsafeUninitializedCapacity: candidates.count) { buffer, initialized in

@@ -11,8 +11,9 @@
 /// inserted later wait in a short list that queries scan one by one, until ``needsCompaction`` says to build a new
 /// segment holding all of them (``compacted()``, which may run outside any lock: the index is a value).
 public struct PDQIndex: Sendable {
-    /// The largest distance a query may ask for: beyond it a query probes thousands of values per table, and no
-    /// two PDQ hashes of related images are that far apart (unrelated ones are about 128 apart).
+    /// The largest distance a query may ask for: a query probes 17 values per table up to 31 bits, 137 up to 47,
+    /// 697 up to 63 and 2 517 at 64, while no two hashes of related images are that far apart (unrelated ones are
+    /// about 128 apart).
     public static let maximumDistance = 64
 
     /// Hashes inserted since the segment was built stay in ``recent`` until there are this many, or a sixty-fourth of
@@ -58,7 +59,9 @@ public struct PDQIndex: Sendable {
     /// The same hashes with the recent ones built into the segment.
     public func compacted() -> PDQIndex {
         var index = PDQIndex()
-        index.segment = Segment(hashes: Array(segment.hashes) + recent)
+        var hashes = Array(segment.hashes)
+        hashes.append(contentsOf: recent)
+        index.segment = Segment(hashes: hashes)
         return index
     }
 
