@@ -137,6 +137,14 @@ extension HallmarkStore {
         ).map(Timestamp.init(millisecondsSince1970:))
     }
 
+    /// Every digest of `kinds` listed and not expired now, each once: what a member filter file holds.
+    public func listedDigests(of kinds: [IndicatorKind]) async throws -> [Hash256] {
+        let now = Timestamp.now().millisecondsSince1970
+        return try await database.read { db in
+            try Set(kinds).sorted().flatMap { try Self.listedDigests(of: $0, now: now, in: db) }
+        }
+    }
+
     /// Every digest listed and not expired at `now`; of `kind` only, when given.
     static func listedDigests(of kind: IndicatorKind? = nil, now: Int64, in db: Database) throws -> [Hash256] {
         var digests: [Hash256] = []

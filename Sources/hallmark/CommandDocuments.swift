@@ -1,3 +1,5 @@
+import HallmarkCore
+
 /// What `--json` prints for the commands whose answer has no API document of its own (snake_case keys, as every
 /// document the command line prints).
 enum CommandDocuments {
@@ -27,6 +29,36 @@ enum CommandDocuments {
     struct Removed: Encodable {
         var kind: String
         var value: String
+    }
+
+    /// `hallmark export filter --json`: the member filter file written.
+    struct FilterWritten: Encodable {
+        var file: String
+        /// `full` or `delta`.
+        var type: String
+        var kinds: [String]
+        var digests: Int
+        var blocks: Int
+        var bytes: Int
+        /// For a delta, the blocks it replaces.
+        var changedBlocks: Int?
+        var created: String
+
+        init(path: String, size: Int, _ filter: MemberFilterFile) {
+            file = path
+            kinds = filter.kinds.map(\.name)
+            digests = filter.digestCount
+            blocks = filter.blockCount
+            bytes = size
+            created = filter.created.iso8601
+            switch filter.body {
+            case .full:
+                type = "full"
+            case .delta(let changes):
+                type = "delta"
+                changedBlocks = changes.count
+            }
+        }
     }
 
     /// `hallmark audit evidence --json`: the bundle written.

@@ -17,7 +17,7 @@ struct Hallmark: AsyncParsableCommand {
             CertsCommand.self, InitCommand.self, SubmitCommand.self, ImportCommand.self, CheckCommand.self,
             RetractCommand.self, DisputeCommand.self, AuditGroupCommand.self, StatusCommand.self, NodeCommand.self,
             SyncCommand.self, QuarantineCommand.self, AllowlistCommand.self, TokensCommand.self, HashImageCommand.self,
-            DemoCommand.self,
+            ExportCommand.self, DemoCommand.self,
         ]
     )
 
