@@ -148,6 +148,14 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Interchange with the threat-intelligence world's tools: STIX 2.1 bundles of the member's indicators.
+        .target(
+            name: "HallmarkInterchange",
+            dependencies: [
+                "HallmarkCore", "HallmarkRecords", "HallmarkMember", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
         // Reports for people: the contribution report as text, CSV and HTML with inline SVG charts.
         .target(
             name: "HallmarkReports",
@@ -253,6 +261,7 @@ let package = Package(
                 "HallmarkClient",
                 "HallmarkAPI",
                 "HallmarkImage",
+                "HallmarkInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HallmarkCore
 import HallmarkPKI
+import HallmarkRecords
 import HallmarkStore
 
 extension Member {
@@ -142,4 +143,12 @@ public struct ExportedFilter: Sendable {
     public var bytes: [UInt8]
     /// What it holds.
     public var file: MemberFilterFile
+}
+
+extension Member {
+    /// Every assertion, listed or retracted, of `kinds` last changed at or after `since` (all when `nil`), with its
+    /// disputes and, for this member's own, the raw value it keeps: what an export to other tools holds.
+    public func exportAssertions(kinds: [IndicatorKind], since: Timestamp?) async throws -> [IndicatorAssertion] {
+        try await store.assertionsForExport(kinds: kinds, since: since)
+    }
 }

@@ -84,8 +84,7 @@ extension HallmarkStore {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, a.first_seen, a.last_seen,
-                           a.retracted_at, a.last_index, e.received_from, e.received_at
+                    SELECT \(recordColumns)
                     FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
                     WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
                     """
@@ -114,25 +113,37 @@ extension HallmarkStore {
             )
         }
         return try rows.map { row in
-            let origin: String = try row.stored(at: 0, in: "assertions")
-            let lastIndex: Int64 = try row.stored(at: 9, in: "assertions")
-            return AssertionRecord(
-                origin: try MemberID(origin),
-                listed: try row.stored(at: 1, in: "assertions"),
-                confidence: try row.stored(at: 2, in: "assertions"),
-                reason: try row.stored(at: 3, in: "assertions"),
-                note: try row.stored(at: 4, in: "assertions"),
-                expires: (try row.stored(at: 5, in: "assertions") as Int64?)
-                    .map(Timestamp.init(millisecondsSince1970:)),
-                firstSeen: Timestamp(millisecondsSince1970: try row.stored(at: 6, in: "assertions")),
-                lastSeen: Timestamp(millisecondsSince1970: try row.stored(at: 7, in: "assertions")),
-                retractedAt: (try row.stored(at: 8, in: "assertions") as Int64?)
-                    .map(Timestamp.init(millisecondsSince1970:)),
-                lastIndex: try UInt64(stored: lastIndex, "last index"),
-                receivedFrom: try MemberID(row.stored(at: 10, in: "entries")),
-                receivedAt: Timestamp(millisecondsSince1970: try row.stored(at: 11, in: "entries")),
-                disputes: disputes[origin] ?? []
-            )
+            try record(from: row, at: 0) { disputes[$0.rawValue] ?? [] }
         }
+    }
+
+    /// The columns ``record(from:at:disputes:)`` reads, from `assertions a JOIN entries e` on the assertion's entry.
+    static let recordColumns = """
+        a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, a.first_seen, a.last_seen,
+        a.retracted_at, a.last_index, e.received_from, e.received_at
+        """
+
+    /// The assertion in the twelve columns of ``recordColumns`` starting at `first`.
+    static func record(from row: Row, at first: Int, disputes: (MemberID) -> [DisputeRecord]) throws -> AssertionRecord
+    {
+        let origin = try MemberID(row.stored(at: first, in: "assertions") as String)
+        let lastIndex: Int64 = try row.stored(at: first + 9, in: "assertions")
+        return AssertionRecord(
+            origin: origin,
+            listed: try row.stored(at: first + 1, in: "assertions"),
+            confidence: try row.stored(at: first + 2, in: "assertions"),
+            reason: try row.stored(at: first + 3, in: "assertions"),
+            note: try row.stored(at: first + 4, in: "assertions"),
+            expires: (try row.stored(at: first + 5, in: "assertions") as Int64?)
+                .map(Timestamp.init(millisecondsSince1970:)),
+            firstSeen: Timestamp(millisecondsSince1970: try row.stored(at: first + 6, in: "assertions")),
+            lastSeen: Timestamp(millisecondsSince1970: try row.stored(at: first + 7, in: "assertions")),
+            retractedAt: (try row.stored(at: first + 8, in: "assertions") as Int64?)
+                .map(Timestamp.init(millisecondsSince1970:)),
+            lastIndex: try UInt64(stored: lastIndex, "last index"),
+            receivedFrom: try MemberID(row.stored(at: first + 10, in: "entries")),
+            receivedAt: Timestamp(millisecondsSince1970: try row.stored(at: first + 11, in: "entries")),
+            disputes: disputes(origin)
+        )
     }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export for this member's own systems: a member filter file.",
-        subcommands: [ExportFilterCommand.self]
+        abstract: "Export: a member filter file for this member's own systems, a STIX 2.1 bundle for other tools.",
+        subcommands: [ExportFilterCommand.self, ExportSTIXCommand.self]
     )
 }

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import HallmarkCore
+import HallmarkRecords
+
+extension HallmarkStore {
+    /// Every assertion, listed or retracted, of `kinds` that its origin last changed at or after `since` (all when
+    /// `nil`), in kind, digest and origin order, with its disputes and, for this member's own, the raw value it keeps.
+    public func assertionsForExport(kinds: [IndicatorKind], since: Timestamp?) async throws -> [IndicatorAssertion] {
+        let names = Set(kinds.map(\.name))
+        return try await database.read { db in
+            var disputes: [String: [DisputeRecord]] = [:]
+            let disputeRows = try Row.fetchCursor(
+                db,
+                sql:
+                    "SELECT kind, digest, disputed_origin, disputer, reason, note, time FROM disputes ORDER BY disputer"
+            )
+            while let row = try disputeRows.next() {
+                let digest = try Hash256(bytes: row.stored(at: 1, in: "disputes") as Data)
+                let key =
+                    "\(try row.stored(at: 0, in: "disputes") as String) \(digest.hex) \(try row.stored(at: 2, in: "disputes") as String)"
+                disputes[key, default: []].append(
+                    DisputeRecord(
+                        disputer: try MemberID(row.stored(at: 3, in: "disputes")),
+                        reason: try row.stored(at: 4, in: "disputes"),
+                        note: try row.stored(at: 5, in: "disputes"),
+                        time: Timestamp(millisecondsSince1970: try row.stored(at: 6, in: "disputes"))
+                    )
+                )
+            }
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT a.kind, a.digest, \(Self.recordColumns), l.value
+                    FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
+                    LEFT JOIN local_identifiers l ON l.kind = a.kind AND l.digest = a.digest AND a.origin = ?
+                    WHERE a.last_seen >= ? OR a.retracted_at >= ?
+                    ORDER BY a.kind, a.digest, a.origin
+                    """,
+                arguments: [
+                    selfMember.rawValue, since?.millisecondsSince1970 ?? .min, since?.millisecondsSince1970 ?? .min,
+                ]
+            )
+            var assertions: [IndicatorAssertion] = []
+            while let row = try rows.next() {
+                let kindName: String = try row.stored(at: 0, in: "assertions")
+                guard names.contains(kindName) else { continue }
+                let kind = try IndicatorKind(parsing: kindName)
+                let digest = try Hash256(bytes: row.stored(at: 1, in: "assertions") as Data)
+                let record = try Self.record(from: row, at: 2) {
+                    disputes["\(kindName) \(digest.hex) \($0.rawValue)"] ?? []
+                }
+                assertions.append(
+                    IndicatorAssertion(
+                        kind: kind,
+                        digest: digest,
+                        record: record,
+                        localValue: try row.stored(at: 14, in: "local_identifiers")
+                    )
+                )
+            }
+            return assertions
+        }
+    }
+}

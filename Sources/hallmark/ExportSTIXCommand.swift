@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HallmarkCore
+import HallmarkInterchange
+import HallmarkMember
+
+/// `hallmark export stix`: a STIX 2.1 bundle of the indicators this node holds, for threat-intelligence tools.
+struct ExportSTIXCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stix",
+        abstract: "Write a STIX 2.1 bundle of the indicators this node holds (Protocol/stix.md).",
+        discussion: """
+            An identity per member, an indicator per member's assertion (its digest in a pattern over the custom \
+            observable x-hallmark-indicator), retractions as revoked indicators, disputes as opinions. Exporting \
+            twice gives the same ids. Raw identifiers appear only for this member's own submissions, and only with \
+            --include-values.
+            """
+    )
+
+    @OptionGroup var folder: DataFolderOptions
+
+    @Option(help: ArgumentHelp("The file to write.", valueName: "FILE"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Only what changed since: a UTC date or a duration back (30d).", valueName: "DATE"))
+    var since: String?
+
+    @Option(name: .customLong("kind"), help: ArgumentHelp("A kind to include; may be repeated.", valueName: "KIND"))
+    var kinds: [String] = []
+
+    @Flag(help: "Add the raw identifiers of this member's own submissions.")
+    var includeValues = false
+
+    @Flag(help: "Overwrite the file if it exists.")
+    var force = false
+
+    func run() async throws {
+        let kinds = try self.kinds.isEmpty ? IndicatorKind.known : self.kinds.map { try IndicatorKind(parsing: $0) }
+        let start = try since.map { try ExpiryParser.parseStart($0, now: .now(), option: "--since") }
+        let assertions = try await folder.withStore { try await $0.exportAssertions(kinds: kinds, since: start) }
+        guard force || !FileManager.default.fileExists(atPath: out) else {
+            throw HallmarkError(.fileProblem, "the file exists; give --force to overwrite it", location: out)
+        }
+        let data = try STIXExport.bundle(of: assertions, includeValues: includeValues)
+        do {
+            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw HallmarkError(.fileProblem, "cannot write the file: \(error.localizedDescription)", location: out)
+        }
+        Output.line("wrote \(out): \(assertions.count) indicators")
+    }
+}
