@@ -108,6 +108,11 @@ package enum CredentialFile {
     ///   - force: Whether an existing file may be replaced.
     /// - Throws: ``HallmarkError`` `file-problem` naming the file when it exists (and not `force`) or cannot be written.
     package static func writeAtomically(_ contents: String, to url: URL, mode: mode_t, force: Bool) throws {
+        try writeAtomically(Array(contents.utf8), to: url, mode: mode, force: force)
+    }
+
+    /// ``writeAtomically(_:to:mode:force:)`` for bytes, such as a binary export.
+    package static func writeAtomically(_ contents: [UInt8], to url: URL, mode: mode_t, force: Bool) throws {
         let path = url.path
         let folder = url.deletingLastPathComponent().path
         let temporary =
@@ -130,7 +135,7 @@ package enum CredentialFile {
             guard fchmod(fd, mode) == 0 else {
                 throw HallmarkError(.fileProblem, "cannot set permissions: \(describe(errno))", location: path)
             }
-            try writeAll(Array(contents.utf8), to: fd, path: path)
+            try writeAll(contents, to: fd, path: path)
             guard fsync(fd) == 0 else {
                 throw HallmarkError(.fileProblem, "cannot flush the file to disk: \(describe(errno))", location: path)
             }

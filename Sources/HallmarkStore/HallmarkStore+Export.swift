@@ -7,7 +7,8 @@ extension HallmarkStore {
     /// Every assertion, listed or retracted, of `kinds` that its origin last changed at or after `since` (all when
     /// `nil`), in kind, digest and origin order, with its disputes and, for this member's own, the raw value it keeps.
     public func assertionsForExport(kinds: [IndicatorKind], since: Timestamp?) async throws -> [IndicatorAssertion] {
-        let names = Set(kinds.map(\.name))
+        let names = Set(kinds.map(\.name)).sorted()
+        let placeholders = names.map { _ in "?" }.joined(separator: ", ")
         return try await database.read { db in
             var disputes: [String: [DisputeRecord]] = [:]
             let disputeRows = try Row.fetchCursor(
@@ -19,14 +20,7 @@ extension HallmarkStore {
                 let digest = try Hash256(bytes: row.stored(at: 1, in: "disputes") as Data)
                 let key =
                     "\(try row.stored(at: 0, in: "disputes") as String) \(digest.hex) \(try row.stored(at: 2, in: "disputes") as String)"
-                disputes[key, default: []].append(
-                    DisputeRecord(
-                        disputer: try MemberID(row.stored(at: 3, in: "disputes")),
-                        reason: try row.stored(at: 4, in: "disputes"),
-                        note: try row.stored(at: 5, in: "disputes"),
-                        time: Timestamp(millisecondsSince1970: try row.stored(at: 6, in: "disputes"))
-                    )
-                )
+                disputes[key, default: []].append(try Self.dispute(from: row, at: 3))
             }
             let rows = try Row.fetchCursor(
                 db,
@@ -34,17 +28,17 @@ extension HallmarkStore {
                     SELECT a.kind, a.digest, \(Self.recordColumns), l.value
                     FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
                     LEFT JOIN local_identifiers l ON l.kind = a.kind AND l.digest = a.digest AND a.origin = ?
-                    WHERE a.last_seen >= ? OR a.retracted_at >= ?
+                    WHERE a.kind IN (\(placeholders)) AND (a.last_seen >= ? OR a.retracted_at >= ?)
                     ORDER BY a.kind, a.digest, a.origin
                     """,
-                arguments: [
-                    selfMember.rawValue, since?.millisecondsSince1970 ?? .min, since?.millisecondsSince1970 ?? .min,
-                ]
+                arguments: StatementArguments(
+                    [selfMember.rawValue] + names
+                        + [since?.millisecondsSince1970 ?? .min, since?.millisecondsSince1970 ?? .min]
+                )
             )
             var assertions: [IndicatorAssertion] = []
             while let row = try rows.next() {
                 let kindName: String = try row.stored(at: 0, in: "assertions")
-                guard names.contains(kindName) else { continue }
                 let kind = try IndicatorKind(parsing: kindName)
                 let digest = try Hash256(bytes: row.stored(at: 1, in: "assertions") as Data)
                 let record = try Self.record(from: row, at: 2) {

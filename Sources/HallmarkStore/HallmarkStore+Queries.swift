@@ -103,18 +103,21 @@ extension HallmarkStore {
         )
         var disputes: [String: [DisputeRecord]] = [:]
         for row in disputeRows {
-            disputes[try row.stored(at: 0, in: "disputes"), default: []].append(
-                DisputeRecord(
-                    disputer: try MemberID(row.stored(at: 1, in: "disputes")),
-                    reason: try row.stored(at: 2, in: "disputes"),
-                    note: try row.stored(at: 3, in: "disputes"),
-                    time: Timestamp(millisecondsSince1970: try row.stored(at: 4, in: "disputes"))
-                )
-            )
+            disputes[try row.stored(at: 0, in: "disputes"), default: []].append(try dispute(from: row, at: 1))
         }
         return try rows.map { row in
             try record(from: row, at: 0) { disputes[$0.rawValue] ?? [] }
         }
+    }
+
+    /// The dispute in the columns `disputer, reason, note, time` of `disputes`, starting at `first`.
+    static func dispute(from row: Row, at first: Int) throws -> DisputeRecord {
+        DisputeRecord(
+            disputer: try MemberID(row.stored(at: first, in: "disputes")),
+            reason: try row.stored(at: first + 1, in: "disputes"),
+            note: try row.stored(at: first + 2, in: "disputes"),
+            time: Timestamp(millisecondsSince1970: try row.stored(at: first + 3, in: "disputes"))
+        )
     }
 
     /// The columns ``record(from:at:disputes:)`` reads, from `assertions a JOIN entries e` on the assertion's entry.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallmarkCore
 import HallmarkMember
+import HallmarkPKI
 
 /// `hallmark export filter`: a signed Bloom filter of the listed digests, or a delta, for the member's own systems.
 struct ExportFilterCommand: AsyncParsableCommand {
@@ -56,14 +57,13 @@ struct ExportFilterCommand: AsyncParsableCommand {
             earlier.isEmpty
                 ? try await member.exportFilter(kinds: kinds) : try await member.exportFilterDelta(against: earlier)
         }
-        guard force || !FileManager.default.fileExists(atPath: out) else {
-            throw HallmarkError(.fileProblem, "the file exists; give --force to overwrite it", location: out)
-        }
-        do {
-            try Data(exported.bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw HallmarkError(.fileProblem, "cannot write the file: \(error.localizedDescription)", location: out)
-        }
+        // Owner-only: with the alliance key, the file tests any identifier against the alliance's blacklist.
+        try CredentialFile.writeAtomically(
+            exported.bytes,
+            to: URL(fileURLWithPath: out),
+            mode: CredentialFile.secretMode,
+            force: force
+        )
         let written = CommandDocuments.FilterWritten(path: out, size: exported.bytes.count, exported.file)
         if json { return try Output.json(written) }
         Output.line(

@@ -3,6 +3,7 @@ import Foundation
 import HallmarkCore
 import HallmarkInterchange
 import HallmarkMember
+import HallmarkPKI
 
 /// `hallmark export stix`: a STIX 2.1 bundle of the indicators this node holds, for threat-intelligence tools.
 struct ExportSTIXCommand: AsyncParsableCommand {
@@ -38,15 +39,13 @@ struct ExportSTIXCommand: AsyncParsableCommand {
         let kinds = try self.kinds.isEmpty ? IndicatorKind.known : self.kinds.map { try IndicatorKind(parsing: $0) }
         let start = try since.map { try ExpiryParser.parseStart($0, now: .now(), option: "--since") }
         let assertions = try await folder.withStore { try await $0.exportAssertions(kinds: kinds, since: start) }
-        guard force || !FileManager.default.fileExists(atPath: out) else {
-            throw HallmarkError(.fileProblem, "the file exists; give --force to overwrite it", location: out)
-        }
-        let data = try STIXExport.bundle(of: assertions, includeValues: includeValues)
-        do {
-            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw HallmarkError(.fileProblem, "cannot write the file: \(error.localizedDescription)", location: out)
-        }
+        // Owner-only: with --include-values it holds this member's raw identifiers.
+        try CredentialFile.writeAtomically(
+            Array(try STIXExport.bundle(of: assertions, includeValues: includeValues)),
+            to: URL(fileURLWithPath: out),
+            mode: CredentialFile.secretMode,
+            force: force
+        )
         Output.line("wrote \(out): \(assertions.count) indicators")
     }
 }
