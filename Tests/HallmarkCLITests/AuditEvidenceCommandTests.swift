@@ -11,23 +11,26 @@ struct AuditEvidenceCommandTests {
     func evidenceAndVerification() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
-        try cli.succeed(["submit", "--data", cli.data, "sku", "EVIDENCE-1", "--note", "seized 3 units"])
+        try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "EVIDENCE-1", "--note", "seized 3 units"])
         try await cli.receiveLog(
             of: "brand-b",
             asserting: [Submission(identifier: try Identifier(kind: .sku, value: "EVIDENCE-1"), confidence: 70)]
         )
         let bundle = cli.folder.appendingPathComponent("bundle.json").path
-        let made = try cli.succeed(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle])
+        let made = try await cli.succeed([
+            "audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle,
+        ])
         #expect(made.stdout.contains("2 entries about sku 'evidence1' from brand-a, brand-b"))
         #expect(
-            try cli.run(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle]).status == 2
+            try await cli.run(["audit", "evidence", "--data", cli.data, "sku", "evidence-1", "--out", bundle]).status
+                == 2
         )
         // The existing form still works beside the subcommands.
-        #expect(try cli.run(["audit", "--data", cli.data, "sku", "evidence-1"]).status == 0)
+        #expect(try await cli.run(["audit", "--data", cli.data, "sku", "evidence-1"]).status == 0)
 
         let ca = CommandRunner.devCertificates.appendingPathComponent("ca.pem").path
-        let valid = try cli.run(["audit", "verify", bundle, "--alliance-ca", ca])
+        let valid = try await cli.run(["audit", "verify", bundle, "--alliance-ca", ca])
         #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
         #expect(valid.stdout.contains("VERDICT: VALID."))
         #expect(valid.stdout.contains("brand-a asserted this sku"))
@@ -35,19 +38,19 @@ struct AuditEvidenceCommandTests {
         var json = try String(contentsOfFile: bundle, encoding: .utf8)
         json = json.replacingOccurrences(of: "\"confidence\" : 70", with: "\"confidence\" : 90")
         let altered = try cli.write("altered.json", Data(json.utf8))
-        let invalid = try cli.run(["audit", "verify", altered, "--alliance-ca", ca])
+        let invalid = try await cli.run(["audit", "verify", altered, "--alliance-ca", ca])
         #expect(invalid.status == 1, "\(invalid.stdout)\(invalid.stderr)")
         #expect(invalid.stdout.contains("VERDICT: INVALID. Check 'claim' failed for brand-b#0"))
         #expect(invalid.stdout.contains("confidence"))
 
         let truncated = try cli.write("truncated.json", Data(json.utf8).prefix(300))
-        let unreadable = try cli.run(["audit", "verify", truncated, "--alliance-ca", ca])
+        let unreadable = try await cli.run(["audit", "verify", truncated, "--alliance-ca", ca])
         #expect(unreadable.status == 2)
         #expect(unreadable.stdout.contains("VERDICT: UNREADABLE."))
         #expect(unreadable.stderr.contains("not valid JSON"))
         #expect(!unreadable.stderr.contains("Fatal"))
 
-        let clean = try cli.run(["audit", "verify-store", "--data", cli.data])
+        let clean = try await cli.run(["audit", "verify-store", "--data", cli.data])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("brand-a: 1 entries, 1 checkpoints: verified"))
         let database = try DatabaseQueue(path: cli.data + "/hallmark.sqlite")
@@ -55,7 +58,7 @@ struct AuditEvidenceCommandTests {
             try db.execute(sql: "UPDATE entries SET bytes = bytes || x'00' WHERE origin = 'brand-b' AND log_index = 0")
         }
         try database.close()
-        let problem = try cli.run(["audit", "verify-store", "--data", cli.data])
+        let problem = try await cli.run(["audit", "verify-store", "--data", cli.data])
         #expect(problem.status == 1)
         #expect(problem.stdout.contains("brand-b: 0 entries, 0 checkpoints checked: PROBLEM at entry 0"))
         #expect(problem.stdout.contains("brand-a: 1 entries, 1 checkpoints: verified"))

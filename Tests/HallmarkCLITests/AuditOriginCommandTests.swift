@@ -14,7 +14,7 @@ struct AuditOriginCommandTests {
     func equivocatedOrigin() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-b")
+        try await cli.initialize(member: "brand-b")
         let shownToB = try await ForkedLog.make("brand-a", entries: 3, tag: "shown-to-b")
         let shownToC = try await ForkedLog.make("brand-a", entries: 2, tag: "shown-to-c")
         defer {
@@ -55,7 +55,7 @@ struct AuditOriginCommandTests {
         #expect(receipt.kept == 1)
         try await b.close()
 
-        let text = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
+        let text = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
         #expect(text.contains("log           3 entries held"))
         #expect(text.contains("cosigned by   brand-b at"))
         #expect(text.contains("QUARANTINED"))
@@ -65,7 +65,7 @@ struct AuditOriginCommandTests {
         #expect(text.contains("  offered     size 2, root \(offered.rootHash.hex)"))
         #expect(text.contains("cosigned by market-c at"))
 
-        let json = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a", "--json"]).stdout
+        let json = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a", "--json"]).stdout
         let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
         #expect(document["origin"] as? String == "brand-a")
         #expect(document["log_size"] as? Int == 3)
@@ -87,22 +87,22 @@ struct AuditOriginCommandTests {
     func plainUnknownAndInvalid() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "market-c")
+        try await cli.initialize(member: "market-c")
         try await cli.receiveLog(
             of: "brand-b",
             asserting: [Submission(identifier: try Identifier(kind: .sku, value: "B-1"))]
         )
-        let text = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-b"]).stdout
+        let text = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-b"]).stdout
         #expect(text.contains("log           1 entries held"))
         #expect(text.contains("cosigned by   market-c at"))
         #expect(text.contains("quarantine    no"))
         #expect(text.contains("equivocation  none found"))
         #expect(text.contains("revocation    not revoked"))
 
-        let unknown = try cli.run(["audit", "origin", "--data", cli.data, "brand-a"])
+        let unknown = try await cli.run(["audit", "origin", "--data", cli.data, "brand-a"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("holds nothing of brand-a"))
-        let invalid = try cli.run(["audit", "origin", "--data", cli.data, "Brand A"])
+        let invalid = try await cli.run(["audit", "origin", "--data", cli.data, "Brand A"])
         #expect(invalid.status != 0)
         #expect(invalid.stderr.contains("member id"))
     }

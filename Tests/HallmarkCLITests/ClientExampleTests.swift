@@ -15,8 +15,8 @@ struct ClientExampleTests {
         try ExternalTool.python.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
-        try cli.succeed([
+        try await cli.initialize(member: "brand-a")
+        try await cli.succeed([
             "submit", "--data", cli.data, "seller", "shopmart:fake outlet", "--confidence", "80", "--reason",
             "counterfeit",
         ])

@@ -8,10 +8,10 @@ import Testing
 @Suite("hallmark command line")
 struct CommandLineTests {
     @Test("import 10 000 lines, check, re-import, submit, retract, audit, status, restart")
-    func endToEnd() throws {
+    func endToEnd() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
 
         var csv = "kind,value,confidence,reason,expires,note\n"
         for i in 0..<10_000 {
@@ -23,16 +23,16 @@ struct CommandLineTests {
             }
         }
         let file = try cli.write("indicators.csv", Data(csv.utf8))
-        let imported = try cli.succeed(["import", "--data", cli.data, file])
+        let imported = try await cli.succeed(["import", "--data", cli.data, file])
         #expect(imported.stdout.contains("10000 appended"))
 
         // Listed, with provenance; normalization makes variants one identifier.
-        let listed = try cli.run(["check", "--data", cli.data, "sku", "lv m40001"])
+        let listed = try await cli.run(["check", "--data", cli.data, "sku", "lv m40001"])
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("LISTED"))
         #expect(listed.stdout.contains("by brand-a: confidence 90, reason counterfeit"))
         #expect(listed.stdout.contains("expires 20"))
-        let json = try cli.run(["check", "--data", cli.data, "seller", "SHOPMART:fake seller 4", "--json"])
+        let json = try await cli.run(["check", "--data", cli.data, "seller", "SHOPMART:fake seller 4", "--json"])
         #expect(json.status == 0)
         let verdict = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(verdict["status"] as? String == "listed")
@@ -40,31 +40,31 @@ struct CommandLineTests {
         #expect(origins.first?["member"] as? String == "brand-a")
         #expect(origins.first?["confidence"] as? Int == 54)
         #expect(origins.first?["first_seen"] is String)
-        #expect(try cli.run(["check", "--data", cli.data, "url", "https://shop.example.com/item/2"]).status == 0)
+        #expect(try await cli.run(["check", "--data", cli.data, "url", "https://shop.example.com/item/2"]).status == 0)
 
         // Not listed: exit 1, like grep.
-        let unlisted = try cli.run(["check", "--data", cli.data, "seller", "shopmart:honest trader"])
+        let unlisted = try await cli.run(["check", "--data", cli.data, "seller", "shopmart:honest trader"])
         #expect(unlisted.status == 1)
         #expect(unlisted.stdout.contains("not listed"))
 
         // The same file again appends nothing.
-        let again = try cli.succeed(["import", "--data", cli.data, file])
+        let again = try await cli.succeed(["import", "--data", cli.data, file])
         #expect(again.stdout.contains("0 appended, 10000 unchanged"))
-        #expect(try cli.status()["own_log_size"] as? Int == 10_000)
+        #expect(try await cli.status()["own_log_size"] as? Int == 10_000)
 
         // Submit, retract: only the retraction's effect remains.
-        try cli.succeed([
+        try await cli.succeed([
             "submit", "--data", cli.data, "seller", "shopmart:late fake", "--confidence", "60", "--expires", "7d",
         ])
-        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 0)
-        try cli.succeed(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
-        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
-        let retractAgain = try cli.run(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
+        #expect(try await cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 0)
+        try await cli.succeed(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
+        #expect(try await cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
+        let retractAgain = try await cli.run(["retract", "--data", cli.data, "seller", "shopmart:late fake"])
         #expect(retractAgain.status == 2)
         #expect(retractAgain.stderr.contains("no standing assertion"))
 
         // Audit: both entries, each proved.
-        let audit = try cli.run(["audit", "--data", cli.data, "seller", "shopmart:late fake"])
+        let audit = try await cli.run(["audit", "--data", cli.data, "seller", "shopmart:late fake"])
         #expect(audit.status == 0, "\(audit.stderr)")
         #expect(audit.stdout.contains("brand-a#10000"))
         #expect(audit.stdout.contains("brand-a#10001"))
@@ -73,7 +73,7 @@ struct CommandLineTests {
         #expect(audit.stdout.components(separatedBy: "inclusion proof: verified").count == 3)
         #expect(audit.stdout.components(separatedBy: "signature: verified").count == 3)
 
-        let status = try cli.status()
+        let status = try await cli.status()
         let counts = try #require(status["listed"] as? [String: Int])
         #expect(counts == ["seller": 2_500, "sku": 2_500, "url": 2_500, "image-pdq": 2_500])
         #expect(status["member"] as? String == "brand-a")
@@ -82,23 +82,23 @@ struct CommandLineTests {
 
         // Restart without the filter snapshot: it is rebuilt from the store, and answers stay the same.
         try FileManager.default.removeItem(atPath: cli.data + "/filter.snapshot")
-        #expect(try cli.run(["check", "--data", cli.data, "sku", "LV.M.40001"]).status == 0)
+        #expect(try await cli.run(["check", "--data", cli.data, "sku", "LV.M.40001"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: cli.data + "/filter.snapshot"))
-        #expect(try cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
+        #expect(try await cli.run(["check", "--data", cli.data, "seller", "shopmart:late fake"]).status == 1)
 
         // check --file: exit 0 when any is listed.
         let list = try cli.write("to-check.txt", Data("# listing queue\nsku LV-M40001\nseller shopmart:nobody\n".utf8))
-        let batch = try cli.run(["check", "--data", cli.data, "--file", list])
+        let batch = try await cli.run(["check", "--data", cli.data, "--file", list])
         #expect(batch.status == 0)
         #expect(batch.stdout.contains("LISTED  sku 'lvm40001'"))
         #expect(batch.stdout.contains("not listed  seller 'shopmart:nobody'"))
         // --kind K (as the README and the help say): every line is a value of that kind.
         let skus = try cli.write("skus.txt", Data("LV-M40001\nNOT-LISTED-1\n".utf8))
-        let byKind = try cli.run(["check", "--data", cli.data, "--file", skus, "--kind", "sku"])
+        let byKind = try await cli.run(["check", "--data", cli.data, "--file", skus, "--kind", "sku"])
         #expect(byKind.status == 0, "\(byKind.stderr)")
         #expect(byKind.stdout.contains("LISTED  sku 'lvm40001'"))
         #expect(byKind.stdout.contains("not listed  sku 'notlisted1'"))
-        let alone = try cli.run(["check", "--data", cli.data, "--kind", "sku"])
+        let alone = try await cli.run(["check", "--data", cli.data, "--kind", "sku"])
         #expect(alone.status == 2 && alone.stderr.contains("--kind goes with --file"), "\(alone.stderr)")
     }
 
@@ -106,34 +106,34 @@ struct CommandLineTests {
     func dispute() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
         let seller = try Identifier(kind: .seller, value: "bazaar:Authorized Reseller 7")
         try await cli.receiveLog(of: "brand-b", asserting: [Submission(identifier: seller, confidence: 65)])
 
-        let listed = try cli.run(["check", "--data", cli.data, "seller", "BAZAAR:authorized reseller 7"])
+        let listed = try await cli.run(["check", "--data", cli.data, "seller", "BAZAAR:authorized reseller 7"])
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("by brand-b: confidence 65"))
 
-        let own = try cli.run(["retract", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
+        let own = try await cli.run(["retract", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
         #expect(own.status == 2)
         #expect(own.stderr.contains("only an indicator's origin can retract it"))
-        let unknownOrigin = try cli.run([
+        let unknownOrigin = try await cli.run([
             "dispute", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--origin", "market-c",
             "--reason", "authorized-reseller",
         ])
         #expect(unknownOrigin.status == 2)
         #expect(unknownOrigin.stderr.contains("market-c has no assertion"))
 
-        try cli.succeed([
+        try await cli.succeed([
             "dispute", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--origin", "brand-b",
             "--reason", "authorized-reseller", "--note", "contract 2026-17",
         ])
-        let disputed = try cli.run(["check", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
+        let disputed = try await cli.run(["check", "--data", cli.data, "seller", "bazaar:authorized reseller 7"])
         #expect(disputed.status == 0)
         #expect(disputed.stdout.contains("disputed by brand-a"))
         #expect(disputed.stdout.contains("authorized-reseller"))
 
-        let audit = try cli.run(["audit", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--json"])
+        let audit = try await cli.run(["audit", "--data", cli.data, "seller", "bazaar:authorized reseller 7", "--json"])
         #expect(audit.status == 0, "\(audit.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
         #expect(report["verified"] as? Bool == true)
@@ -151,9 +151,9 @@ struct CommandLineTests {
     func auditDetectsTampering() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
-        try cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-1", "--note", "aaaa"])
-        try cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-2"])
+        try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-1", "--note", "aaaa"])
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-2"])
         // Change one letter of entry 0's note behind the store's back, as someone with the database file could.
         let database = try DatabaseQueue(path: cli.data + "/hallmark.sqlite")
         try await database.write { db in
@@ -164,50 +164,50 @@ struct CommandLineTests {
             try db.execute(sql: "UPDATE entries SET bytes = ? WHERE log_index = 0", arguments: [Data(changed)])
         }
         try database.close()
-        let audit = try cli.run(["audit", "--data", cli.data, "sku", "tamper-1"])
+        let audit = try await cli.run(["audit", "--data", cli.data, "sku", "tamper-1"])
         #expect(audit.status == 2)
         #expect(audit.stdout.contains("inclusion proof: FAILED"))
         #expect(audit.stderr.contains("do not verify"))
-        #expect(try cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
+        #expect(try await cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
     }
 
     @Test("a store another process holds locked is waited for, never called 'not a Hallmark store'")
-    func waitsForALockedStore() throws {
+    func waitsForALockedStore() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
-        try cli.succeed(["submit", "--data", cli.data, "sku", "LOCKED-1"])
+        try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "LOCKED-1"])
         // Hold the whole database exclusively, as a process replaying the WAL after a crash does, for a second.
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
         let holder = try DatabaseQueue(path: cli.data + "/hallmark.sqlite", configuration: configuration)
-        try holder.write { db in try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'format'") }
+        try await holder.write { db in try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'format'") }
         let released = DispatchSemaphore(value: 0)
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
             try? holder.close()
             released.signal()
         }
-        let check = try cli.run(["check", "--data", cli.data, "sku", "LOCKED-1"])
+        let check = try await cli.run(["check", "--data", cli.data, "sku", "LOCKED-1"])
         released.wait()
         #expect(check.status == 0, "\(check.stderr)")
         #expect(!check.stderr.contains("not a Hallmark store"))
     }
 
     @Test("--version prints the release number and the protocol version, with no data folder")
-    func version() throws {
+    func version() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        let run = try cli.succeed(["--version"])
+        let run = try await cli.succeed(["--version"])
         #expect(run.stdout == "hallmark \(HallmarkVersion.number) (federation protocol 2)\n")
         #expect(HallmarkVersion.number.split(separator: ".").count == 3)
     }
 
     @Test("HALLMARK_LOG_FORMAT=json writes each log record as one JSON object a line; a bad format is refused")
-    func jsonLogs() throws {
+    func jsonLogs() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
-        let run = try cli.run(
+        try await cli.initialize(member: "brand-a")
+        let run = try await cli.run(
             ["submit", "--data", cli.data, "sku", "LOG-1"],
             environment: ["HALLMARK_LOG_FORMAT": "json", "HALLMARK_LOG_LEVEL": "debug"]
         )
@@ -221,17 +221,17 @@ struct CommandLineTests {
         }
         #expect(lines.contains { $0.contains(#""message":"appended to own log""#) }, "\(run.stderr)")
 
-        let bad = try cli.run(["status", "--data", cli.data], environment: ["HALLMARK_LOG_FORMAT": "yaml"])
+        let bad = try await cli.run(["status", "--data", cli.data], environment: ["HALLMARK_LOG_FORMAT": "yaml"])
         #expect(bad.status == 2)
         #expect(bad.stderr == "error: HALLMARK_LOG_FORMAT is 'yaml'; it takes text or json\n")
     }
 
     @Test("init refuses the alliance key of another alliance's CA, naming both; a key file without ca: still works")
-    func allianceKeyOfAnotherCA() throws {
+    func allianceKeyOfAnotherCA() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let other = cli.folder.appendingPathComponent("other-alliance").path
-        try cli.succeed(["certs", "init-alliance", "--name", "Other Alliance", "--out", other])
+        try await cli.succeed(["certs", "init-alliance", "--name", "Other Alliance", "--out", other])
         let otherKey = try String(contentsOfFile: "\(other)/alliance.key", encoding: .utf8)
         #expect(otherKey.contains("\nca: "), "\(otherKey)")
 
@@ -240,7 +240,9 @@ struct CommandLineTests {
             "--member-cert", "\(dev)/brand-a/member.pem", "--member-key", "\(dev)/brand-a/member-key.pem",
             "--alliance-ca", "\(dev)/ca.pem",
         ]
-        let mixed = try cli.run(["init", "--data", cli.data] + identity + ["--alliance-key", "\(other)/alliance.key"])
+        let mixed = try await cli.run(
+            ["init", "--data", cli.data] + identity + ["--alliance-key", "\(other)/alliance.key"]
+        )
         #expect(mixed.status == 2)
         #expect(
             mixed.stderr.contains("this alliance key belongs to another alliance CA")
@@ -253,58 +255,58 @@ struct CommandLineTests {
         let devKey = try String(contentsOfFile: "\(dev)/alliance.key", encoding: .utf8)
         let older = devKey.split(separator: "\n").filter { !$0.hasPrefix("ca:") }.joined(separator: "\n") + "\n"
         let olderFile = try cli.write("older.key", Data(older.utf8))
-        try cli.succeed(["init", "--data", cli.data] + identity + ["--alliance-key", olderFile])
+        try await cli.succeed(["init", "--data", cli.data] + identity + ["--alliance-key", olderFile])
     }
 
     @Test("files saved with a UTF-8 byte-order mark (spreadsheets, Windows editors) import like files without one")
-    func byteOrderMark() throws {
+    func byteOrderMark() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
+        try await cli.initialize(member: "brand-a")
         let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
         let csv = try cli.write("sheet.csv", mark + Array("kind,value\r\nsku,BOM-1\r\n".utf8))
-        let csvRun = try cli.succeed(["import", "--data", cli.data, csv])
+        let csvRun = try await cli.succeed(["import", "--data", cli.data, csv])
         #expect(csvRun.stdout.contains("imported 1 lines"), "\(csvRun.stdout)")
         let jsonl = try cli.write("lines.jsonl", mark + Array(#"{"kind": "sku", "value": "BOM-2"}"#.utf8) + [0x0A])
-        let jsonlRun = try cli.succeed(["import", "--data", cli.data, jsonl])
+        let jsonlRun = try await cli.succeed(["import", "--data", cli.data, jsonl])
         #expect(jsonlRun.stdout.contains("imported 1 lines"), "\(jsonlRun.stdout)")
         let allow = try cli.write("allow.csv", mark + Array("kind,value\nseller,shopmart:partner\n".utf8))
-        try cli.succeed(["allowlist", "import", "--data", cli.data, allow])
+        try await cli.succeed(["allowlist", "import", "--data", cli.data, allow])
         for sku in ["BOM-1", "BOM-2"] {
-            #expect(try cli.run(["check", "--data", cli.data, "sku", sku]).status == 0)
+            #expect(try await cli.run(["check", "--data", cli.data, "sku", sku]).status == 0)
         }
     }
 
     @Test("JSON Lines import, and HALLMARK_DATA chooses the store")
-    func jsonLines() throws {
+    func jsonLines() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
         let lines = """
             {"kind": "seller", "value": "bazaar:Ｆａｋｅ", "confidence": 77, "reason": "counterfeit", "note": "full-width"}
 
             {"kind": "url", "value": "HTTP://Example.com:80/a/./b/../c"}
             """
         let file = try cli.write("batch.jsonl", Data(lines.utf8))
-        let result = try cli.run(["import", file], environment: ["HALLMARK_DATA": cli.data])
+        let result = try await cli.run(["import", file], environment: ["HALLMARK_DATA": cli.data])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2 appended"))
-        #expect(try cli.run(["check", "--data", cli.data, "seller", "bazaar:fake"]).status == 0)
-        #expect(try cli.run(["check", "--data", cli.data, "url", "http://example.com/a/c"]).status == 0)
+        #expect(try await cli.run(["check", "--data", cli.data, "seller", "bazaar:fake"]).status == 0)
+        #expect(try await cli.run(["check", "--data", cli.data, "url", "http://example.com/a/c"]).status == 0)
     }
 
     @Test("bad input: one-line error, exit 2, nothing stored changes")
-    func badInput() throws {
+    func badInput() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
-        try cli.succeed(["submit", "--data", cli.data, "sku", "keep-me"])
-        let before = try cli.status()
+        try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "keep-me"])
+        let before = try await cli.status()
 
         func rejects(_ arguments: [String], saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation)
-            throws
+            async throws
         {
-            let result = try cli.run(arguments)
+            let result = try await cli.run(arguments)
             #expect(result.status == 2, "\(arguments)", sourceLocation: sourceLocation)
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
@@ -312,62 +314,62 @@ struct CommandLineTests {
             #expect(result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
         }
 
-        try rejects(["submit", "--data", cli.data, "seller", "   "], saying: "empty")
-        try rejects(["submit", "--data", cli.data, "sku", String(repeating: "x", count: 1_500)], saying: "1024")
-        try rejects(["submit", "--data", cli.data, "url", "http://"], saying: "url")
-        try rejects(["submit", "--data", cli.data, "url", "ftp://example.com/x"], saying: "url")
-        try rejects(["submit", "--data", cli.data, "image-pdq", "abc123"], saying: "64 hex digits")
-        try rejects(["submit", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind 'colour'")
-        try rejects(["check", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind")
-        try rejects(["submit", "--data", cli.data, "sku", "ok", "--confidence", "101"], saying: "confidence")
-        try rejects(["submit", "--data", cli.data, "sku", "ok", "--reason", "Not A Code!"], saying: "reason")
-        try rejects(["submit", "--data", cli.data, "sku", "ok", "--expires", "soon"], saying: "expiry 'soon'")
+        try await rejects(["submit", "--data", cli.data, "seller", "   "], saying: "empty")
+        try await rejects(["submit", "--data", cli.data, "sku", String(repeating: "x", count: 1_500)], saying: "1024")
+        try await rejects(["submit", "--data", cli.data, "url", "http://"], saying: "url")
+        try await rejects(["submit", "--data", cli.data, "url", "ftp://example.com/x"], saying: "url")
+        try await rejects(["submit", "--data", cli.data, "image-pdq", "abc123"], saying: "64 hex digits")
+        try await rejects(["submit", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind 'colour'")
+        try await rejects(["check", "--data", cli.data, "colour", "red"], saying: "unknown indicator kind")
+        try await rejects(["submit", "--data", cli.data, "sku", "ok", "--confidence", "101"], saying: "confidence")
+        try await rejects(["submit", "--data", cli.data, "sku", "ok", "--reason", "Not A Code!"], saying: "reason")
+        try await rejects(["submit", "--data", cli.data, "sku", "ok", "--expires", "soon"], saying: "expiry 'soon'")
 
         // Invalid UTF-8 and a bad line in a file: the file is rejected whole, naming the line.
         var bytes = Array("kind,value\nsku,fine-1\nsku,fine-2\nseller,".utf8)
         bytes += [0xC3, 0x28]
         bytes += Array("\nsku,fine-3\n".utf8)
         let invalidUTF8 = try cli.write("bad-utf8.csv", bytes)
-        try rejects(["import", "--data", cli.data, invalidUTF8], saying: "bad-utf8.csv:4")
-        try rejects(["import", "--data", cli.data, invalidUTF8], saying: "UTF-8")
+        try await rejects(["import", "--data", cli.data, invalidUTF8], saying: "bad-utf8.csv:4")
+        try await rejects(["import", "--data", cli.data, invalidUTF8], saying: "UTF-8")
         let badLine = try cli.write("bad-line.csv", Data("kind,value,confidence\nsku,a1,90\nsku,a2,high\n".utf8))
-        try rejects(["import", "--data", cli.data, badLine], saying: "bad-line.csv:3: confidence")
+        try await rejects(["import", "--data", cli.data, badLine], saying: "bad-line.csv:3: confidence")
         let badJSON = try cli.write("bad.jsonl", Data("{\"kind\":\"sku\",\"value\":\"a\"}\n{\"kind\":\"sku\"\n".utf8))
-        try rejects(["import", "--data", cli.data, badJSON], saying: "bad.jsonl:2")
+        try await rejects(["import", "--data", cli.data, badJSON], saying: "bad.jsonl:2")
         let badKind = try cli.write("bad-kind.jsonl", Data("{\"kind\":\"colour\",\"value\":\"red\"}\n".utf8))
-        try rejects(["import", "--data", cli.data, badKind], saying: "bad-kind.jsonl:1")
+        try await rejects(["import", "--data", cli.data, badKind], saying: "bad-kind.jsonl:1")
         let checkList = try cli.write("list.txt", bytes)
-        try rejects(["check", "--data", cli.data, "--file", checkList], saying: "list.txt:")
-        try rejects(["import", "--data", cli.data, cli.folder.path + "/missing.csv"], saying: "missing.csv")
+        try await rejects(["check", "--data", cli.data, "--file", checkList], saying: "list.txt:")
+        try await rejects(["import", "--data", cli.data, cli.folder.path + "/missing.csv"], saying: "missing.csv")
 
         // A folder that is not a store, and a file that is not a Hallmark database.
         let empty = cli.folder.appendingPathComponent("empty").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        try rejects(["status", "--data", empty], saying: "not a Hallmark data folder")
+        try await rejects(["status", "--data", empty], saying: "not a Hallmark data folder")
         let fake = cli.folder.appendingPathComponent("fake").path
         try FileManager.default.createDirectory(atPath: fake, withIntermediateDirectories: true)
         _ = try cli.write("fake/hallmark.sqlite", Data("this is not SQLite".utf8))
-        try rejects(["check", "--data", fake, "sku", "x"], saying: "not a Hallmark store")
+        try await rejects(["check", "--data", fake, "sku", "x"], saying: "not a Hallmark store")
 
         // Credentials: a key that does not match, a certificate from another alliance.
         let dev = CommandRunner.devCertificates.path
-        func initialize(cert: String, key: String, ca: String = "\(dev)/ca.pem") -> [String] {
+        func initialize(cert: String, key: String, ca: String = "\(dev)/ca.pem") async -> [String] {
             [
                 "init", "--data", cli.folder.appendingPathComponent("other").path, "--member-cert", cert,
                 "--member-key", key, "--alliance-ca", ca, "--alliance-key", "\(dev)/alliance.key",
             ]
         }
-        try rejects(
+        try await rejects(
             initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-b/member-key.pem"),
             saying: "match"
         )
         let rogue = cli.folder.appendingPathComponent("rogue").path
-        try cli.succeed(["certs", "init-alliance", "--name", "Rogue", "--out", rogue])
-        try cli.succeed([
+        try await cli.succeed(["certs", "init-alliance", "--name", "Rogue", "--out", rogue])
+        try await cli.succeed([
             "certs", "issue-member", "--alliance", rogue, "--member", "brand-a", "--name", "Impostor",
             "--host", "localhost", "--out", rogue + "/brand-a",
         ])
-        try rejects(
+        try await rejects(
             initialize(cert: rogue + "/brand-a/member.pem", key: rogue + "/brand-a/member-key.pem"),
             saying: "member.pem"
         )
@@ -375,7 +377,7 @@ struct CommandLineTests {
             !FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("other/hallmark.sqlite").path)
         )
         // Re-initializing an existing store is refused.
-        try rejects(
+        try await rejects(
             initialize(cert: "\(dev)/brand-a/member.pem", key: "\(dev)/brand-a/member-key.pem").map {
                 $0 == cli.folder.appendingPathComponent("other").path ? cli.data : $0
             },
@@ -383,57 +385,59 @@ struct CommandLineTests {
         )
 
         // Nothing stored changed.
-        let after = try cli.status()
+        let after = try await cli.status()
         #expect(after["own_log_size"] as? Int == before["own_log_size"] as? Int)
         #expect(after["entries"] as? Int == 1)
-        #expect(try cli.run(["check", "--data", cli.data, "sku", "KEEP ME"]).status == 0)
+        #expect(try await cli.run(["check", "--data", cli.data, "sku", "KEEP ME"]).status == 0)
     }
 
     @Test("certs: files, modes, no overwrite without --force")
-    func certificates() throws {
+    func certificates() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let alliance = cli.folder.appendingPathComponent("alliance").path
-        try cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
-        try cli.succeed([
+        try await cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
+        try await cli.succeed([
             "certs", "issue-member", "--alliance", alliance, "--member", "brand-x", "--name", "Brand X",
             "--host", "node.brand-x.example", "--host", "127.0.0.1", "--out", alliance + "/brand-x",
         ])
-        func mode(_ path: String) throws -> Int {
+        func mode(_ path: String) async throws -> Int {
             (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
         }
-        #expect(try mode(alliance + "/ca-key.pem") == 0o600)
-        #expect(try mode(alliance + "/alliance.key") == 0o600)
-        #expect(try mode(alliance + "/brand-x/member-key.pem") == 0o600)
-        #expect(try mode(alliance + "/ca.pem") == 0o644)
-        let again = try cli.run(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
+        await #expect(try mode(alliance + "/ca-key.pem") == 0o600)
+        await #expect(try mode(alliance + "/alliance.key") == 0o600)
+        await #expect(try mode(alliance + "/brand-x/member-key.pem") == 0o600)
+        await #expect(try mode(alliance + "/ca.pem") == 0o644)
+        let again = try await cli.run(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance])
         #expect(again.status == 2)
         #expect(again.stderr.contains("--force"))
-        try cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance, "--force"])
+        try await cli.succeed(["certs", "init-alliance", "--name", "Test Alliance", "--out", alliance, "--force"])
 
         // Revoke a member, and install the list in another member's node.
         for member in ["brand-x", "brand-y"] {
-            try cli.succeed([
+            try await cli.succeed([
                 "certs", "issue-member", "--alliance", alliance, "--member", member, "--name", member,
                 "--host", "localhost", "--out", "\(alliance)/\(member)", "--force",
             ])
         }
-        try cli.succeed([
+        try await cli.succeed([
             "init", "--data", cli.data, "--member-cert", "\(alliance)/brand-x/member.pem",
             "--member-key", "\(alliance)/brand-x/member-key.pem", "--alliance-ca", "\(alliance)/ca.pem",
             "--alliance-key", "\(alliance)/alliance.key",
         ])
-        let revoked = try cli.succeed([
+        let revoked = try await cli.succeed([
             "certs", "revoke", "--alliance", alliance, "--member-cert", "\(alliance)/brand-y/member.pem",
             "--reason", "keyCompromise",
         ])
         #expect(revoked.stdout.contains("brand-y"))
-        let installed = try cli.succeed([
+        let installed = try await cli.succeed([
             "certs", "install-revocations", "--data", cli.data, "\(alliance)/revocations.pem",
         ])
         #expect(installed.stdout.contains("installed revocation list number 1 (1 revoked certificates)"))
-        #expect(try cli.status()["revocation_list_number"] as? Int == 1)
-        let repeated = try cli.run(["certs", "install-revocations", "--data", cli.data, "\(alliance)/revocations.pem"])
+        #expect(try await cli.status()["revocation_list_number"] as? Int == 1)
+        let repeated = try await cli.run([
+            "certs", "install-revocations", "--data", cli.data, "\(alliance)/revocations.pem",
+        ])
         #expect(repeated.status == 0, "\(repeated.stderr)")
     }
 }

@@ -42,9 +42,22 @@ struct CommandRunner {
     /// The data folder the tests use.
     var data: String { folder.appendingPathComponent("data").path }
 
-    /// Runs `hallmark` with `arguments`.
+    /// Runs `hallmark` with `arguments`, waiting on a thread of its own: a test blocked in `waitUntilExit` on one of
+    /// the concurrency pool's few threads (two on a 2-core machine) would stall every other test's polling, and
+    /// their deadlines would pass while their nodes were long ready.
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        await CommandSlots.shared.acquire()
+        let result = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: Swift.Result { try runBlocking(arguments, environment: environment) })
+            }
+        }
+        await CommandSlots.shared.release()
+        return try result.get()
+    }
+
+    private func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -70,8 +83,8 @@ struct CommandRunner {
 
     /// Runs `hallmark` with `--data` set, expecting success.
     @discardableResult
-    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
-        let result = try run(arguments)
+    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+        let result = try await run(arguments)
         #expect(
             result.status == 0,
             "hallmark \(arguments.joined(separator: " ")): \(result.stderr)",
@@ -81,9 +94,9 @@ struct CommandRunner {
     }
 
     /// `hallmark init` for a development member, in the test's data folder unless `data` is given.
-    func initialize(member: String = "brand-a", data: String? = nil) throws {
+    func initialize(member: String = "brand-a", data: String? = nil) async throws {
         let dev = Self.devCertificates.path
-        try succeed([
+        try await succeed([
             "init", "--data", data ?? self.data,
             "--member-cert", "\(dev)/\(member)/member.pem", "--member-key", "\(dev)/\(member)/member-key.pem",
             "--alliance-ca", "\(dev)/ca.pem", "--alliance-key", "\(dev)/alliance.key",
@@ -98,8 +111,8 @@ struct CommandRunner {
     }
 
     /// The JSON `status` of the store, parsed.
-    func status(data: String? = nil) throws -> [String: Any] {
-        let result = try succeed(["status", "--data", data ?? self.data, "--json"])
+    func status(data: String? = nil) async throws -> [String: Any] {
+        let result = try await succeed(["status", "--data", data ?? self.data, "--json"])
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
@@ -115,5 +128,32 @@ struct CommandRunner {
 
     func remove() {
         try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// How many `hallmark` commands the tests run at once: as many as the machine has cores. Tests run side by side,
+/// and without a bound dozens of commands would share two cores, slowing the nodes other tests time.
+private actor CommandSlots {
+    static let shared = CommandSlots(count: max(2, ProcessInfo.processInfo.activeProcessorCount))
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

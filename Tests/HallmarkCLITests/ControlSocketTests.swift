@@ -16,14 +16,14 @@ struct ControlSocketTests {
     func submitReachesNodeAndPeer() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
-        try cli.succeed(["submit", "--data", cli.data, "sku", "BEFORE-NODE"])
+        try await cli.initialize(member: "brand-a")
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "BEFORE-NODE"])
         let (nodeA, port) = try await Self.startNode(on: cli.data, in: cli)
         defer { _ = nodeA.stop() }
 
         // A peer whose periodic round is a day away: only brand-a's watch stream can bring it the new entry soon.
         let other = cli.folder.appendingPathComponent("brand-b").path
-        try cli.initialize(member: "brand-b", data: other)
+        try await cli.initialize(member: "brand-b", data: other)
         let config = try cli.write("brand-b.json", Data(#"{"sync_interval_seconds": 86400}"#.utf8))
         let (nodeB, _) = try await Self.startNode(
             on: other,
@@ -35,27 +35,27 @@ struct ControlSocketTests {
 
         let value = "ShopMart:Seen At Once"
         let normalized = try Identifier(kind: .seller, value: value).normalized
-        let submit = try cli.run(["submit", "--data", cli.data, "seller", value], environment: Self.info)
+        let submit = try await cli.run(["submit", "--data", cli.data, "seller", value], environment: Self.info)
         #expect(submit.status == 0, "\(submit.stderr)")
         #expect(submit.stdout == "asserted seller '\(normalized)' (log size 2)\n")
         #expect(submit.stderr.contains(Self.throughNode))
         #expect(!submit.stderr.contains(Self.direct))
 
         // The node's own filter answers from memory: no restart, no rebuild.
-        let check = try cli.run(["check", "--data", cli.data, "seller", value], environment: Self.info)
+        let check = try await cli.run(["check", "--data", cli.data, "seller", value], environment: Self.info)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.hasPrefix("LISTED  seller '\(normalized)'"))
         #expect(check.stderr.contains(Self.throughNode))
-        let status = try cli.status()
+        let status = try await cli.status()
         #expect(status["own_log_size"] as? Int == 2)
 
         try await Self.waitForLines(of: nodeB, containing: "synced", count: 2)
-        let seen = try cli.run(["check", "--data", other, "seller", value])
+        let seen = try await cli.run(["check", "--data", other, "seller", value])
         #expect(seen.status == 0, "\(seen.stdout)\(seen.stderr)")
         #expect(seen.stdout.contains("by brand-a: confidence 90"))
 
         // status through the node adds what only the node knows.
-        let peerStatus = try cli.succeed(["status", "--data", other])
+        let peerStatus = try await cli.succeed(["status", "--data", other])
         #expect(peerStatus.stdout.contains("node          running"))
         #expect(peerStatus.stdout.contains("peer          brand-a at 127.0.0.1:\(port)"))
         #expect(nodeA.stop() == 0)
@@ -72,7 +72,7 @@ struct ControlSocketTests {
         }
         let disputed = try Identifier(kind: .seller, value: "Disputed Seller")
         for cli in [direct, noded] {
-            try cli.initialize(member: "brand-a")
+            try await cli.initialize(member: "brand-a")
             try await cli.receiveLog(of: "brand-b", asserting: [Submission(identifier: disputed)])
         }
         let (node, _) = try await Self.startNode(on: noded.data, in: noded)
@@ -112,8 +112,8 @@ struct ControlSocketTests {
             ["audit", "report", "--since", "last tuesday"],
         ]
         for command in commands {
-            let expected = try direct.run(Self.insert(direct.data, into: command))
-            let got = try noded.run(Self.insert(noded.data, into: command), environment: Self.info)
+            let expected = try await direct.run(Self.insert(direct.data, into: command))
+            let got = try await noded.run(Self.insert(noded.data, into: command), environment: Self.info)
             let shown = command.joined(separator: " ")
             #expect(got.status == expected.status, "\(shown): \(got.stderr)")
             #expect(got.stdout == expected.stdout, "\(shown)")
@@ -124,7 +124,7 @@ struct ControlSocketTests {
                 #expect(!Self.errorLines(expected.stderr).isEmpty, "\(shown)")
             }
         }
-        let imported = try noded.run(Self.insert(noded.data, into: ["import", goodFile]))
+        let imported = try await noded.run(Self.insert(noded.data, into: ["import", goodFile]))
         #expect(imported.stderr.contains("sent 25 indicators to the running node in 1 request(s)"))
 
         // The reports about one store: through its node, then (the node stopped) directly.
@@ -143,10 +143,13 @@ struct ControlSocketTests {
             ["status", "--json"],
             ["status"],
         ]
-        let throughNode = try reports.map { try noded.run(Self.insert(noded.data, into: $0), environment: Self.info) }
+        var throughNode: [CommandRunner.Result] = []
+        for command in reports {
+            throughNode.append(try await noded.run(Self.insert(noded.data, into: command), environment: Self.info))
+        }
         #expect(node.stop() == 0)
         for (command, got) in zip(reports, throughNode) {
-            let expected = try noded.run(Self.insert(noded.data, into: command), environment: Self.info)
+            let expected = try await noded.run(Self.insert(noded.data, into: command), environment: Self.info)
             let shown = command.joined(separator: " ")
             #expect(got.stderr.contains(Self.throughNode), "\(shown): \(got.stderr)")
             #expect(expected.stderr.contains(Self.direct), "\(shown): \(expected.stderr)")
@@ -165,7 +168,7 @@ struct ControlSocketTests {
     func staleSocket() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
         let (node, _) = try await Self.startNode(on: cli.data, in: cli)
         kill(node.process.processIdentifier, SIGKILL)
         node.process.waitUntilExit()
@@ -173,18 +176,18 @@ struct ControlSocketTests {
         #expect(FileManager.default.fileExists(atPath: socket))
 
         let normalized = try Identifier(kind: .sku, value: "AFTER-CRASH").normalized
-        let submit = try cli.run(["submit", "--data", cli.data, "sku", "AFTER-CRASH"], environment: Self.info)
+        let submit = try await cli.run(["submit", "--data", cli.data, "sku", "AFTER-CRASH"], environment: Self.info)
         #expect(submit.status == 0, "\(submit.stderr)")
         #expect(submit.stdout == "asserted sku '\(normalized)' (log size 1)\n")
         #expect(submit.stderr.contains("the control socket does not answer"))
         #expect(submit.stderr.contains(Self.direct))
         #expect(!submit.stderr.contains(Self.throughNode))
-        let check = try cli.run(["check", "--data", cli.data, "sku", "after-crash"])
+        let check = try await cli.run(["check", "--data", cli.data, "sku", "after-crash"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
         // With no socket at all, the same.
         try FileManager.default.removeItem(atPath: socket)
-        let status = try cli.run(["status", "--data", cli.data], environment: Self.info)
+        let status = try await cli.run(["status", "--data", cli.data], environment: Self.info)
         #expect(status.status == 0)
         #expect(status.stderr.contains("no node running (no control socket)"))
         #expect(!status.stdout.contains("node          running"))
@@ -223,8 +226,9 @@ struct ControlSocketTests {
     /// Waits until the node's log holds `count` lines containing `fragment`.
     static func waitForLines(of node: NodeProcess, containing fragment: String, count: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
+        while true {
             if node.log.split(separator: "\n").filter({ $0.contains(fragment) }).count >= count { return }
+            guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("fewer than \(count) log lines with '\(fragment)'; log so far:\n\(node.log)")

@@ -8,13 +8,13 @@ struct DataFolderLockTests {
     func secondNodeRefused() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
+        try await cli.initialize(member: "brand-a")
         let (first, _) = try await ControlSocketTests.startNode(on: cli.data, in: cli)
         defer { _ = first.stop() }
         // A /tmp cleaner or an operator removes the socket: the socket is not the guard.
         try FileManager.default.removeItem(atPath: cli.data + "/node.sock")
 
-        let second = try cli.run(["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+        let second = try await cli.run(["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"])
         #expect(second.status != 0)
         #expect(
             second.stderr.contains(

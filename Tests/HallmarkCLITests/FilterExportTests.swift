@@ -40,13 +40,13 @@ struct FilterExportTests {
         try ExternalTool.pythonCryptography.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
         let listed = (0..<50_000).map { "shopmart:seller \($0)" }
         let unlisted = (0..<50_000).map { "shopmart:clean \($0)" }
         let csv = "kind,value\n" + listed.map { "seller,\($0)\n" }.joined()
-        try cli.succeed(["import", "--data", cli.data, try cli.write("sellers.csv", Data(csv.utf8))])
+        try await cli.succeed(["import", "--data", cli.data, try cli.write("sellers.csv", Data(csv.utf8))])
         let full = cli.folder.appendingPathComponent("full.bin").path
-        let written = try cli.succeed([
+        let written = try await cli.succeed([
             "export", "filter", "--data", cli.data, "--out", full, "--kind", "seller", "--json",
         ])
         #expect(written.stdout.contains("\"digests\" : 50000"))
@@ -54,7 +54,7 @@ struct FilterExportTests {
         // hallmark check's answers for all of them, then the consumer's.
         let values = listed + unlisted
         let checkFile = try cli.write("check.txt", Data((values.joined(separator: "\n") + "\n").utf8))
-        let check = try cli.run(["check", "--data", cli.data, "--file", checkFile, "--kind", "seller", "--json"])
+        let check = try await cli.run(["check", "--data", cli.data, "--file", checkFile, "--kind", "seller", "--json"])
         let verdicts = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [[String: Any]])
         let listedByNode = verdicts.map { $0["status"] as? String == "listed" }
         #expect(listedByNode.count == 100_000)
@@ -81,9 +81,9 @@ struct FilterExportTests {
         try await member.retract(try retracted.map { try Identifier(kind: .seller, value: $0) })
         try await member.close()
         let additions = "kind,value\n" + added.map { "seller,\($0)\n" }.joined()
-        try cli.succeed(["import", "--data", cli.data, try cli.write("added.csv", Data(additions.utf8))])
+        try await cli.succeed(["import", "--data", cli.data, try cli.write("added.csv", Data(additions.utf8))])
         let delta = cli.folder.appendingPathComponent("delta.bin").path
-        try cli.succeed(["export", "filter", "--data", cli.data, "--out", delta, "--against", full])
+        try await cli.succeed(["export", "filter", "--data", cli.data, "--out", delta, "--against", full])
         let afterDelta = try await Self.consume(
             (retracted + added).map { "seller\t\($0)\n" }.joined(),
             full: full,
@@ -119,20 +119,20 @@ struct FilterExportTests {
     }
 
     @Test("bad input: an unknown kind, a delta against a file that is not this member's, a file that exists")
-    func badInput() throws {
+    func badInput() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
+        try await cli.initialize()
         let out = cli.folder.appendingPathComponent("f.bin").path
-        let unknown = try cli.run(["export", "filter", "--data", cli.data, "--out", out, "--kind", "phone"])
+        let unknown = try await cli.run(["export", "filter", "--data", cli.data, "--out", out, "--kind", "phone"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("phone"))
-        try cli.succeed(["export", "filter", "--data", cli.data, "--out", out])
-        let exists = try cli.run(["export", "filter", "--data", cli.data, "--out", out])
+        try await cli.succeed(["export", "filter", "--data", cli.data, "--out", out])
+        let exists = try await cli.run(["export", "filter", "--data", cli.data, "--out", out])
         #expect(exists.status == 2)
         #expect(exists.stderr.contains("--force"))
         let junk = try cli.write("junk.bin", Data("not a filter".utf8))
-        let delta = try cli.run([
+        let delta = try await cli.run([
             "export", "filter", "--data", cli.data, "--out", out + ".d", "--against", junk,
         ])
         #expect(delta.status == 2)

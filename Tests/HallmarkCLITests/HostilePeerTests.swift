@@ -18,14 +18,14 @@ struct HostilePeerTests {
         try ExternalTool.pythonGRPC.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
+        try await cli.initialize(member: "brand-a")
         let csv = "kind,value\n" + (0..<Self.entries).map { "seller,shopmart:hostile \($0)\n" }.joined()
-        try cli.succeed(["import", "--data", cli.data, try cli.write("sellers.csv", Data(csv.utf8))])
+        try await cli.succeed(["import", "--data", cli.data, try cli.write("sellers.csv", Data(csv.utf8))])
         let honest = cli.folder.appendingPathComponent("brand-b").path
-        try cli.initialize(member: "brand-b", data: honest)
+        try await cli.initialize(member: "brand-b", data: honest)
         let config = try cli.write(
             "a.json",
-            Data(#"{"handshake_timeout_seconds": 2, "max_connections": 150, "peers": ["brand-b@127.0.0.1:9"]}"#.utf8)
+            Data(#"{"handshake_timeout_seconds": 5, "max_connections": 150, "peers": ["brand-b@127.0.0.1:9"]}"#.utf8)
         )
         let node = try NodeProcess(
             ["node", "--data", cli.data, "--config", config, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
@@ -76,10 +76,10 @@ struct HostilePeerTests {
         // While all of it goes on: the honest peer syncs the whole log, and the API answers.
         var peakMemory = try Self.residentMegabytes(of: pid)
         var peakDescriptors = try Self.descriptors(of: pid)
-        let sync = try cli.run(["sync", "--data", honest, "--peer", "brand-a@127.0.0.1:\(port)"])
+        let sync = try await cli.run(["sync", "--data", honest, "--peer", "brand-a@127.0.0.1:\(port)"])
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
         #expect(sync.stdout.contains("fetched \(Self.entries) entries"), "\(sync.stdout)")
-        let status = try cli.run(["status", "--data", cli.data])
+        let status = try await cli.run(["status", "--data", cli.data])
         #expect(status.status == 0 && status.stdout.contains("node          running"), "\(status.stderr)")
         #expect(flood.process.isRunning && readers.process.isRunning, "the attack ended before the checks")
 
@@ -105,7 +105,7 @@ struct HostilePeerTests {
             after = try Self.descriptors(of: pid)
         }
         #expect(after <= baseline + 8, "\(after) descriptors open, \(baseline) before the attack")
-        let final = try cli.run(["status", "--data", cli.data])
+        let final = try await cli.run(["status", "--data", cli.data])
         #expect(final.stdout.contains("refused       market-c: FetchLog"), "\(final.stdout)")
         #expect(final.stdout.contains("refused       address 127.0.0."), "\(final.stdout)")
         #expect(node.process.isRunning)

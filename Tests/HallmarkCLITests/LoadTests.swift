@@ -27,10 +27,10 @@ struct LoadTests {
         try ExternalTool.wrk.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
+        try await cli.initialize(member: "brand-a")
         var csv = "kind,value\n"
         for i in 0..<Self.listed { csv += "sku,LOAD-\(i)\n" }
-        try cli.succeed(["import", "--data", cli.data, try cli.write("listed.csv", Data(csv.utf8))])
+        try await cli.succeed(["import", "--data", cli.data, try cli.write("listed.csv", Data(csv.utf8))])
         let node = try NodeProcess(
             ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
             in: cli.folder

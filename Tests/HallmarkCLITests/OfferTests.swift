@@ -10,18 +10,18 @@ import Testing
 @Suite("Offers: a member that only dials out shares over its own connection")
 struct OfferTests {
     /// Initializes a data folder for `member`, issuing its certificate first when the development alliance has none.
-    static func initialize(_ member: String, in cli: CommandRunner) throws -> String {
+    static func initialize(_ member: String, in cli: CommandRunner) async throws -> String {
         let data = cli.folder.appendingPathComponent(member).path
         let dev = CommandRunner.devCertificates
         var certificates = dev.appendingPathComponent(member)
         if !FileManager.default.fileExists(atPath: certificates.appendingPathComponent("member.pem").path) {
             certificates = cli.folder.appendingPathComponent("certs-\(member)")
-            try cli.succeed([
+            try await cli.succeed([
                 "certs", "issue-member", "--alliance", dev.path, "--member", member, "--name", member, "--out",
                 certificates.path,
             ])
         }
-        try cli.succeed([
+        try await cli.succeed([
             "init", "--data", data, "--member-cert", certificates.appendingPathComponent("member.pem").path,
             "--member-key", certificates.appendingPathComponent("member-key.pem").path,
             "--alliance-ca", dev.appendingPathComponent("ca.pem").path,
@@ -35,11 +35,12 @@ struct OfferTests {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + .seconds(120)
-        while clock.now < deadline {
-            if try cli.run(["check", "--data", data, "sku", sku]).status == 0 {
+        while true {
+            if try await cli.run(["check", "--data", data, "sku", sku]).status == 0 {
                 let elapsed = (clock.now - start).components
                 return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             }
+            guard clock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(sku) never became listed at \(data)")
@@ -50,8 +51,8 @@ struct OfferTests {
     func hubAndBrand() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        let hubData = try Self.initialize("market-c", in: cli)
-        let brandData = try Self.initialize("brand-a", in: cli)
+        let hubData = try await Self.initialize("market-c", in: cli)
+        let brandData = try await Self.initialize("brand-a", in: cli)
         let (hub, hubPort) = try await ControlSocketTests.startNode(on: hubData, in: cli)
         defer { _ = hub.stop() }
         let (brand, _) = try await ControlSocketTests.startNode(
@@ -62,21 +63,21 @@ struct OfferTests {
         defer { _ = brand.stop() }
         _ = try await hub.waitForLine(containing: "a member offers its logs")
 
-        try cli.succeed(["submit", "--data", brandData, "sku", "OFFERED-1"])
+        try await cli.succeed(["submit", "--data", brandData, "sku", "OFFERED-1"])
         let seconds = try await Self.waitUntilListed("OFFERED-1", at: hubData, in: cli)
         print("the brand's indicator reached the hub in \(seconds) s")
         // Provable at the hub: verified proofs, an evidence bundle that verifies on its own.
-        let audit = try cli.succeed(["audit", "--data", hubData, "sku", "OFFERED-1"])
+        let audit = try await cli.succeed(["audit", "--data", hubData, "sku", "OFFERED-1"])
         #expect(audit.stdout.contains("inclusion proof: verified"))
         #expect(audit.stdout.contains("received from brand-a"))
         let bundle = cli.folder.appendingPathComponent("offered.evidence.json").path
-        try cli.succeed(["audit", "evidence", "--data", hubData, "sku", "OFFERED-1", "--out", bundle])
-        try cli.succeed([
+        try await cli.succeed(["audit", "evidence", "--data", hubData, "sku", "OFFERED-1", "--out", bundle])
+        try await cli.succeed([
             "audit", "verify", bundle, "--alliance-ca",
             CommandRunner.devCertificates.appendingPathComponent("ca.pem").path,
         ])
         // The hub's own indicator reaches the brand too, by the brand's pull, as before.
-        try cli.succeed(["submit", "--data", hubData, "sku", "HUB-1"])
+        try await cli.succeed(["submit", "--data", hubData, "sku", "HUB-1"])
         _ = try await Self.waitUntilListed("HUB-1", at: brandData, in: cli)
     }
 
@@ -84,8 +85,8 @@ struct OfferTests {
     func refused() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        let hubData = try Self.initialize("market-c", in: cli)
-        let brandData = try Self.initialize("brand-a", in: cli)
+        let hubData = try await Self.initialize("market-c", in: cli)
+        let brandData = try await Self.initialize("brand-a", in: cli)
         let configuration = try cli.write("hub.json", Data(#"{"accept_offers": false}"#.utf8))
         let (hub, hubPort) = try await ControlSocketTests.startNode(
             on: hubData,
@@ -93,8 +94,8 @@ struct OfferTests {
             arguments: ["--config", configuration]
         )
         defer { _ = hub.stop() }
-        try cli.succeed(["submit", "--data", brandData, "sku", "KEPT-1"])
-        try cli.succeed(["submit", "--data", hubData, "sku", "HUB-2"])
+        try await cli.succeed(["submit", "--data", brandData, "sku", "KEPT-1"])
+        try await cli.succeed(["submit", "--data", hubData, "sku", "HUB-2"])
         let (brand, _) = try await ControlSocketTests.startNode(
             on: brandData,
             in: cli,
@@ -104,7 +105,7 @@ struct OfferTests {
         let line = try await brand.waitForLine(containing: "does not take this node's logs")
         #expect(line.contains("accept_offers"))
         _ = try await Self.waitUntilListed("HUB-2", at: brandData, in: cli)
-        #expect(try cli.run(["check", "--data", hubData, "sku", "KEPT-1"]).status == 1)
+        #expect(try await cli.run(["check", "--data", hubData, "sku", "KEPT-1"]).status == 1)
     }
 
     @Test("five nodes in a ring, each dialling only the next, converge both ways round, through one node's outage")
@@ -112,7 +113,8 @@ struct OfferTests {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let members = ["brand-a", "brand-b", "market-c", "brand-d", "brand-e"]
-        let data = try members.map { try Self.initialize($0, in: cli) }
+        var data: [String] = []
+        for member in members { data.append(try await Self.initialize(member, in: cli)) }
         let ports = try members.map { _ in try Self.freePort() }
         func start(_ i: Int) async throws -> NodeProcess {
             let next = (i + 1) % members.count
@@ -131,7 +133,7 @@ struct OfferTests {
         defer { for node in nodes { _ = node.stop() } }
 
         for (i, member) in members.enumerated() {
-            try cli.succeed(["submit", "--data", data[i], "sku", "RING-\(member)"])
+            try await cli.succeed(["submit", "--data", data[i], "sku", "RING-\(member)"])
         }
         for i in members.indices {
             for member in members { _ = try await Self.waitUntilListed("RING-\(member)", at: data[i], in: cli) }
@@ -140,20 +142,20 @@ struct OfferTests {
         // An outage: market-c stops. Its neighbours go on, and what is submitted meanwhile goes round the other way
         // too, as far as it can; when market-c is back, everything reaches everyone.
         #expect(nodes[2].stop() == 0)
-        try cli.succeed(["submit", "--data", data[1], "sku", "OUTAGE-brand-b"])
-        try cli.succeed(["submit", "--data", data[3], "sku", "OUTAGE-brand-d"])
+        try await cli.succeed(["submit", "--data", data[1], "sku", "OUTAGE-brand-b"])
+        try await cli.succeed(["submit", "--data", data[3], "sku", "OUTAGE-brand-d"])
         // brand-a pulls brand-b's (it dials brand-b); brand-d offers its own to brand-e over the link it opened.
         _ = try await Self.waitUntilListed("OUTAGE-brand-b", at: data[0], in: cli)
         _ = try await Self.waitUntilListed("OUTAGE-brand-d", at: data[4], in: cli)
         nodes[2] = try await start(2)
-        try cli.succeed(["submit", "--data", data[2], "sku", "BACK-market-c"])
+        try await cli.succeed(["submit", "--data", data[2], "sku", "BACK-market-c"])
         for i in members.indices {
             for sku in ["OUTAGE-brand-b", "OUTAGE-brand-d", "BACK-market-c"] {
                 _ = try await Self.waitUntilListed(sku, at: data[i], in: cli)
             }
         }
         for i in members.indices {
-            #expect(try cli.run(["audit", "verify-store", "--data", data[i]]).status == 0)
+            #expect(try await cli.run(["audit", "verify-store", "--data", data[i]]).status == 0)
         }
     }
 

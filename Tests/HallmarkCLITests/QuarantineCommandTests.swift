@@ -12,36 +12,39 @@ struct QuarantineCommandTests {
     func clearsAndRecords() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-b")
+        try await cli.initialize(member: "brand-b")
         let fork = try await ForkedLog.make("brand-a", entries: 2, tag: "fork")
         defer { fork.remove() }
         let b = try await Member.open(dataDirectory: URL(fileURLWithPath: cli.data), logger: Logger(label: "test"))
         try await fork.quarantine(at: b, offeredBy: try MemberID("market-c"))
         try await b.close()
-        #expect(try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout.contains("QUARANTINED"))
+        #expect(
+            try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout.contains("QUARANTINED")
+        )
 
         let note = "checked with brand-a's security team"
-        let cleared = try cli.succeed(["quarantine", "clear", "--data", cli.data, "brand-a", "--note", note]).stdout
+        let cleared = try await cli.succeed(["quarantine", "clear", "--data", cli.data, "brand-a", "--note", note])
+            .stdout
         #expect(cleared.contains("cleared the quarantine of brand-a"), "\(cleared)")
         #expect(cleared.contains("equivocation: signed two inconsistent checkpoints (reported by market-c)"))
 
-        let audit = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
+        let audit = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
         #expect(audit.contains("quarantine    no"), "\(audit)")
         #expect(audit.contains("by the operator (\(note)): quarantined since"), "\(audit)")
         #expect(audit.contains("EQUIVOCATION  found"), "the evidence stays: \(audit)")
-        let json = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a", "--json"]).stdout
+        let json = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a", "--json"]).stdout
         let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
         let clearances = document["cleared_quarantines"] as? [[String: Any]] ?? []
         #expect(clearances.count == 1)
         #expect(clearances.first?["note"] as? String == note)
         #expect(document["quarantine"] == nil)
-        let status = try cli.status()
+        let status = try await cli.status()
         #expect((status["quarantined"] as? [Any])?.isEmpty == true, "\(status)")
 
-        let again = try cli.run(["quarantine", "clear", "--data", cli.data, "brand-a"])
+        let again = try await cli.run(["quarantine", "clear", "--data", cli.data, "brand-a"])
         #expect(again.status != 0)
         #expect(again.stderr.contains("brand-a is not quarantined here"), "\(again.stderr)")
-        let badNote = try cli.run(["quarantine", "clear", "--data", cli.data, "brand-a", "--note", "a\u{7}b"])
+        let badNote = try await cli.run(["quarantine", "clear", "--data", cli.data, "brand-a", "--note", "a\u{7}b"])
         #expect(badNote.status != 0)
         #expect(badNote.stderr.contains("note"), "\(badNote.stderr)")
     }
@@ -50,7 +53,7 @@ struct QuarantineCommandTests {
     func clearsThroughRunningNode() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-b")
+        try await cli.initialize(member: "brand-b")
         let fork = try await ForkedLog.make("brand-a", entries: 2, tag: "fork")
         defer { fork.remove() }
         let b = try await Member.open(dataDirectory: URL(fileURLWithPath: cli.data), logger: Logger(label: "test"))
@@ -59,7 +62,7 @@ struct QuarantineCommandTests {
         let (node, _) = try await ControlSocketTests.startNode(on: cli.data, in: cli)
         defer { _ = node.stop() }
 
-        let cleared = try cli.run(
+        let cleared = try await cli.run(
             ["quarantine", "clear", "--data", cli.data, "brand-a", "--json"],
             environment: ControlSocketTests.info
         )
@@ -68,7 +71,7 @@ struct QuarantineCommandTests {
         let document = try JSONSerialization.jsonObject(with: Data(cleared.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(document["origin"] as? String == "brand-a")
         #expect(document["note"] as? String == "")
-        let audit = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
+        let audit = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-a"]).stdout
         #expect(audit.contains("quarantine    no") && audit.contains("cleared       "), "\(audit)")
     }
 
@@ -76,13 +79,15 @@ struct QuarantineCommandTests {
     func nothingCleared() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "market-c")
+        try await cli.initialize(member: "market-c")
         try await cli.receiveLog(
             of: "brand-b",
             asserting: [Submission(identifier: try Identifier(kind: .sku, value: "B-1"))]
         )
-        #expect(!(try cli.succeed(["audit", "origin", "--data", cli.data, "brand-b"]).stdout.contains("cleared")))
-        let json = try cli.succeed(["audit", "origin", "--data", cli.data, "brand-b", "--json"]).stdout
+        #expect(
+            !(try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-b"]).stdout.contains("cleared"))
+        )
+        let json = try await cli.succeed(["audit", "origin", "--data", cli.data, "brand-b", "--json"]).stdout
         #expect(!json.contains("cleared_quarantines"))
     }
 }

@@ -44,8 +44,8 @@ struct ReadmeCommandsTests {
     }
 
     /// The subcommands `hallmark PATH --help` lists.
-    static func subcommands(of path: [String], cli: CommandRunner) throws -> [String] {
-        let help = try cli.succeed(path + ["--help"]).stdout
+    static func subcommands(of path: [String], cli: CommandRunner) async throws -> [String] {
+        let help = try await cli.succeed(path + ["--help"]).stdout
         guard let start = help.range(of: "SUBCOMMANDS:\n") else { return [] }
         // Until the blank line before "See 'hallmark help …'"; descriptions wrap with a deeper indent.
         let list = help[start.upperBound...].split(separator: "\n\n", maxSplits: 1).first ?? ""
@@ -58,19 +58,20 @@ struct ReadmeCommandsTests {
     }
 
     @Test("every command of the binary is in README's list, and every option listed is one it takes")
-    func agree() throws {
+    func agree() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let listed = try Self.listed()
         #expect(listed.count >= 30, "\(listed)")
         // Each option shown in README is in the command's --help.
         for command in listed {
-            var help = try cli.succeed(command.path + ["--help"]).stdout + (command.path.isEmpty ? "--version" : "")
+            var help =
+                try await cli.succeed(command.path + ["--help"]).stdout + (command.path.isEmpty ? "--version" : "")
             // A group run bare runs its default subcommand (`audit` is `audit show`): its options count.
             if let line = help.split(separator: "\n").first(where: { $0.contains(" (default)") }),
                 let name = line.split(separator: " ").first
             {
-                help += try cli.succeed(command.path + [String(name), "--help"]).stdout
+                help += try await cli.succeed(command.path + [String(name), "--help"]).stdout
             }
             for option in command.options.sorted() {
                 #expect(help.contains(option), "README shows \(option) for '\(command)', which --help does not list")
@@ -78,8 +79,8 @@ struct ReadmeCommandsTests {
         }
         // Each command and subcommand --help lists is in README (a group's default subcommand may be listed bare).
         let paths = Set(listed.map { $0.path.joined(separator: " ") })
-        for top in try Self.subcommands(of: [], cli: cli) {
-            let nested = try Self.subcommands(of: [top], cli: cli)
+        for top in try await Self.subcommands(of: [], cli: cli) {
+            let nested = try await Self.subcommands(of: [top], cli: cli)
             if nested.isEmpty {
                 #expect(paths.contains(top), "hallmark \(top) is not in README's command list")
             }
@@ -91,7 +92,7 @@ struct ReadmeCommandsTests {
     }
 
     @Test("the shell completion scripts README shows are generated for bash, zsh and fish")
-    func completions() throws {
+    func completions() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
         let readme = try String(
@@ -100,7 +101,7 @@ struct ReadmeCommandsTests {
         )
         for shell in ["bash", "zsh", "fish"] {
             #expect(readme.contains("hallmark --generate-completion-script \(shell) "))
-            let script = try cli.succeed(["--generate-completion-script", shell]).stdout
+            let script = try await cli.succeed(["--generate-completion-script", shell]).stdout
             #expect(script.contains("allowlist") && script.contains("verify-store"), "\(shell): \(script.prefix(200))")
         }
     }

@@ -19,25 +19,25 @@ struct STIXExportTests {
         try Self.tools.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize()
-        try cli.succeed(["submit", "--data", cli.data, "seller", "ShopMart:Fake Bags", "--note", "seen twice"])
-        try cli.succeed(["submit", "--data", cli.data, "sku", "LV-M40990", "--expires", "30d"])
-        try cli.succeed(["submit", "--data", cli.data, "url", "https://market.example/item/42"])
-        try cli.succeed([
+        try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "seller", "ShopMart:Fake Bags", "--note", "seen twice"])
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "LV-M40990", "--expires", "30d"])
+        try await cli.succeed(["submit", "--data", cli.data, "url", "https://market.example/item/42"])
+        try await cli.succeed([
             "submit", "--data", cli.data, "image-pdq", String(repeating: "5a", count: 32), "--quality", "80",
         ])
-        try cli.succeed(["retract", "--data", cli.data, "sku", "LV-M40990"])
+        try await cli.succeed(["retract", "--data", cli.data, "sku", "LV-M40990"])
         let other = try Identifier(kind: .seller, value: "shopmart:other seller")
         try await cli.receiveLog(of: "brand-b", asserting: [Submission(identifier: other)])
-        try cli.succeed([
+        try await cli.succeed([
             "dispute", "--data", cli.data, "seller", "shopmart:other seller", "--origin", "brand-b", "--reason",
             "authorized-reseller",
         ])
 
         let first = cli.folder.appendingPathComponent("first.json").path
         let second = cli.folder.appendingPathComponent("second.json").path
-        try cli.succeed(["export", "stix", "--data", cli.data, "--out", first, "--include-values"])
-        try cli.succeed(["export", "stix", "--data", cli.data, "--out", second])
+        try await cli.succeed(["export", "stix", "--data", cli.data, "--out", first, "--include-values"])
+        try await cli.succeed(["export", "stix", "--data", cli.data, "--out", second])
 
         // The validator's best-practice check 103 asks for random (v4) ids; these are deterministic (v5) by design.
         let validate = """

@@ -19,10 +19,10 @@ struct StalledHandshakeTests {
         try ExternalTool.python.require()
         let cli = try CommandRunner()
         defer { cli.remove() }
-        try cli.initialize(member: "brand-a")
-        try cli.succeed(["submit", "--data", cli.data, "sku", "HANDSHAKE-1"])
+        try await cli.initialize(member: "brand-a")
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "HANDSHAKE-1"])
         let honest = cli.folder.appendingPathComponent("brand-b").path
-        try cli.initialize(member: "brand-b", data: honest)
+        try await cli.initialize(member: "brand-b", data: honest)
         // brand-b is a configured peer at 127.0.0.1: room is kept for it; the flood comes from 127.0.0.2–6.
         let config = try cli.write(
             "a.json",
@@ -57,11 +57,11 @@ struct StalledHandshakeTests {
 
         // While the flood goes on (it replaces every connection the node closes): the honest peer syncs, and the
         // API answers on the control socket.
-        let sync = try cli.run(["sync", "--data", honest, "--peer", "brand-a@127.0.0.1:\(port)"])
+        let sync = try await cli.run(["sync", "--data", honest, "--peer", "brand-a@127.0.0.1:\(port)"])
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)\n\(node.log)")
-        let check = try cli.run(["check", "--data", honest, "sku", "HANDSHAKE-1"])
+        let check = try await cli.run(["check", "--data", honest, "sku", "HANDSHAKE-1"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        let status = try cli.run(["status", "--data", cli.data])
+        let status = try await cli.run(["status", "--data", cli.data])
         #expect(status.status == 0 && status.stdout.contains("node          running"), "\(status.stderr)")
         #expect(flood.process.isRunning, "the flood ended early:\n\(flood.log)")
 

@@ -625,7 +625,6 @@ class CommandLineTests(unittest.TestCase):
         elapsed = time.monotonic() - start
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.count(b"\n"), 100_000)
-        self.assertLess(elapsed, 30, f"{elapsed:.1f} s")
         print(f"\n100 000 lines in {elapsed:.1f} s", file=sys.stderr)
 
 
