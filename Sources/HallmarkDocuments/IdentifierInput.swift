@@ -35,14 +35,24 @@ public struct IdentifierInput: Codable, Sendable {
     /// - Parameter path: Where this input is in the request, such as `identifiers[3]`.
     /// - Throws: ``HallmarkError`` located at the field that is wrong.
     public func lookup(at path: String, by member: Member) throws -> (identifier: Identifier?, digest: Hash256) {
+        switch try subject(at: path) {
+        case .identifier(let identifier): (identifier, member.digest(of: identifier))
+        case .digest(_, let digest): (nil, digest)
+        }
+    }
+
+    /// The identifier, normalized, or the digest with its kind.
+    /// - Parameter path: Where this input is in the request, such as `indicators[3]`.
+    /// - Throws: ``HallmarkError`` located at the field that is wrong; also when both or neither of `value` and
+    ///   `digest` are given.
+    public func subject(at path: String) throws -> Submission.Subject {
         let kind = try parsedKind(at: path)
         switch (value, digest) {
         case (let value?, nil):
-            let identifier = try parsedIdentifier(kind: kind, value: value, at: path)
-            return (identifier, member.digest(of: identifier))
+            return .identifier(try parsedIdentifier(kind: kind, value: value, at: path))
         case (nil, let digest?):
             do {
-                return (nil, try Hash256(hex: digest))
+                return .digest(kind, try Hash256(hex: digest))
             } catch let error as HallmarkError {
                 throw HallmarkError(error.code, "digest: \(error.message)", location: Self.field(path, "digest"))
             }

@@ -1,12 +1,14 @@
 import HallmarkCore
 import HallmarkMember
 
-/// One indicator in `POST /v1/indicators`: `kind` and `value` required; `confidence` (0–100), `reason`, `expires`
-/// (a duration such as `30d`, or a UTC date), `note` and, for `image-pdq`, `quality` (the hash's PDQ quality, 0–100)
+/// One indicator in `POST /v1/indicators`: `kind`, and `value` (raw) or `digest` (its 64 hex digits, for a system
+/// that holds digests only: no raw value is stored then) required; `confidence` (0–100), `reason`, `expires` (a
+/// duration such as `30d`, or a UTC date), `note` and, for `image-pdq`, `quality` (the hash's PDQ quality, 0–100)
 /// optional, with the defaults of `hallmark submit`.
 public struct IndicatorInput: Codable, Sendable {
     public var kind: String
-    public var value: String
+    public var value: String?
+    public var digest: String?
     public var confidence: Int?
     public var reason: String?
     public var expires: String?
@@ -15,8 +17,11 @@ public struct IndicatorInput: Codable, Sendable {
 
     /// A validated submission with every field explicit, so that the node applies no default of its own.
     public init(_ submission: Submission) {
-        kind = submission.identifier.kind.name
-        value = submission.identifier.normalized
+        kind = submission.kind.name
+        switch submission.subject {
+        case .identifier(let identifier): value = identifier.normalized
+        case .digest(_, let digest): self.digest = digest.hex
+        }
         confidence = submission.confidence
         reason = submission.reason
         expires = submission.expires?.iso8601
@@ -25,13 +30,14 @@ public struct IndicatorInput: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, value, confidence, reason, expires, note, quality
+        case kind, value, digest, confidence, reason, expires, note, quality
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.knownFields(CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
-        value = try container.decode(String.self, forKey: .value)
+        value = try container.decodeIfPresent(String.self, forKey: .value)
+        digest = try container.decodeIfPresent(String.self, forKey: .digest)
         confidence = try Self.wholeNumber(.confidence, in: container)
         quality = try Self.wholeNumber(.quality, in: container)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -58,10 +64,10 @@ public struct IndicatorInput: Codable, Sendable {
     /// - Parameter path: Where this input is in the request, such as `indicators[3]`.
     /// - Throws: ``HallmarkError`` located at the field that is wrong.
     public func submission(at path: String, now: Timestamp) throws -> Submission {
-        let identifier = try IdentifierInput(kind: kind, value: value).identifier(at: path)
+        let subject = try IdentifierInput(kind: kind, value: value, digest: digest).subject(at: path)
         do {
             return try Submission(
-                identifier: identifier,
+                subject: subject,
                 confidence: confidence,
                 reason: reason,
                 expires: expires,

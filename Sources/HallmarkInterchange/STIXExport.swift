@@ -18,59 +18,23 @@ public enum STIXExport {
     /// The bundle's JSON (keys sorted, so that the same assertions give the same bytes).
     /// - Parameters:
     ///   - assertions: What to export, from `Member.exportAssertions(kinds:since:)`.
-    ///   - includeValues: Whether to add this member's own raw values (`x_hallmark_value`); never others'.
-    public static func bundle(of assertions: [IndicatorAssertion], includeValues: Bool) throws -> Data {
+    ///   - includeValues: Whether to add this member's own raw values (`value` in the extension); never others'.
+    ///   - allianceKeyID: The alliance key the digests are made with, named in each keyed indicator's extension
+    ///     so that an importer under another key knows they cannot match.
+    public static func bundle(
+        of assertions: [IndicatorAssertion],
+        includeValues: Bool,
+        allianceKeyID: String
+    ) throws -> Data {
         var objects: [[String: Any]] = []
         var identities: [MemberID: Timestamp] = [:]
         for assertion in assertions {
             let record = assertion.record
             identities[record.origin] = min(identities[record.origin] ?? record.firstSeen, record.firstSeen)
-            let indicator = indicatorID(assertion)
-            var object: [String: Any] = [
-                "type": "indicator",
-                "spec_version": "2.1",
-                "id": indicator,
-                "created": record.firstSeen.iso8601,
-                "modified": max(record.lastSeen, record.retractedAt ?? record.lastSeen).iso8601,
-                "created_by_ref": identityID(record.origin),
-                "name": "\(assertion.kind.name) \(assertion.digest.hex.prefix(16))",
-                "indicator_types": ["malicious-activity"],
-                "pattern": pattern(assertion),
-                "pattern_type": "stix",
-                "pattern_version": "2.1",
-                "valid_from": record.firstSeen.iso8601,
-                "confidence": record.confidence,
-                "labels": [record.reason],
-                "description": record.note.isEmpty
-                    ? "\(assertion.kind.name) listed by \(record.origin.rawValue): \(record.reason)" : record.note,
-            ]
-            var properties: [String: Any] = [
-                "extension_type": "property-extension",
-                "kind": assertion.kind.name,
-                "digest": assertion.digest.hex,
-                "reason": record.reason,
-                "received_from": record.receivedFrom.rawValue,
-            ]
-            if includeValues, let value = assertion.localValue { properties["value"] = value }
-            object["extensions"] = [extensionID: properties]
-            if let expires = record.expires, expires > record.firstSeen { object["valid_until"] = expires.iso8601 }
-            if !record.listed { object["revoked"] = true }
-            objects.append(object)
+            objects.append(indicator(assertion, includeValues: includeValues, allianceKeyID: allianceKeyID))
             for dispute in record.disputes {
                 identities[dispute.disputer] = min(identities[dispute.disputer] ?? dispute.time, dispute.time)
-                var opinion: [String: Any] = [
-                    "type": "opinion",
-                    "spec_version": "2.1",
-                    "id": "opinion--" + uuid5("opinion \(dispute.disputer.rawValue) \(indicator)"),
-                    "created": dispute.time.iso8601,
-                    "modified": dispute.time.iso8601,
-                    "created_by_ref": identityID(dispute.disputer),
-                    "opinion": "disagree",
-                    "object_refs": [indicator],
-                    "labels": [dispute.reason],
-                ]
-                if !dispute.note.isEmpty { opinion["explanation"] = dispute.note }
-                objects.append(opinion)
+                objects.append(opinion(dispute, of: assertion))
             }
         }
         let members = identities.sorted { $0.key < $1.key }.map { member, since -> [String: Any] in
@@ -88,6 +52,66 @@ public enum STIXExport {
         let ids = all.compactMap { $0["id"] as? String }.joined(separator: "\n")
         let bundle: [String: Any] = ["type": "bundle", "id": "bundle--" + uuid5("bundle \(ids)"), "objects": all]
         return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .prettyPrinted])
+    }
+
+    /// The `indicator` object of one origin's assertion.
+    static func indicator(_ assertion: IndicatorAssertion, includeValues: Bool, allianceKeyID: String) -> [String: Any]
+    {
+        let record = assertion.record
+        var object: [String: Any] = [
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": indicatorID(assertion),
+            "created": record.firstSeen.iso8601,
+            "modified": modified(assertion).iso8601,
+            "created_by_ref": identityID(record.origin),
+            "name": "\(assertion.kind.name) \(assertion.digest.hex.prefix(16))",
+            "indicator_types": ["malicious-activity"],
+            "pattern": pattern(assertion),
+            "pattern_type": "stix",
+            "pattern_version": "2.1",
+            "valid_from": record.firstSeen.iso8601,
+            "confidence": record.confidence,
+            "labels": [record.reason],
+            "description": record.note.isEmpty
+                ? "\(assertion.kind.name) listed by \(record.origin.rawValue): \(record.reason)" : record.note,
+        ]
+        var properties: [String: Any] = [
+            "extension_type": "property-extension",
+            "kind": assertion.kind.name,
+            "digest": assertion.digest.hex,
+            "reason": record.reason,
+            "received_from": record.receivedFrom.rawValue,
+        ]
+        if !assertion.kind.isSharedUnkeyed { properties["key_id"] = allianceKeyID }
+        if !record.note.isEmpty { properties["note"] = record.note }
+        if includeValues, let value = assertion.localValue { properties["value"] = value }
+        object["extensions"] = [extensionID: properties]
+        if let expires = record.expires, expires > record.firstSeen { object["valid_until"] = expires.iso8601 }
+        if !record.listed { object["revoked"] = true }
+        return object
+    }
+
+    /// When an assertion's indicator last changed: its last assertion, or its retraction.
+    static func modified(_ assertion: IndicatorAssertion) -> Timestamp {
+        max(assertion.record.lastSeen, assertion.record.retractedAt ?? assertion.record.lastSeen)
+    }
+
+    /// The `opinion` object of a dispute of an assertion.
+    static func opinion(_ dispute: DisputeRecord, of assertion: IndicatorAssertion) -> [String: Any] {
+        var opinion: [String: Any] = [
+            "type": "opinion",
+            "spec_version": "2.1",
+            "id": "opinion--" + uuid5("opinion \(dispute.disputer.rawValue) \(indicatorID(assertion))"),
+            "created": dispute.time.iso8601,
+            "modified": dispute.time.iso8601,
+            "created_by_ref": identityID(dispute.disputer),
+            "opinion": "disagree",
+            "object_refs": [indicatorID(assertion)],
+            "labels": [dispute.reason],
+        ]
+        if !dispute.note.isEmpty { opinion["explanation"] = dispute.note }
+        return opinion
     }
 
     /// The id of Hallmark's property extension, which carries each indicator's kind, digest, reason, hop and (when

@@ -267,7 +267,7 @@ public enum IndicatorFile {
             return value
         }
         return try Submission(
-            identifier: identifier,
+            subject: .identifier(identifier),
             confidence: wholeNumber(confidence, "confidence"),
             reason: reason,
             expires: expires,

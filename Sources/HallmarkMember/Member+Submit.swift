@@ -33,16 +33,20 @@ extension Member {
     @discardableResult
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
         try Submission.validate(submissions, minimumQuality: imageMatching.minimumQuality)
-        let digests = submissions.map { digest(of: $0.identifier) }
+        let digests = submissions.map { submission in
+            switch submission.subject {
+            case .identifier(let identifier): digest(of: identifier)
+            case .digest(_, let digest): digest
+            }
+        }
         return try await appendOwn(.assert) { view, now in
             var planned: [Hash256: Submission] = [:]
             var drafts: [Draft] = []
             var unchanged = 0
             for (submission, digest) in zip(submissions, digests) {
-                let identifier = submission.identifier
                 if let pending = planned[digest] {
                     if Self.isRepeat(submission, of: pending) { unchanged += 1; continue }
-                } else if let current = try view.ownAssertionInForce(kind: identifier.kind, digest: digest, at: now),
+                } else if let current = try view.ownAssertionInForce(kind: submission.kind, digest: digest, at: now),
                     Self.isRepeat(submission, of: current)
                 {
                     unchanged += 1
@@ -52,7 +56,8 @@ extension Member {
                 drafts.append(
                     Draft(
                         action: .assert,
-                        identifier: identifier,
+                        kind: submission.kind,
+                        identifier: submission.identifier,
                         digest: digest,
                         confidence: submission.confidence,
                         reason: submission.reason,
@@ -84,6 +89,7 @@ extension Member {
                 drafts.append(
                     Draft(
                         action: .retract,
+                        kind: identifier.kind,
                         identifier: identifier,
                         digest: digest,
                         confidence: 0,
@@ -120,6 +126,7 @@ extension Member {
             }
             let draft = Draft(
                 action: .dispute,
+                kind: identifier.kind,
                 identifier: identifier,
                 digest: digest,
                 confidence: 0,
@@ -134,7 +141,9 @@ extension Member {
     /// An entry before it has an index and a time.
     struct Draft: Sendable {
         var action: EntryAction
-        var identifier: Identifier
+        var kind: IndicatorKind
+        /// The raw identifier, kept in this member's store for its own assertions; `nil` for a digest given as is.
+        var identifier: Identifier?
         var digest: Hash256
         var confidence: Int
         var reason: String
@@ -166,9 +175,9 @@ extension Member {
                     index: frontier.size,
                     time: now,
                     action: draft.action,
-                    kind: draft.identifier.kind,
+                    kind: draft.kind,
                     digest: draft.digest,
-                    keyID: draft.identifier.kind.isSharedUnkeyed ? "" : keyID,
+                    keyID: draft.kind.isSharedUnkeyed ? "" : keyID,
                     confidence: UInt8(clamping: draft.confidence),
                     reason: draft.reason,
                     expires: draft.expires,
@@ -178,8 +187,8 @@ extension Member {
                 let item = LogBatch.Item(encoding: entry)
                 frontier.append(MerkleHash.leaf(item.bytes))
                 items.append(item)
-                if draft.action == .assert {
-                    locals.append(LogBatch.LocalIdentifier(identifier: draft.identifier, digest: draft.digest))
+                if draft.action == .assert, let identifier = draft.identifier {
+                    locals.append(LogBatch.LocalIdentifier(identifier: identifier, digest: draft.digest))
                 }
             }
             let checkpoint = try Checkpoint.sign(

@@ -12,7 +12,7 @@ extension Submission {
     ///   - now: What a duration counts from.
     /// - Throws: ``HallmarkError`` `invalid-value` whose location is the field's name (`confidence`, `expires`…).
     public init(
-        identifier: Identifier,
+        subject: Subject,
         confidence: Int?,
         reason: String?,
         expires: String?,
@@ -20,7 +20,7 @@ extension Submission {
         quality: Int? = nil,
         now: Timestamp
     ) throws {
-        self.init(identifier: identifier, quality: quality)
+        self.init(subject: subject, quality: quality)
         if let confidence {
             guard (0...100).contains(confidence) else {
                 throw HallmarkError(

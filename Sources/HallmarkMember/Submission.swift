@@ -7,8 +7,16 @@ public struct Submission: Sendable, Equatable {
     /// The reason code used when none is given.
     public static let defaultReason = "counterfeit"
 
-    /// The identifier, normalized.
-    public var identifier: Identifier
+    /// What is asserted: an identifier, or the digest of one whose raw value this machine does not hold.
+    public enum Subject: Sendable, Hashable {
+        /// A normalized identifier: digested here, and its raw value kept in this member's store.
+        case identifier(Identifier)
+        /// A digest as another tool gave it (a STIX import), for its kind: asserted as is, with no raw value stored.
+        case digest(IndicatorKind, Hash256)
+    }
+
+    /// What is asserted.
+    public var subject: Subject
     /// Confidence, 0–100.
     public var confidence: Int
     /// Reason code (`[a-z0-9._-]`, 1–64 characters).
@@ -21,7 +29,7 @@ public struct Submission: Sendable, Equatable {
     /// its floor (``ImageMatching/minimumQuality``). It is checked, not shared.
     public var quality: Int?
 
-    /// Creates a submission; values are validated when it becomes an entry.
+    /// Creates a submission of an identifier; values are validated when it becomes an entry.
     public init(
         identifier: Identifier,
         confidence: Int = Submission.defaultConfidence,
@@ -30,7 +38,26 @@ public struct Submission: Sendable, Equatable {
         note: String = "",
         quality: Int? = nil
     ) {
-        self.identifier = identifier
+        self.init(
+            subject: .identifier(identifier),
+            confidence: confidence,
+            reason: reason,
+            expires: expires,
+            note: note,
+            quality: quality
+        )
+    }
+
+    /// Creates a submission; values are validated when it becomes an entry.
+    public init(
+        subject: Subject,
+        confidence: Int = Submission.defaultConfidence,
+        reason: String = Submission.defaultReason,
+        expires: Timestamp? = nil,
+        note: String = "",
+        quality: Int? = nil
+    ) {
+        self.subject = subject
         self.confidence = confidence
         self.reason = reason
         self.expires = expires
@@ -40,6 +67,27 @@ public struct Submission: Sendable, Equatable {
 }
 
 extension Submission {
+    /// The kind of what is asserted.
+    public var kind: IndicatorKind {
+        switch subject {
+        case .identifier(let identifier): identifier.kind
+        case .digest(let kind, _): kind
+        }
+    }
+
+    /// The identifier, when it was given raw; `nil` for a digest.
+    public var identifier: Identifier? {
+        if case .identifier(let identifier) = subject { identifier } else { nil }
+    }
+
+    /// The identifier's normalized text, or the digest's hex, for messages.
+    public var shown: String {
+        switch subject {
+        case .identifier(let identifier): identifier.normalized
+        case .digest(_, let digest): digest.hex
+        }
+    }
+
     /// Checks the fields an entry will carry (confidence, reason, note, expiry) without making one.
     ///
     /// Reuses ``Entry``'s own validation so that the rules live in one place.
@@ -53,10 +101,10 @@ extension Submission {
             )
         }
         if let quality {
-            guard identifier.kind == .imagePDQ else {
+            guard kind == .imagePDQ else {
                 throw HallmarkError(
                     .invalidValue,
-                    "a quality goes with image-pdq hashes only, not \(identifier.kind)",
+                    "a quality goes with image-pdq hashes only, not \(kind)",
                     location: "quality"
                 )
             }
@@ -69,9 +117,9 @@ extension Submission {
             index: 0,
             time: Timestamp(millisecondsSince1970: 0),
             action: .assert,
-            kind: identifier.kind,
+            kind: kind,
             digest: .zero,
-            keyID: identifier.kind.isSharedUnkeyed ? "" : "k0000000000000000",
+            keyID: kind.isSharedUnkeyed ? "" : "k0000000000000000",
             confidence: UInt8(confidence),
             reason: reason,
             expires: expires,
@@ -89,7 +137,7 @@ extension Submission {
                 if let quality = submission.quality, quality < minimumQuality {
                     throw HallmarkError(
                         .invalidValue,
-                        "image-pdq \(submission.identifier.normalized) has quality \(quality), below this node's floor "
+                        "image-pdq \(submission.shown) has quality \(quality), below this node's floor "
                             + "of \(minimumQuality): hashes of flat or tiny images match unrelated ones, so it is not shared",
                         location: "quality"
                     )

@@ -38,10 +38,12 @@ struct ExportSTIXCommand: AsyncParsableCommand {
     func run() async throws {
         let kinds = try self.kinds.isEmpty ? IndicatorKind.known : self.kinds.map { try IndicatorKind(parsing: $0) }
         let start = try since.map { try ExpiryParser.parseStart($0, now: .now(), option: "--since") }
-        let assertions = try await folder.withStore { try await $0.exportAssertions(kinds: kinds, since: start) }
+        let (assertions, keyID) = try await folder.withStore { member in
+            (try await member.exportAssertions(kinds: kinds, since: start), member.identity.allianceKey.id)
+        }
         // Owner-only: with --include-values it holds this member's raw identifiers.
         try CredentialFile.writeAtomically(
-            Array(try STIXExport.bundle(of: assertions, includeValues: includeValues)),
+            Array(try STIXExport.bundle(of: assertions, includeValues: includeValues, allianceKeyID: keyID)),
             to: URL(fileURLWithPath: out),
             mode: CredentialFile.secretMode,
             force: force

@@ -9,17 +9,20 @@ import HallmarkMember
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Assert the indicators of a CSV (kind,value[,confidence,reason,expires,note]) or JSON Lines file.",
+        abstract:
+            "Assert the indicators of a CSV (kind,value[,confidence,reason,expires,note]), JSON Lines or STIX 2.1 file.",
         discussion: """
             The file is checked whole first: a bad line rejects it, with its line number, and nothing is imported. \
             Then its indicators are appended in chunks of 50 000, each under its own signed checkpoint, so memory \
-            stays flat whatever the file's size; progress goes to standard error.
+            stays flat whatever the file's size; progress goes to standard error. A .json file is read as a STIX 2.1 \
+            bundle (Protocol/stix.md): its indicators become this member's assertions; revoked and expired ones, \
+            opinions, and patterns Hallmark does not read are left out and reported.
             """
     )
 
     @OptionGroup var folder: DataFolderOptions
 
-    @Argument(help: "A .csv or .jsonl file.")
+    @Argument(help: "A .csv or .jsonl file, or a .json STIX 2.1 bundle.")
     var file: String
 
     @Flag(help: "Print JSON.")
@@ -31,6 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let chunkSize = 50_000
 
     func run() async throws {
+        if URL(fileURLWithPath: file).pathExtension.lowercased() == "json" { return try await importSTIX() }
         let started = ContinuousClock.now
         // Relative expiries (`30d`) count from one moment, in both readings of the file.
         let now = Timestamp.now()

@@ -61,6 +61,37 @@ struct SubmissionRoutesTests {
         }
     }
 
+    @Test("a digest is asserted as given, with no raw value stored; both or neither of value and digest are refused")
+    func submitByDigest() async throws {
+        try await RunningAPI.with { api in
+            let sku = try Identifier(kind: .sku, value: "DIGEST-ONLY-1")
+            let digest = api.node.digest(of: sku).hex
+            let body =
+                #"{"indicators": [{"kind": "sku", "digest": "\#(digest)", "confidence": 61, "note": "a pipeline's"}]}"#
+            let submitted = try await api.call(.POST, "/v1/indicators", json: body)
+            #expect(submitted.status == 200)
+            #expect(try submitted.decode(APIDocument.Outcome.self).appended == 1)
+            let verdict = try await api.node.check(sku)
+            #expect(verdict.isListed && verdict.origins.first?.confidence == 61)
+            // The raw value never reached the node, so it cannot show one.
+            #expect(try await api.node.audit(sku).localValue == nil)
+            #expect(
+                try await api.call(.POST, "/v1/indicators", json: body).decode(APIDocument.Outcome.self).unchanged == 1
+            )
+
+            for (indicator, field) in [
+                (#"{"kind": "sku", "value": "A-1", "digest": "\#(digest)"}"#, "indicators[0]"),
+                (#"{"kind": "sku"}"#, "indicators[0]"),
+                (#"{"kind": "sku", "digest": "12ab"}"#, "indicators[0].digest"),
+            ] {
+                let refused = try await api.call(.POST, "/v1/indicators", json: #"{"indicators": [\#(indicator)]}"#)
+                #expect(refused.status == 400, "\(indicator)")
+                #expect(try refused.problem().field == field, "\(indicator)")
+            }
+            #expect(try await api.node.status().ownLogSize == 1)
+        }
+    }
+
     @Test("a bad indicator refuses the whole request, naming its field, and nothing is appended")
     func badIndicators() async throws {
         try await RunningAPI.with { api in
@@ -98,7 +129,8 @@ struct SubmissionRoutesTests {
             )
             #expect(value.field == "indicators[0].value")
             let missing = try await api.badRequest("/v1/indicators", #"{"indicators": [{"kind": "sku"}]}"#)
-            #expect(missing.field == "indicators[0].value")
+            // Neither a value nor a digest: the indicator is what is wrong.
+            #expect(missing.field == "indicators[0]")
 
             let many = Array(repeating: #"{"kind": "sku", "value": "A"}"#, count: APILimits.maximumBatch + 1)
             let tooMany = try await api.call(
