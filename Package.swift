@@ -195,6 +195,7 @@ let package = Package(
                 "HallmarkMember",
                 "HallmarkRecords",
                 "HallmarkImage",
+                "HallmarkInterchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -375,7 +376,7 @@ let package = Package(
             name: "HallmarkCLITests",
             dependencies: [
                 "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords",
-                "HallmarkStore", "HallmarkCore", "HallmarkTestSupport",
+                "HallmarkStore", "HallmarkCore", "HallmarkInterchange", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

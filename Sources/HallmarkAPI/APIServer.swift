@@ -108,6 +108,7 @@ public final class APIServer: Service, Sendable {
         var routes = CheckRoutes(member: member).routes
         routes += ImageRoutes().routes
         routes += FilterExportRoutes(member: member).routes
+        routes += TAXIIRoutes(member: member).routes
         routes += SubmissionRoutes(member: member).routes
         routes += SyncRoutes(sync: sync).routes
         routes += AuditRoutes(member: member).routes

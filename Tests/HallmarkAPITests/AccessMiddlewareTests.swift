@@ -19,7 +19,10 @@ struct AccessMiddlewareTests {
     @Test("beyond loopback every route but the probes needs a token: 401 without, 403 for read-only on a write route")
     func tokensRequired() async throws {
         try await ExposedAPI.with(tokens: ["reader": .read, "writer": .write]) { api in
-            for path in ["/v1/status", "/v1/peers", "/openapi.json", "/v1/check/sku/FAKE-1", "/no-such-route"] {
+            for path in [
+                "/v1/status", "/v1/peers", "/openapi.json", "/v1/check/sku/FAKE-1", "/taxii2/",
+                "/taxii2/api/collections/", "/no-such-route",
+            ] {
                 let missing = try await api.call(.GET, path)
                 #expect(missing.status == 401, "\(path)")
                 #expect(missing.header("WWW-Authenticate") == #"Bearer realm="hallmark""#)
@@ -33,6 +36,8 @@ struct AccessMiddlewareTests {
             #expect(try await api.call(.GET, "/v1/status", token: "reader").status == 200)
             #expect(try await api.call(.POST, "/v1/check", json: Self.check, token: "reader").status == 200)
             #expect(try await api.call(.GET, "/v1/audit/sku/FAKE-1", token: "reader").status == 200)
+            // A TAXII feed reads with a read token.
+            #expect(try await api.call(.GET, "/taxii2/api/collections/", token: "reader").status == 200)
             for (path, json) in [
                 ("/v1/indicators", Self.indicator), ("/v1/retractions", Self.check),
                 ("/v1/disputes", #"{"kind": "sku", "value": "x", "origin": "brand-b", "reason": "r"}"#),

@@ -116,14 +116,16 @@ struct RunningAPI {
         _ path: String,
         json: String? = nil,
         contentType: String? = "application/json",
-        token: String? = nil
+        token: String? = nil,
+        accept: String? = nil
     ) async throws -> Answer {
         try await Self.call(
             method,
             url: "http://127.0.0.1:\(port)\(path)",
             body: json.map { Data($0.utf8) },
             contentType: contentType,
-            token: token
+            token: token,
+            accept: accept
         )
     }
 
@@ -137,6 +139,7 @@ struct RunningAPI {
     /// Calls any URL (`http+unix://` too) with a real client.
     /// - Parameters:
     ///   - token: A bearer token to send.
+    ///   - accept: An `Accept` header to send.
     ///   - client: The client, such as one that trusts the alliance CA for HTTPS.
     static func call(
         _ method: HTTPMethod,
@@ -144,11 +147,13 @@ struct RunningAPI {
         body: Data? = nil,
         contentType: String? = "application/json",
         token: String? = nil,
+        accept: String? = nil,
         client: HTTPClient = .shared
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         if let body {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))

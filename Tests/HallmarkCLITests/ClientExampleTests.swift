@@ -20,13 +20,9 @@ struct ClientExampleTests {
             "submit", "--data", cli.data, "seller", "shopmart:fake outlet", "--confidence", "80", "--reason",
             "counterfeit",
         ])
-        let node = try NodeProcess(
-            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
-            in: cli.folder
-        )
+        let node = try NodeProcess(serving: cli.data, in: cli.folder)
         defer { _ = node.stop() }
-        let line = try await node.waitForLine(containing: "node listening")
-        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("api.port=") }?.dropFirst(9))
+        let port = try await node.apiPort()
         let api = "http://127.0.0.1:\(port)"
         let listings = try cli.write("listings.txt", Data("seller shopmart:fake outlet\nsku CLEAN-1\n# done\n".utf8))
         let badListings = try cli.write("bad.txt", Data("colour red\n".utf8))

@@ -31,13 +31,9 @@ struct LoadTests {
         var csv = "kind,value\n"
         for i in 0..<Self.listed { csv += "sku,LOAD-\(i)\n" }
         try await cli.succeed(["import", "--data", cli.data, try cli.write("listed.csv", Data(csv.utf8))])
-        let node = try NodeProcess(
-            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
-            in: cli.folder
-        )
+        let node = try NodeProcess(serving: cli.data, in: cli.folder)
         defer { _ = node.stop() }
-        let line = try await node.waitForLine(containing: "node listening")
-        let port = try #require(line.split(separator: " ").first { $0.hasPrefix("api.port=") }?.dropFirst(9))
+        let port = try await node.apiPort()
         let api = "http://127.0.0.1:\(port)"
         #expect(try await Self.verdict(api, "LOAD-1") == "listed")
 

@@ -49,6 +49,19 @@ final class NodeProcess: Sendable {
         try process.launchSerially()
     }
 
+    /// `hallmark node` on `data`, its federation and API ports chosen by the system.
+    convenience init(serving data: String, in folder: URL) throws {
+        try self.init(["node", "--data", data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"], in: folder)
+    }
+
+    /// Waits until the node listens, and returns the port of its HTTP API.
+    func apiPort() async throws -> Int {
+        let line = try await waitForLine(containing: "node listening")
+        return try #require(
+            line.split(separator: " ").first { $0.hasPrefix("api.port=") }.flatMap { Int($0.dropFirst(9)) }
+        )
+    }
+
     var log: String { output.text }
 
     /// Waits for a line of the log that contains `fragment`, and returns it.
