@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "HallmarkEvidence", targets: ["HallmarkEvidence"]),
         .library(name: "HallmarkDocuments", targets: ["HallmarkDocuments"]),
         .library(name: "HallmarkReports", targets: ["HallmarkReports"]),
+        .library(name: "HallmarkInterchange", targets: ["HallmarkInterchange"]),
         .library(name: "HallmarkFederation", targets: ["HallmarkFederation"]),
         // For the fuzz harnesses (FuzzTesting/), which decode the federation messages as a peer sends them.
         .library(name: "HallmarkProtocol", targets: ["HallmarkProtocol"]),

@@ -133,5 +133,12 @@ let package = Package(
             ]
         ),
         harness("identifier", [.product(name: "HallmarkCore", package: hallmark)]),
+        harness(
+            "stix-bundle",
+            [
+                .product(name: "HallmarkCore", package: hallmark),
+                .product(name: "HallmarkInterchange", package: hallmark),
+            ]
+        ),
     ]
 )

@@ -23,7 +23,7 @@ cd "$root"
 
 harnesses=(
     entry checkpoint cosignature log-chunk origin-head fetch-log-request evidence-bundle revocation-list
-    indicator-file api-bodies node-config filter-snapshot identifier
+    indicator-file api-bodies node-config filter-snapshot identifier stix-bundle
 )
 scratch=".build-fuzz"
 

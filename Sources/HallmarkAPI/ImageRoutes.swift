@@ -4,7 +4,6 @@ import HallmarkImage
 import Hummingbird
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// `POST /v1/hash-image`: the PDQ hash and quality of an uploaded JPEG or PNG image, computed on this node, so that a
 /// system can check or submit an image without hashing it itself.
@@ -16,10 +15,8 @@ struct ImageRoutes {
     /// The most pixels an uploaded image may have: a 40-megapixel photograph takes about 450 MB while it is hashed,
     /// and a small compressed file can claim that much, so the API's limit is below the command line's.
     static let maximumPixels = 40_000_000
-    /// Images hashed at once; more are answered 503, to retry.
-    static let concurrentHashes = 2
-    /// The hashes under way.
-    static let hashing = Mutex(0)
+    /// Images hashed at once (two): more are answered 503, to retry.
+    static let hashing = ConcurrencyGate(limit: 2, busyDetail: "2 images are being hashed; retry in a moment")
 
     var routes: [APIRoute] {
         [
@@ -45,23 +42,12 @@ struct ImageRoutes {
                         detail: "the image is larger than \(Self.maximumImageBytes) bytes"
                     )
                 }
-                let admitted = Self.hashing.withLock { count in
-                    guard count < Self.concurrentHashes else { return false }
-                    count += 1
-                    return true
-                }
-                guard admitted else {
-                    throw APIProblem(
-                        .serviceUnavailable,
-                        code: "busy",
-                        detail: "\(Self.concurrentHashes) images are being hashed; retry in a moment"
-                    )
-                }
-                defer { Self.hashing.withLock { $0 -= 1 } }
                 let bytes = Array(body.readableBytesView)
-                // Seconds of work for a large image: on a thread of its own, not one of the few that serve requests.
-                let hashed = try await NIOThreadPool.singleton.runIfActive {
-                    try ImageHasher(maximumPixels: Self.maximumPixels).hash(bytes, source: "body")
+                let hashed = try await Self.hashing.run {
+                    // Seconds of work for a large image: on a thread of its own, not one of those serving requests.
+                    try await NIOThreadPool.singleton.runIfActive {
+                        try ImageHasher(maximumPixels: Self.maximumPixels).hash(bytes, source: "body")
+                    }
                 }
                 return try APIResponse.json(APIDocument.ImageHashBody(hash: hashed.hash, quality: hashed.quality))
             }

@@ -17,6 +17,12 @@ struct TAXIIRoutes {
     /// The date added of a page's first and last object. (Constant valid names: the initializer cannot fail.)
     static let dateAddedFirst = HTTPField.Name("X-TAXII-Date-Added-First")!
     static let dateAddedLast = HTTPField.Name("X-TAXII-Date-Added-Last")!
+    /// Pages built at once: each reads its whole collection from the store (`Protocol/taxii.md`), so a burst of polls
+    /// must not hold many copies of it.
+    static let building = ConcurrencyGate(
+        limit: 2,
+        busyDetail: "2 TAXII pages are being built; retry in a moment"
+    )
 
     var routes: [APIRoute] {
         [
@@ -59,6 +65,14 @@ struct TAXIIRoutes {
                     return envelope
                 }
             },
+            APIRoute(method: .get, path: Self.root + "collections/{collection}/objects/{object}/versions/") {
+                request,
+                context in
+                // Only an object's current version is kept: its `modified` is the one version.
+                try await page(request, context, objectID: try APIResponse.parameter("object", of: context)) { page in
+                    ["more": false, "versions": page.manifest.compactMap { $0["version"] }]
+                }
+            },
             APIRoute(method: .get, path: Self.root + "collections/{collection}/manifest/") { request, context in
                 try await page(request, context, objectID: nil) { page in
                     var manifest: [String: Any] = ["more": page.more, "objects": page.manifest]
@@ -79,14 +93,16 @@ struct TAXIIRoutes {
         try Self.acceptable(request)
         let collection = try Self.collection(context)
         var parameters: [String: String] = [:]
+        // Hummingbird decodes values but not names, and clients encode `match[type]`'s brackets.
         for (key, value) in request.uri.queryParameters {
-            let name = String(key).removingPercentEncoding ?? String(key)
-            parameters[name] = String(value).removingPercentEncoding ?? String(value)
+            parameters[String(key).removingPercentEncoding ?? String(key)] = String(value)
         }
         var query = try TAXIIQuery(parameters: parameters)
         if let objectID { query.ids = [objectID] }
-        let assertions = try await member.exportAssertions(kinds: collection.kinds, since: nil)
-        let page = TAXIIPage(of: assertions, query: query, allianceKeyID: member.identity.allianceKey.id)
+        let page = try await Self.building.run {
+            let assertions = try await member.exportAssertions(kinds: collection.kinds, since: nil)
+            return TAXIIPage(of: assertions, query: query, allianceKeyID: member.identity.allianceKey.id)
+        }
         if objectID != nil, page.objects.isEmpty {
             throw APIProblem(.notFound, code: "not-found", detail: "no object \(objectID ?? "") in this collection")
         }

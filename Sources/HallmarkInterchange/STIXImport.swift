@@ -26,6 +26,8 @@ public struct STIXImport: Sendable {
     public var expired = 0
     /// Indicators that repeat another of the bundle (several origins of one identifier): the latest modified kept.
     public var merged = 0
+    /// Earlier versions of an indicator (the same id, modified before another in the bundle): only the latest read.
+    public var superseded = 0
     /// `opinion` objects (disputes): not imported; a member disputes with `hallmark dispute`.
     public var opinions = 0
     /// Indicators whose pattern this node cannot read, or whose digest is of another alliance key.
@@ -42,7 +44,8 @@ public struct STIXImport: Sendable {
     ///   - now: What `valid_until` is compared with.
     ///   - source: The file's name, for errors.
     /// - Throws: ``HallmarkError`` `invalid-value` naming the file and the object when the bundle is not valid STIX
-    ///   (not JSON, no `objects`, an indicator without `id` or `pattern`, a confidence outside 0–100, a bad time).
+    ///   (not JSON, no `objects`, an indicator without `id`, `modified` or `pattern`, a confidence outside 0–100, a
+    ///   bad time).
     public init(reading data: Data, allianceKeyID: String, now: Timestamp, source: String) throws {
         guard data.count <= Self.maximumBytes else {
             throw HallmarkError(
@@ -66,8 +69,10 @@ public struct STIXImport: Sendable {
                 location: source
             )
         }
-        // Where each subject was first planned, and its `modified`, to keep the latest of repeats.
-        var planned: [Submission.Subject: (position: Int, modified: String)] = [:]
+        // Versions of one STIX object share its id, and the one modified last is the object: keep only it, so that
+        // a later version's `revoked` or `valid_until` decides.
+        var versions: [String: (object: [String: Any], location: String, modified: Timestamp)] = [:]
+        var ids: [String] = []
         for (position, element) in objects.enumerated() {
             guard let object = element as? [String: Any] else {
                 throw HallmarkError(.invalidValue, "not a JSON object", location: "\(source): objects[\(position)]")
@@ -76,48 +81,63 @@ public struct STIXImport: Sendable {
             case "indicator":
                 indicators += 1
                 let location = "\(source): objects[\(position)]" + ((object["id"] as? String).map { " (\($0))" } ?? "")
-                guard let indicator = try Self.indicator(object, allianceKeyID: allianceKeyID, now: now, at: location)
-                else { continue }
-                switch indicator {
-                case .revoked: revoked += 1
-                case .expired: expired += 1
-                case .unsupported(let skipped): unsupported.append(skipped)
-                case .submission(let submission, let modified):
-                    if let earlier = planned[submission.subject] {
-                        merged += 1
-                        guard modified > earlier.modified else { continue }
-                        submissions[earlier.position] = submission
-                        planned[submission.subject] = (earlier.position, modified)
-                    } else {
-                        planned[submission.subject] = (submissions.count, modified)
-                        submissions.append(submission)
-                    }
+                guard let id = object["id"] as? String, id.hasPrefix("indicator--") else {
+                    throw HallmarkError(
+                        .invalidValue,
+                        "an indicator needs an \"id\" of the form indicator--UUID",
+                        location: location
+                    )
                 }
+                guard let modifiedField = object["modified"] else {
+                    throw HallmarkError(.invalidValue, "an indicator needs a \"modified\" time", location: location)
+                }
+                let modified = try STIXTimestamp.parse(modifiedField, field: "modified", at: location)
+                if let earlier = versions[id] {
+                    superseded += 1
+                    guard modified > earlier.modified else { continue }
+                } else {
+                    ids.append(id)
+                }
+                versions[id] = (object, location, modified)
             case "opinion": opinions += 1
             default: continue
+            }
+        }
+        // Where each subject was first planned, and when its indicator was modified, to keep the latest of repeats.
+        var planned: [Submission.Subject: (position: Int, modified: Timestamp)] = [:]
+        for id in ids {
+            guard let (object, location, modified) = versions[id] else { continue }
+            switch try Self.indicator(object, id: id, allianceKeyID: allianceKeyID, now: now, at: location) {
+            case .revoked: revoked += 1
+            case .expired: expired += 1
+            case .unsupported(let skipped): unsupported.append(skipped)
+            case .submission(let submission):
+                if let earlier = planned[submission.subject] {
+                    merged += 1
+                    guard modified > earlier.modified else { continue }
+                    submissions[earlier.position] = submission
+                    planned[submission.subject] = (earlier.position, modified)
+                } else {
+                    planned[submission.subject] = (submissions.count, modified)
+                    submissions.append(submission)
+                }
             }
         }
     }
 
     private enum Indicator {
-        case submission(Submission, modified: String)
+        case submission(Submission)
         case revoked, expired
         case unsupported(Skipped)
     }
 
     private static func indicator(
         _ object: [String: Any],
+        id: String,
         allianceKeyID: String,
         now: Timestamp,
         at location: String
-    ) throws -> Indicator? {
-        guard let id = object["id"] as? String, id.hasPrefix("indicator--") else {
-            throw HallmarkError(
-                .invalidValue,
-                "an indicator needs an \"id\" of the form indicator--UUID",
-                location: location
-            )
-        }
+    ) throws -> Indicator {
         guard let pattern = object["pattern"] as? String else {
             throw HallmarkError(.invalidValue, "an indicator needs a \"pattern\"", location: location)
         }
@@ -183,7 +203,7 @@ public struct STIXImport: Sendable {
                 location: location + (error.location.map { ": \($0)" } ?? "")
             )
         }
-        return .submission(submission, modified: object["modified"] as? String ?? "")
+        return .submission(submission)
     }
 
     /// What a pattern names, in Hallmark's terms.

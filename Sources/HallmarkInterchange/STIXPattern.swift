@@ -21,7 +21,8 @@ struct STIXPattern: Equatable {
 
     var comparisons: [Comparison]
 
-    /// The comparison on `objectType`'s `path` (object types and paths compared without case), when there is one.
+    /// The comparison on `objectType`'s `path` (paths compared without case; object types, lowercase in STIX, exactly), when
+    /// there is one.
     func value(_ objectType: String, _ path: String) -> String? {
         comparisons.first { $0.objectType == objectType && $0.path.lowercased() == path.lowercased() }?.value
     }

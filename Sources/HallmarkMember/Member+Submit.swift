@@ -40,11 +40,13 @@ extension Member {
             }
         }
         return try await appendOwn(.assert) { view, now in
-            var planned: [Hash256: Submission] = [:]
+            // Keyed by kind and digest: a digest given as such (API, STIX import) may be the same bytes under two kinds.
+            var planned: [Submission.Subject: Submission] = [:]
             var drafts: [Draft] = []
             var unchanged = 0
             for (submission, digest) in zip(submissions, digests) {
-                if let pending = planned[digest] {
+                let key = Submission.Subject.digest(submission.kind, digest)
+                if let pending = planned[key] {
                     if Self.isRepeat(submission, of: pending) { unchanged += 1; continue }
                 } else if let current = try view.ownAssertionInForce(kind: submission.kind, digest: digest, at: now),
                     Self.isRepeat(submission, of: current)
@@ -52,7 +54,7 @@ extension Member {
                     unchanged += 1
                     continue
                 }
-                planned[digest] = submission
+                planned[key] = submission
                 drafts.append(
                     Draft(
                         action: .assert,

@@ -23,8 +23,8 @@ extension HallmarkStore {
     /// - Throws: ``HallmarkError`` as ``append(_:)``.
     @discardableResult
     public func append(contentsOf batches: [LogBatch]) async throws -> [AppendOutcome] {
-        let now = Timestamp.now().millisecondsSince1970
         let committed = try await write { db in
+            let now = try Self.receiptTime(in: db)
             var committed: [Committed] = []
             committed.reserveCapacity(batches.count)
             for batch in batches {
@@ -35,6 +35,16 @@ extension HallmarkStore {
         }
         for batch in committed { try await insertIntoFilter(batch) }
         return committed.map(\.outcome)
+    }
+
+    /// The `received_at` of the entries a write transaction appends: now, but always later than the last commit's,
+    /// so that times follow the order of commits even when writers took turns or the clock stepped back. A reader
+    /// paging by (received_at, …), as TAXII's `next` does, then never misses what commits after its page.
+    static func receiptTime(in db: Database) throws -> Int64 {
+        let last = try Int64.fetchOne(db, sql: "SELECT last_received_at FROM receipt_clock WHERE id = 0") ?? 0
+        let time = max(Timestamp.now().millisecondsSince1970, last + 1)
+        try db.execute(sql: "UPDATE receipt_clock SET last_received_at = ? WHERE id = 0", arguments: [time])
+        return time
     }
 
     /// What a committed append changed, for the filter.

@@ -42,7 +42,6 @@ extension HallmarkStore {
         _ makeBatch: @escaping @Sendable (OwnLogView) throws -> (batch: LogBatch?, result: Result)
     ) async throws -> (outcome: AppendOutcome, result: Result) {
         let member = selfMember
-        let now = Timestamp.now().millisecondsSince1970
         let (committed, result): (Committed?, Result) = try await write { db in
             let head = try Self.logHead(of: member, in: db)
             // Appends in this process add their digests to the filter right after their commit, so the filter can
@@ -56,7 +55,7 @@ extension HallmarkStore {
             guard batch.origin == member else {
                 throw HallmarkError(.notPermitted, "only \(member)'s own log can be extended here")
             }
-            return (try Self.append(batch, receivedAt: now, in: db), result)
+            return (try Self.append(batch, receivedAt: try Self.receiptTime(in: db), in: db), result)
         }
         guard let committed else {
             let size = try await logHead(of: member)?.treeSize ?? 0

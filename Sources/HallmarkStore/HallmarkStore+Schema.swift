@@ -207,6 +207,19 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v8-receipt-clock") { db in
+            try db.execute(
+                sql: """
+                    -- The last received_at given to entries: each commit's is later than every earlier commit's
+                    -- (see receiptTime), so that what a reader saw committed is never followed by an earlier time.
+                    CREATE TABLE receipt_clock (
+                        id INTEGER PRIMARY KEY CHECK (id = 0),
+                        last_received_at INTEGER NOT NULL
+                    );
+                    INSERT INTO receipt_clock SELECT 0, COALESCE(MAX(received_at), 0) FROM entries;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -17,6 +17,7 @@ extension ImportCommand {
         var revoked: Int
         var expired: Int
         var merged: Int
+        var superseded: Int
         var opinions: Int
         /// Indicators whose pattern was not read, each with why.
         var unsupported: [STIXImport.Skipped]
@@ -40,14 +41,22 @@ extension ImportCommand {
             )
             var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
             var start = 0
-            repeat {
-                let chunk = Array(bundle.submissions[start..<min(start + Self.chunkSize, bundle.submissions.count)])
-                let part = try await member.submit(chunk)
-                outcome.appended += part.appended
-                outcome.unchanged += part.unchanged
-                outcome.logSize = part.logSize
-                start += chunk.count
-            } while start < bundle.submissions.count
+            // Indicators committed: the chunks done, and the current chunk's requests answered (through a node).
+            var kept = 0
+            let throughNode = member is NodeClient
+            do {
+                repeat {
+                    let chunk = Array(bundle.submissions[start..<min(start + Self.chunkSize, bundle.submissions.count)])
+                    let part = try await member.submit(chunk) { sentOfChunk in kept = start + sentOfChunk }
+                    outcome.appended += part.appended
+                    outcome.unchanged += part.unchanged
+                    outcome.logSize = part.logSize
+                    start += chunk.count
+                    kept = start
+                } while start < bundle.submissions.count
+            } catch let error as HallmarkError where kept > 0 || (throughNode && error.code == .peerProblem) {
+                throw keptSoFar(error, sent: kept, of: bundle.submissions.count, throughNode: throughNode)
+            }
             return (bundle, outcome)
         }
         if json {
@@ -61,6 +70,7 @@ extension ImportCommand {
                     revoked: bundle.revoked,
                     expired: bundle.expired,
                     merged: bundle.merged,
+                    superseded: bundle.superseded,
                     opinions: bundle.opinions,
                     unsupported: bundle.unsupported
                 )
@@ -72,6 +82,7 @@ extension ImportCommand {
         )
         let left = [
             (bundle.revoked, "revoked"), (bundle.expired, "expired"), (bundle.merged, "repeats of another"),
+            (bundle.superseded, "earlier versions"),
             (bundle.opinions, "opinions (disputes are made with hallmark dispute)"),
         ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         if !left.isEmpty { Output.note("left out: " + left.joined(separator: ", ")) }

@@ -108,7 +108,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// `error`, which stopped the import after `sent` of `total` indicators were committed, saying what is kept and
     /// how to go on.
-    private func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
+    func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
         let kept =
             "the first \(sent) of \(total) indicators were committed and are kept; run the same import again to add "
             + "the rest (what is already stored counts as unchanged)"

@@ -72,6 +72,14 @@ struct TAXIIRoutesTests {
             let records = try #require(manifest["objects"] as? [[String: Any]])
             #expect(records.compactMap { $0["id"] as? String } == paged)
             #expect(records.allSatisfy { $0["version"] is String && $0["media_type"] as? String != nil })
+            let versions = try Self.object(try await api.call(.GET, objects + "\(paged[0])/versions/"))
+            #expect(versions["versions"] as? [String] == [try #require(records.first?["version"] as? String)])
+            #expect(versions["more"] as? Bool == false)
+            let noVersions = try await api.call(
+                .GET,
+                objects + "indicator--00000000-0000-4000-8000-000000000000/versions/"
+            )
+            #expect(noVersions.status == 404)
         }
     }
 

@@ -110,10 +110,15 @@ struct STIXImportTests {
         defer { cli.remove() }
         try await cli.initialize()
         let hash = String(repeating: "9c", count: 32)
-        func indicator(_ number: Int, _ pattern: String, extra: String = "") -> String {
+        func indicator(
+            _ number: Int,
+            _ pattern: String,
+            extra: String = "",
+            modified: String = "2026-12-01T10:00:00.000Z"
+        ) -> String {
             """
             {"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-\(String(format: "%012d", number))",
-             "created": "2026-12-01T10:00:00.000Z", "modified": "2026-12-01T10:00:00.000Z",
+             "created": "2026-12-01T10:00:00.000Z", "modified": "\(modified)",
              "pattern": \(String(decoding: try! JSONEncoder().encode(pattern), as: UTF8.self)), "pattern_type": "stix",
              "valid_from": "2026-12-01T10:00:00Z"\(extra)}
             """
@@ -143,6 +148,21 @@ struct STIXImportTests {
                 of: #""pattern_type": "stix""#,
                 with: #""pattern_type": "sigma""#
             ),
+            // Versions of one indicator: the one modified last decides, wherever it stands in the bundle.
+            indicator(14, "[url:value = 'https://versions.example/retracted']"),
+            indicator(
+                14,
+                "[url:value = 'https://versions.example/retracted']",
+                extra: #", "revoked": true"#,
+                modified: "2026-12-02T10:00:00.000123Z"
+            ),
+            indicator(
+                15,
+                "[url:value = 'https://versions.example/kept']",
+                extra: #", "confidence": 60"#,
+                modified: "2026-12-03T10:00:00Z"
+            ),
+            indicator(15, "[url:value = 'https://versions.example/kept']", extra: #", "confidence": 20"#),
             #"{"type": "malware", "spec_version": "2.1", "id": "malware--00000000-0000-4000-8000-000000000002", "name": "x", "is_family": false, "created": "2026-12-01T10:00:00.000Z", "modified": "2026-12-01T10:00:00.000Z"}"#,
         ]
         let bundle = try cli.write(
@@ -152,8 +172,11 @@ struct STIXImportTests {
         )
         let imported = try await cli.run(["import", "--data", cli.data, bundle])
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("imported 6 of 13 STIX indicators"), "\(imported.stdout)")
-        #expect(imported.stderr.contains("left out: 1 revoked, 1 expired"), "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported 7 of 17 STIX indicators"), "\(imported.stdout)")
+        #expect(
+            imported.stderr.contains("left out: 2 revoked, 1 expired, 2 earlier versions"),
+            "\(imported.stderr)"
+        )
         #expect(imported.stderr.contains("5 indicators with patterns not read"), "\(imported.stderr)")
         for (number, fragment) in [
             (7, "it names ipv4-addr"), (8, "'OR' joins the comparisons"), (9, "hashes.MD5 is not a property"),
@@ -171,7 +194,12 @@ struct STIXImportTests {
         ] {
             #expect(try await cli.run(["check", "--data", cli.data, kind, value]).status == 0, "\(kind) \(value)")
         }
-        for url in ["https://sigma.example/", "https://expired.example/", "https://a.example/"] {
+        let kept = try await cli.succeed(["audit", "--data", cli.data, "url", "https://versions.example/kept"])
+        #expect(kept.stdout.contains("60"), "\(kept.stdout)")
+        for url in [
+            "https://sigma.example/", "https://expired.example/", "https://a.example/",
+            "https://versions.example/retracted",
+        ] {
             #expect(try await cli.run(["check", "--data", cli.data, "url", url]).status == 1, "\(url)")
         }
         let audit = try await cli.succeed(["audit", "--data", cli.data, "url", "https://fake.example/Bag?id=1"])
@@ -184,24 +212,36 @@ struct STIXImportTests {
         defer { cli.remove() }
         try await cli.initialize()
         try await cli.succeed(["submit", "--data", cli.data, "sku", "KEEP-ME"])
-        let good = #"{"type": "indicator", "id": "indicator--1", "pattern": "[url:value = 'https://ok.example/']"}"#
+        let modified = #""modified": "2026-12-01T10:00:00.000Z""#
+        let good =
+            #"{"type": "indicator", "id": "indicator--1", \#(modified), "pattern": "[url:value = 'https://ok.example/']"}"#
         let cases: [(String, String, String)] = [
             ("not-json.json", "{ nope", "not-json.json: not JSON"),
             ("not-bundle.json", #"{"type": "indicator"}"#, "not a STIX bundle"),
             (
                 "no-pattern.json",
-                #"{"type": "bundle", "objects": [\#(good), {"type": "indicator", "id": "indicator--2"}]}"#,
+                #"{"type": "bundle", "objects": [\#(good), {"type": "indicator", "id": "indicator--2", \#(modified)}]}"#,
                 "objects[1] (indicator--2): an indicator needs a \"pattern\""
             ),
             (
                 "confidence.json",
-                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--3", "pattern": "[url:value = 'https://x.example/']", "confidence": 150}]}"#,
+                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--3", \#(modified), "pattern": "[url:value = 'https://x.example/']", "confidence": 150}]}"#,
                 "objects[0] (indicator--3): confidence must be a whole number from 0 to 100"
             ),
             (
                 "time.json",
-                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--4", "pattern": "[url:value = 'https://x.example/']", "valid_until": "tomorrow"}]}"#,
+                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--4", \#(modified), "pattern": "[url:value = 'https://x.example/']", "valid_until": "tomorrow"}]}"#,
                 "objects[0] (indicator--4): valid_until must be a STIX timestamp"
+            ),
+            (
+                "no-modified.json",
+                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--6", "pattern": "[url:value = 'https://x.example/']"}]}"#,
+                "objects[0] (indicator--6): an indicator needs a \"modified\" time"
+            ),
+            (
+                "modified.json",
+                #"{"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--7", "modified": "2026-12-01 10:00", "pattern": "[url:value = 'https://x.example/']"}]}"#,
+                "objects[0] (indicator--7): modified must be a STIX timestamp"
             ),
             (
                 "digest.json",
@@ -219,7 +259,7 @@ struct STIXImportTests {
         #expect(try await cli.run(["check", "--data", cli.data, "url", "https://ok.example/"]).status == 1)
         // A Hallmark digest made under another alliance key cannot match here: reported, not imported.
         let foreign = """
-            {"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--5",
+            {"type": "bundle", "objects": [{"type": "indicator", "id": "indicator--5", \(modified),
               "pattern": "[x-hallmark-indicator:kind = 'sku' AND x-hallmark-indicator:digest = '\(String(repeating: "ab", count: 32))']",
               "extensions": {"\(STIXExport.extensionID)": {"extension_type": "property-extension", "key_id": "k0000000000000000"}}}]}
             """

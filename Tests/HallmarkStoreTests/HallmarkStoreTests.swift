@@ -93,6 +93,33 @@ struct HallmarkStoreTests {
         #expect(try await store.assertions(kind: .sku, digest: digest(1)).first?.listed == false)
     }
 
+    @Test("received times follow the order of commits, even when the clock is behind the last one")
+    func receiptTimesFollowCommits() async throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = try LogBuilder("brand-a")
+        _ = try log.add(.assert, digest(1))
+        try await store.append(try log.batch())
+        // A commit an hour ahead of this clock (the clock since stepped back, or another writer's ran fast).
+        let ahead = Timestamp.now().millisecondsSince1970 + 3_600_000
+        try await store.write { db in
+            try db.execute(sql: "UPDATE receipt_clock SET last_received_at = ?", arguments: [ahead])
+        }
+        _ = try log.add(.assert, digest(2))
+        try await store.append(try log.batch(from: 1))
+        _ = try log.add(.assert, digest(3))
+        try await store.append(try log.batch(from: 2))
+        var times: [Int64?] = []
+        for number: UInt64 in 1...3 {
+            times.append(
+                try await store.entries(kind: .sku, digest: digest(number)).first?.receivedAt.millisecondsSince1970
+            )
+        }
+        #expect(times[0].map { $0 < ahead } == true)
+        #expect(times[1] == ahead + 1)
+        #expect(times[2] == ahead + 2)
+    }
+
     @Test("a batch that does not match its signed root, or skips entries, stores nothing")
     func rejectsInconsistentBatches() async throws {
         let (store, folder) = try temporaryStore()
