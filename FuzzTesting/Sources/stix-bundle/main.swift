@@ -25,7 +25,7 @@ public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     refusesCleanly("TAXIIQuery") {
         var parameters: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
+            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             parameters[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         _ = try TAXIIQuery(parameters: parameters)
