@@ -55,7 +55,8 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
-        // JPEG and PNG decoding through the system's libjpeg(-turbo) and libpng: the only C in the package.
+        // JPEG and PNG decoding through the system's libjpeg(-turbo) and libpng: the only C in the package (beyond the
+        // tests' process spawning).
         .target(
             name: "CHallmarkImageCodecs",
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]
@@ -277,10 +278,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // Shared by the test targets: the development alliance, nodes made from it, relaying logs between them.
+        // posix_spawn for the tests' child processes, with the glibc extensions Swift's Glibc module leaves out.
+        .target(
+            name: "CHallmarkSpawn",
+            path: "Tests/CHallmarkSpawn"
+        ),
         .target(
             name: "HallmarkTestSupport",
             dependencies: [
-                "HallmarkCore", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
+                "CHallmarkSpawn", "HallmarkCore", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -301,7 +307,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HallmarkPKITests",
-            dependencies: ["HallmarkPKI", "HallmarkCore", .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "HallmarkPKI", "HallmarkCore", "HallmarkTestSupport", .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

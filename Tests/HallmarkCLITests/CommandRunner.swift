@@ -42,43 +42,26 @@ struct CommandRunner {
     /// The data folder the tests use.
     var data: String { folder.appendingPathComponent("data").path }
 
-    /// Runs `hallmark` with `arguments`, waiting on a thread of its own: a test blocked in `waitUntilExit` on one of
-    /// the concurrency pool's few threads (two on a 2-core machine) would stall every other test's polling, and
-    /// their deadlines would pass while their nodes were long ready.
+    /// Runs `hallmark` with `arguments`, waiting on a thread of its own.
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        await CommandSlots.shared.acquire()
-        let result = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: Swift.Result { try runBlocking(arguments, environment: environment) })
-            }
-        }
-        await CommandSlots.shared.release()
-        return try result.get()
-    }
-
-    private func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
         env["HALLMARK_DATA"] = nil
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.launchSerially()
-        // Read before waiting so a large output never blocks the child on a full pipe.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
-        )
+        await CommandSlots.shared.acquire()
+        let outcome: Swift.Result<ChildProcess.Outcome, any Error>
+        do {
+            outcome = .success(
+                try await ChildProcess.onThreadOfItsOwn { [folder, env] in
+                    try ChildProcess.run(Self.executable.path, arguments, directory: folder.path, environment: env)
+                }
+            )
+        } catch {
+            outcome = .failure(error)
+        }
+        await CommandSlots.shared.release()
+        let ran = try outcome.get()
+        return Result(status: ran.status, stdout: ran.output, stderr: ran.error)
     }
 
     /// Runs `hallmark` with `--data` set, expecting success.

@@ -1,6 +1,7 @@
 import Foundation
 import HallmarkCore
 import HallmarkMember
+import HallmarkTestSupport
 import Testing
 
 /// The commands given the `--data` of a running node go through its control socket; without one (or with a socket
@@ -170,8 +171,8 @@ struct ControlSocketTests {
         defer { cli.remove() }
         try await cli.initialize()
         let (node, _) = try await Self.startNode(on: cli.data, in: cli)
-        kill(node.process.processIdentifier, SIGKILL)
-        node.process.waitUntilExit()
+        node.process.signal(SIGKILL)
+        _ = node.process.waitForExit()
         let socket = URL(fileURLWithPath: cli.data).appendingPathComponent("node.sock").path
         #expect(FileManager.default.fileExists(atPath: socket))
 

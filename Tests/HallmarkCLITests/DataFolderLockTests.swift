@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkTestSupport
 import Testing
 
 /// One node per data folder, held by an OS lock on a file in it rather than by the control socket file.
@@ -18,15 +19,15 @@ struct DataFolderLockTests {
         #expect(second.status != 0)
         #expect(
             second.stderr.contains(
-                "another node runs on this data folder (process \(first.process.processIdentifier))"
+                "another node runs on this data folder (process \(first.process.identifier))"
             ),
             "\(second.stderr)"
         )
         #expect(first.process.isRunning, "the first node keeps running: \(first.log)")
 
         // A node that dies without a word (SIGKILL) leaves no lock behind.
-        kill(first.process.processIdentifier, SIGKILL)
-        first.process.waitUntilExit()
+        first.process.signal(SIGKILL)
+        _ = first.process.waitForExit()
         let (third, _) = try await ControlSocketTests.startNode(on: cli.data, in: cli)
         #expect(third.stop() == 0, "\(third.log)")
     }

@@ -37,7 +37,7 @@ struct HostilePeerTests {
         let port = try #require(
             line.split(separator: " ").first { $0.hasPrefix("federation.port=") }.flatMap { Int($0.dropFirst(16)) }
         )
-        let pid = node.process.processIdentifier
+        let pid = node.process.identifier
         let baseline = try Self.descriptors(of: pid)
 
         let hostile = DevelopmentAlliance.repositoryRoot.appendingPathComponent("Tests/hostile")
@@ -52,7 +52,7 @@ struct HostilePeerTests {
             collectOutput: true,
             withInput: true
         )
-        defer { if flood.process.isRunning { kill(flood.process.processIdentifier, SIGKILL) } }
+        defer { if flood.process.isRunning { flood.process.signal(SIGKILL) } }
         let dev = CommandRunner.devCertificates.path
         // 20 streams of market-c, each on its own connection, reading a chunk of 64 entries a second: 8 are admitted
         // at once, the origin's rate refuses most of the rest. They read until told to stop (their standard input
@@ -69,7 +69,7 @@ struct HostilePeerTests {
             collectOutput: true,
             withInput: true
         )
-        defer { if readers.process.isRunning { kill(readers.process.processIdentifier, SIGKILL) } }
+        defer { if readers.process.isRunning { readers.process.signal(SIGKILL) } }
         _ = try await flood.waitForLine(containing: "flooding:")
         _ = try await readers.waitForLine(containing: "reading 20 streams")
 
@@ -84,15 +84,15 @@ struct HostilePeerTests {
         #expect(flood.process.isRunning && readers.process.isRunning, "the attack ended before the checks")
 
         // Both are told to stop. Meanwhile, the peaks.
-        try flood.input?.fileHandleForWriting.close()
-        try readers.input?.fileHandleForWriting.close()
+        try flood.input?.close()
+        try readers.input?.close()
         while flood.process.isRunning || readers.process.isRunning {
             peakMemory = max(peakMemory, try Self.residentMegabytes(of: pid))
             peakDescriptors = max(peakDescriptors, try Self.descriptors(of: pid))
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(flood.process.terminationStatus == 0, "\(flood.log)")
-        #expect(readers.process.terminationStatus == 0, "\(readers.log)")
+        #expect(flood.process.waitForExit() == 0, "\(flood.log)")
+        #expect(readers.process.waitForExit() == 0, "\(readers.log)")
         // Never at the ceiling: the connection limits (150 in all) cut in well before it.
         #expect(peakDescriptors < 256, "peak \(peakDescriptors) descriptors")
         // A debug build of the node serving a 20 000-entry log idles near 60 MB; the attack may not triple it.

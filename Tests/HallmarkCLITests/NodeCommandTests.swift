@@ -10,9 +10,9 @@ import Testing
 
 /// A `hallmark node` process, with its standard error collected as it comes; or another program run beside it.
 final class NodeProcess: Sendable {
-    let process: Process
-    /// The program's standard input, when it was given one to read from the test.
-    let input: Pipe?
+    let process: ChildProcess
+    /// The write end of the program's standard input, when it was given one to read from the test.
+    let input: FileHandle?
     private let output = LogBuffer()
 
     /// Runs `hallmark` with `arguments` in `folder`; under a limit of `openFiles` descriptors when given.
@@ -33,20 +33,31 @@ final class NodeProcess: Sendable {
     init(program: URL, _ arguments: [String], in folder: URL, collectOutput: Bool = false, withInput: Bool = false)
         throws
     {
-        process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = collectOutput ? pipe : FileHandle.nullDevice
-        input = withInput ? Pipe() : nil
-        if let input { process.standardInput = input }
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            output.append(String(decoding: data, as: UTF8.self))
+        let log = try ChildProcess.pipe()
+        let stdin = withInput ? try ChildProcess.pipe() : nil
+        // The child holds its own copies of the ends it uses.
+        defer {
+            close(log.write)
+            if let stdin { close(stdin.read) }
         }
-        try process.launchSerially()
+        do {
+            process = try ChildProcess(
+                program.path,
+                arguments,
+                directory: folder.path,
+                input: stdin?.read,
+                output: collectOutput ? log.write : nil,
+                error: log.write
+            )
+        } catch {
+            close(log.read)
+            if let stdin { close(stdin.write) }
+            throw error
+        }
+        input = stdin.map { FileHandle(fileDescriptor: $0.write, closeOnDealloc: true) }
+        Thread.detachNewThread { [output] in
+            ChildProcess.drain(log.read) { output.append(String(decoding: $0, as: UTF8.self)) }
+        }
     }
 
     /// `hallmark node` on `data`, its federation and API ports chosen by the system.
@@ -79,9 +90,8 @@ final class NodeProcess: Sendable {
 
     /// SIGTERM, then the exit status.
     func stop() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.signal(SIGTERM)
+        return process.waitForExit()
     }
 
     /// Waits up to `timeout` for the program to end by itself (polling, so that no thread of the pool is held),
@@ -90,10 +100,10 @@ final class NodeProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
         guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             return nil
         }
-        return process.terminationStatus
+        return process.waitForExit()
     }
 }
 
@@ -175,12 +185,10 @@ struct NodeCommandTests {
             "--alliance-key", "\(dev)/alliance.key",
         ])
         // Start a sync and kill it (SIGKILL: no cleanup) as soon as part of the log is committed.
-        let sync = Process()
-        sync.executableURL = CommandRunner.executable
-        sync.arguments = ["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"]
-        sync.standardOutput = FileHandle.nullDevice
-        sync.standardError = FileHandle.nullDevice
-        try sync.launchSerially()
+        let sync = try ChildProcess(
+            CommandRunner.executable.path,
+            ["sync", "--data", other.path, "--peer", "brand-a@127.0.0.1:\(port)"]
+        )
         let database = try DatabaseQueue(path: other.appendingPathComponent("hallmark.sqlite").path)
         var held = 0
         while sync.isRunning {
@@ -188,8 +196,8 @@ struct NodeCommandTests {
             if held > 0 { break }
             try await Task.sleep(for: .milliseconds(5))
         }
-        kill(sync.processIdentifier, SIGKILL)
-        sync.waitUntilExit()
+        sync.signal(SIGKILL)
+        _ = sync.waitForExit()
         try database.close()
         let partial = try await cli.status(data: other.path)["entries"] as? Int ?? -1
         // Chunks commit whole: what survived is a prefix of whole chunks, or everything.

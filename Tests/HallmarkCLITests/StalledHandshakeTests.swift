@@ -52,7 +52,7 @@ struct StalledHandshakeTests {
             collectOutput: true,
             withInput: true
         )
-        defer { if flood.process.isRunning { kill(flood.process.processIdentifier, SIGKILL) } }
+        defer { if flood.process.isRunning { flood.process.signal(SIGKILL) } }
         _ = try await flood.waitForLine(containing: "flooding:")
 
         // While the flood goes on (it replaces every connection the node closes): the honest peer syncs, and the
@@ -67,7 +67,7 @@ struct StalledHandshakeTests {
 
         // The flood stops replacing connections; the node closes every one left, those over the limit at once and
         // the others at the handshake deadline. The script exits 0 only when none is left open.
-        try flood.input?.fileHandleForWriting.close()
+        try flood.input?.close()
         let exit = try await flood.waitForExit(timeout: .seconds(120))
         #expect(exit == 0, "\(flood.log)")
         #expect(flood.log.contains("still open 0"), "\(flood.log)")

@@ -24,29 +24,12 @@ struct Wrk {
         seconds: Int,
         timeout: Int
     ) async throws -> (status: Int32, report: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments =
+        let arguments =
             [
                 "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "\(timeout)s", "-s", script.path,
                 url, "--",
             ] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        // Waits without holding a thread of the cooperative pool, which the requests made meanwhile need.
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.launchSerially()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        // wrk's report is a few lines: it fits in the pipe, so reading after the exit cannot block.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        return (status, String(decoding: data, as: UTF8.self))
+        let ran = try await ChildProcess.onThreadOfItsOwn { try ChildProcess.run(path, arguments, mergingError: true) }
+        return (ran.status, ran.output)
     }
 }

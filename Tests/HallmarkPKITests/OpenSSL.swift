@@ -1,4 +1,5 @@
 import Foundation
+import HallmarkTestSupport
 
 /// The openssl command-line tool, used to check that what Hallmark writes is what other TLS stacks expect.
 enum OpenSSL {
@@ -21,16 +22,7 @@ enum OpenSSL {
 
     /// Runs openssl and returns its exit status and its standard output and error, interleaved.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read before waiting, so that a full pipe never blocks openssl.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let ran = try ChildProcess.run(path, arguments, mergingError: true)
+        return (ran.status, ran.output)
     }
 }

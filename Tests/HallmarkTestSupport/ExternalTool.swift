@@ -97,35 +97,21 @@ public struct ExternalTool: Sendable {
     /// Whether tests run under continuous integration, where a missing tool is a failure, not a skip.
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 
-    /// Runs `program` (looked up on `PATH`) on a thread of its own, so that waiting for it never holds one of
-    /// the few threads that also serve the node under test; ends it after `timeout` seconds.
+    /// Runs `program` (looked up on `PATH`) in the repository's root on a thread of its own, so that waiting for it
+    /// never holds one of the few threads that also serve the node under test; ends it after `timeout` seconds.
     public static func run(_ program: String, _ arguments: [String], timeout: Int = 120) async throws -> Run {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(program, arguments, timeout: timeout) })
-            }
-        }
+        try await ChildProcess.onThreadOfItsOwn { try runBlocking(program, arguments, timeout: timeout) }
     }
 
-    /// Runs `program` (looked up on `PATH`) in the repository's root and waits for it; ends it after `timeout`
-    /// seconds.
+    /// ``run(_:_:timeout:)`` on the calling thread.
     public static func runBlocking(_ program: String, _ arguments: [String], timeout: Int) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        process.currentDirectoryURL = DevelopmentAlliance.repositoryRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.launchSerially()
-        let pid = process.processIdentifier
-        let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout), execute: deadline)
-        // Read before waiting, so that a full pipe never blocks the program.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        deadline.cancel()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let ran = try ChildProcess.run(
+            "/usr/bin/env",
+            [program] + arguments,
+            directory: DevelopmentAlliance.repositoryRoot.path,
+            mergingError: true,
+            timeout: timeout
+        )
+        return Run(status: ran.status, output: ran.output)
     }
 }
