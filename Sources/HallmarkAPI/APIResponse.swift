@@ -23,7 +23,7 @@ enum APIResponse {
     /// A path parameter, percent-decoded.
     /// - Throws: ``APIProblem`` `400` naming the parameter when it is not valid percent-encoded UTF-8.
     static func parameter(_ name: String, of context: BasicRequestContext) throws -> String {
-        guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding else {
+        guard let raw = context.parameters.get(name), let decoded = PercentDecoding.decode(raw) else {
             throw APIProblem(
                 .badRequest,
                 code: "invalid-value",

@@ -95,7 +95,7 @@ struct TAXIIRoutes {
         var parameters: [String: String] = [:]
         // Hummingbird decodes values but not names, and clients encode `match[type]`'s brackets.
         for (key, value) in request.uri.queryParameters {
-            parameters[String(key).removingPercentEncoding ?? String(key)] = String(value)
+            parameters[PercentDecoding.decode(key) ?? String(key)] = String(value)
         }
         var query = try TAXIIQuery(parameters: parameters)
         if let objectID { query.ids = [objectID] }
