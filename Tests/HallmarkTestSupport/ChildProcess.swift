@@ -61,6 +61,12 @@ public final class ChildProcess: Sendable {
         reaped.withLock { reaped in if reaped == nil { _ = kill(identifier, signal) } }
     }
 
+    /// Sends `signal` to the child's process group: the child and every process it started that did not leave it
+    /// (a Python tool's own children, which may hold its output pipe open).
+    public func signalGroup(_ signal: Int32) {
+        reaped.withLock { reaped in if reaped == nil { _ = kill(-identifier, signal) } }
+    }
+
     /// Blocks until the child exits, and returns its exit status, or 128 plus the signal that ended it.
     public func waitForExit() -> Int32 {
         while true {
@@ -122,8 +128,8 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Runs a program to its end and collects what it prints; ends it with SIGKILL after `timeout` seconds when
-    /// given.
+    /// Runs a program to its end and collects what it prints; ends it and what it started with SIGKILL after
+    /// `timeout` seconds when given.
     public static func run(
         _ executable: String,
         _ arguments: [String],
@@ -160,7 +166,7 @@ public final class ChildProcess: Sendable {
             var polled = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let wait = deadline.map { Int32(min(max(($0 - .now) / .milliseconds(1), 0), 60_000).rounded(.up)) } ?? -1
             if poll(&polled, nfds_t(polled.count), wait) == 0, deadline != nil, ContinuousClock.now >= deadline! {
-                child.signal(SIGKILL)
+                child.signalGroup(SIGKILL)
                 deadline = nil
                 continue
             }
