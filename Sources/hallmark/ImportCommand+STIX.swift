@@ -39,23 +39,12 @@ extension ImportCommand {
                 now: .now(),
                 source: file
             )
-            var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
             var start = 0
-            // Indicators committed: the chunks done, and the current chunk's requests answered (through a node).
-            var kept = 0
-            let throughNode = member is NodeClient
-            do {
-                repeat {
-                    let chunk = Array(bundle.submissions[start..<min(start + Self.chunkSize, bundle.submissions.count)])
-                    let part = try await member.submit(chunk) { sentOfChunk in kept = start + sentOfChunk }
-                    outcome.appended += part.appended
-                    outcome.unchanged += part.unchanged
-                    outcome.logSize = part.logSize
-                    start += chunk.count
-                    kept = start
-                } while start < bundle.submissions.count
-            } catch let error as HallmarkError where kept > 0 || (throughNode && error.code == .peerProblem) {
-                throw keptSoFar(error, sent: kept, of: bundle.submissions.count, throughNode: throughNode)
+            let (outcome, _) = try await submitInChunks(to: member, total: bundle.submissions.count) {
+                let chunk = Array(bundle.submissions[start..<min(start + Self.chunkSize, bundle.submissions.count)])
+                start += chunk.count
+                return chunk
+            } committed: { _ in
             }
             return (bundle, outcome)
         }

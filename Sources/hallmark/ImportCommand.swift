@@ -40,33 +40,20 @@ struct ImportCommand: AsyncParsableCommand {
         let now = Timestamp.now()
         let total = try validate(now: now)
         let reader = try IndicatorFile.submissions(path: file, now: now)
-        // Indicators of the chunks committed, and of the current chunk's committed requests (through a node).
-        var sent = 0
-        var kept = 0
         var requests = 0
         var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         let throughNode = try await folder.withNodeOrStore { member in
             let throughNode = member is NodeClient
             let progress = ProgressLine(throughNode ? "sending" : "importing", unit: "indicators", total: total)
-            do {
-                while case let chunk = try reader.next(upTo: Self.chunkSize), !chunk.isEmpty {
-                    let part = try await member.submit(chunk) { sentOfChunk in
-                        requests += 1
-                        kept = sent + sentOfChunk
-                        progress.update(done: kept)
-                    }
-                    sent += chunk.count
-                    outcome.appended += part.appended
-                    outcome.unchanged += part.unchanged
-                    outcome.logSize = part.logSize
-                }
-                if total == 0 { outcome = try await member.submit([]) }
-                progress.finish(done: sent)
-                return throughNode
-            } catch let error as HallmarkError where kept > 0 || (throughNode && error.code == .peerProblem) {
-                progress.finish(done: kept)
-                throw keptSoFar(error, sent: kept, of: total, throughNode: throughNode)
+            var committed = 0
+            defer { progress.finish(done: committed) }
+            (outcome, requests) = try await submitInChunks(to: member, total: total) {
+                try reader.next(upTo: Self.chunkSize)
+            } committed: { kept in
+                committed = kept
+                progress.update(done: kept)
             }
+            return throughNode
         }
         if throughNode {
             Output.note("sent \(total) indicators to the running node in \(requests) request(s)")
@@ -106,9 +93,47 @@ struct ImportCommand: AsyncParsableCommand {
         return count
     }
 
+    /// Submits the chunks `next` hands out, until an empty one, each under its own checkpoint (through a running node,
+    /// in requests of at most ``APILimits/maximumBatch``), and adds up what they appended; `committed` is told how
+    /// many of the `total` indicators are committed so far. Returns the outcome and the requests made.
+    /// - Throws: What a chunk's submission throws; once some indicators are committed (or the node went away), an
+    ///   error that says which are kept and how to go on.
+    func submitInChunks(
+        to member: any MemberAccess,
+        total: Int,
+        next: () throws -> [Submission],
+        committed: (Int) -> Void
+    ) async throws -> (outcome: SubmissionOutcome, requests: Int) {
+        let throughNode = member is NodeClient
+        var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
+        var requests = 0
+        // Indicators of the chunks committed, and of the current chunk's requests answered.
+        var sent = 0
+        var kept = 0
+        do {
+            while case let chunk = try next(), !chunk.isEmpty {
+                let part = try await member.submit(chunk) { sentOfChunk in
+                    requests += 1
+                    kept = sent + sentOfChunk
+                    committed(kept)
+                }
+                sent += chunk.count
+                kept = sent
+                outcome.appended += part.appended
+                outcome.unchanged += part.unchanged
+                outcome.logSize = part.logSize
+            }
+            // Nothing to submit: the log's size is still worth reporting.
+            if total == 0 { outcome = try await member.submit([]) }
+            return (outcome, requests)
+        } catch let error as HallmarkError where kept > 0 || (throughNode && error.code == .peerProblem) {
+            throw keptSoFar(error, sent: kept, of: total, throughNode: throughNode)
+        }
+    }
+
     /// `error`, which stopped the import after `sent` of `total` indicators were committed, saying what is kept and
     /// how to go on.
-    func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
+    private func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
         let kept =
             "the first \(sent) of \(total) indicators were committed and are kept; run the same import again to add "
             + "the rest (what is already stored counts as unchanged)"

@@ -69,21 +69,11 @@ public final class ChildProcess: Sendable {
 
     /// Blocks until the child exits, and returns its exit status, or 128 plus the signal that ended it.
     public func waitForExit() -> Int32 {
-        while true {
-            let status = reaped.withLock { reaped -> Int32? in
-                if reaped == nil {
-                    var status: Int32 = 0
-                    if waitpid(identifier, &status, WNOHANG) == identifier { reaped = status }
-                }
-                return reaped
-            }
-            if let status {
-                let signal = status & 0x7f
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-            }
-            // Polled rather than a blocking waitpid, which would hold the lock that isRunning and signal need.
-            usleep(2_000)
-        }
+        // Polled rather than a blocking waitpid, which would hold the lock that isRunning and signal need.
+        while isRunning { usleep(2_000) }
+        let status = reaped.withLock { $0 } ?? 0
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// A pipe whose ends are closed on exec: only the child given an end (as its standard stream) holds it.
