@@ -30,6 +30,11 @@ package enum MetricsExposition {
         "hallmark_http_request_duration_seconds": "Time to answer an HTTP API request, by method, route and status.",
         "hallmark_filter_inserted": "Digests in the Bloom filter.",
         "hallmark_filter_capacity": "Digests the Bloom filter was sized for at its false-positive target.",
+        "hallmark_listed_table_keys":
+            "Listed indicators whose provenance is held in memory (approximate between compactions).",
+        "hallmark_listed_table_bytes": "Bytes the in-memory table of listed indicators holds, roughly.",
+        "hallmark_listed_table_loaded":
+            "1 when positive checks are answered from memory, 0 while the table is (re)built and the store answers.",
         "hallmark_log_entries": "Entries held of each origin's log.",
     ]
 

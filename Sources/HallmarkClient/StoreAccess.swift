@@ -13,7 +13,9 @@ public struct StoreAccess: MemberAccess {
     /// Opens the store in `dataDirectory`.
     /// - Throws: ``HallmarkError`` when the folder holds no usable store.
     public static func open(dataDirectory: URL, logger: Logger) async throws -> StoreAccess {
-        StoreAccess(node: try await Member.open(dataDirectory: dataDirectory, logger: logger))
+        StoreAccess(
+            node: try await Member.open(dataDirectory: dataDirectory, logger: logger, holdingListedTable: false)
+        )
     }
 
     public func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws

@@ -4,7 +4,8 @@ import HallmarkStore
 import Logging
 import ServiceLifecycle
 
-/// Keeps what a check consults in memory fresh while the node runs: rebuilds the Bloom filter in the background
+/// Keeps what a check consults in memory fresh while the node runs: builds the listed table when it is not loaded,
+/// rebuilds the Bloom filter in the background
 /// once retractions or expiries have made it stale (``Policy``) or another process appended entries it never saw
 /// (``catchUp(after:)``), and reloads the allowlist when another process (such as `hallmark allowlist add` beside the
 /// node) changed it.
@@ -85,10 +86,14 @@ public struct FilterMaintenance: Service {
     /// Builds the filter of a store opened with `deferringFilterBuild` and writes its snapshot, so that the node
     /// becomes ready; does nothing when the filter is loaded. Failures are logged; the next look tries again.
     public func buildIfUnloaded() async {
-        guard !store.isFilterLoaded else { return }
         do {
-            try await store.rebuildFilter(reason: "start: no usable snapshot")
-            await store.saveFilterSnapshotOrWarn()
+            if !store.isFilterLoaded {
+                try await store.rebuildFilter(reason: "start: no usable snapshot")
+                await store.saveFilterSnapshotOrWarn()
+            }
+            if store.holdsListedTable, !store.isListedTableLoaded {
+                try await store.rebuildListedTable(reason: "not loaded")
+            }
         } catch {
             logger.warning("building the filter failed; trying again later", metadata: ["error": "\(error)"])
         }
@@ -111,10 +116,12 @@ public struct FilterMaintenance: Service {
         }
     }
 
-    /// Rebuilds the filter when the store holds entries the filter never saw: appended by another process, such as
-    /// `hallmark sync` or `hallmark init` run beside the node. An append in this process adds its digests right
-    /// after its commit, so a log that the store already held at `seen` (the previous look) and the filter still
-    /// does not cover was written elsewhere. Failures are logged; the next look tries again.
+    /// Rebuilds the filter, and the listed table, when the store holds entries they never saw: appended by another
+    /// process, such as `hallmark sync` or `hallmark import` run beside the node. An append in this process adds its
+    /// changes to both right after its commit, so a log that the store already held at `seen` (the previous look)
+    /// and either still does not cover was written elsewhere. Each is judged by its own coverage: a filter rebuilt
+    /// meanwhile (for retractions) has read those entries, the table has not. Failures are logged; the next look
+    /// tries again.
     /// - Parameter seen: Each origin's log size in the store at the previous look.
     /// - Returns: The log sizes now, for the next look.
     public func catchUp(after seen: [MemberID: UInt64]) async -> [MemberID: UInt64] {
@@ -124,6 +131,15 @@ public struct FilterMaintenance: Service {
             let behind = seen.contains { origin, size in (covered?[origin] ?? 0) < size }
             if covered == nil || behind {
                 try await store.rebuildFilter(reason: "entries appended by another process")
+            }
+            // The listed table on its own account: a filter rebuilt for retractions meanwhile read those entries too.
+            if store.holdsListedTable, store.isListedTableLoaded {
+                let held = store.listedTableCoverage
+                if held == nil || seen.contains(where: { origin, size in (held?[origin] ?? 0) < size }) {
+                    // What the other process retracted or changed is not in the table: checks ask the store meanwhile.
+                    store.markListedTableStale()
+                    try await store.rebuildListedTable(reason: "entries appended by another process")
+                }
             }
             return Dictionary(heads.map { ($0.origin, $0.treeSize) }, uniquingKeysWith: max)
         } catch {

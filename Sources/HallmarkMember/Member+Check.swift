@@ -67,7 +67,7 @@ extension Member {
             metrics.recordChecks(verdicts)
             return verdicts
         }
-        let records = try await store.assertions(for: positions.map { lookups[$0] })
+        let records = try await store.listedAssertions(for: positions.map { lookups[$0] })
         let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
         let nearby = try await imageMatches(
             of: images.map { lookups[$0].digest },
@@ -123,7 +123,7 @@ extension Member {
         guard !hashes.isEmpty else { return [] }
         let found = hashes.map { store.imageMatches(of: $0, within: distance) }
         let held = Array(Set(found.joined().map(\.hash)))
-        let records = try await store.assertions(for: held.map { (kind: IndicatorKind.imagePDQ, digest: $0) })
+        let records = try await store.listedAssertions(for: held.map { (kind: IndicatorKind.imagePDQ, digest: $0) })
         var standing: [Hash256: [AssertionRecord]] = [:]
         for (hash, assertions) in zip(held, records) {
             let inForce = assertions.filter { $0.isInForce(at: time) }

@@ -130,15 +130,22 @@ public final class Member: Sendable {
     ///   - dataDirectory: The data folder.
     ///   - logger: Where the node reports.
     ///   - deferringFilterBuild: Open at once even when the filter must be rebuilt, answering checks from the store's
-    ///     index until ``FilterMaintenance`` has built it (see ``HallmarkStore/open(in:logger:deferringFilterBuild:)``).
+    ///     index until ``FilterMaintenance`` has built it (see
+    ///     ``HallmarkStore/open(in:logger:deferringFilterBuild:holdingListedTable:)``); the listed table too.
+    ///   - holdingListedTable: Whether positive checks are answered from memory (a node) rather than from the store
+    ///     (a one-shot command, which need not spend the time to build the table).
     /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
-    public static func open(dataDirectory: URL, logger: Logger, deferringFilterBuild: Bool = false) async throws
-        -> Member
-    {
+    public static func open(
+        dataDirectory: URL,
+        logger: Logger,
+        deferringFilterBuild: Bool = false,
+        holdingListedTable: Bool = true
+    ) async throws -> Member {
         let store = try HallmarkStore.open(
             in: dataDirectory,
             logger: logger,
-            deferringFilterBuild: deferringFilterBuild
+            deferringFilterBuild: deferringFilterBuild,
+            holdingListedTable: holdingListedTable
         )
         let identity = try await NodeIdentity.load(installedIn: dataDirectory)
         guard identity.member == store.selfMember else {
@@ -189,9 +196,15 @@ public final class Member: Sendable {
         }
     }
 
-    /// Sets the gauges of state that a scrape shows: the filter's fill and the size of every log held.
+    /// Sets the gauges of state that a scrape shows: the filter's fill, the listed table's size and the size of every
+    /// log held.
     public func recordStateMetrics() async throws {
-        metrics.recordState(filter: store.filterStatistics, logs: try await store.logHeads())
+        let (count, bytes) = store.listedTableStatistics
+        metrics.recordState(
+            filter: store.filterStatistics,
+            listedTable: (count, bytes, store.isListedTableLoaded),
+            logs: try await store.logHeads()
+        )
     }
 
     /// What `hallmark status` shows.

@@ -4,7 +4,8 @@ import HallmarkStore
 import Metrics
 
 /// The metrics a member node records: checks by result, filter false positives, submissions by action, cosignatures
-/// made, received and rejected, and (when scraped) the filter's fill and the size of every log held.
+/// made, received and rejected, and (when scraped) the filter's fill, the listed table's size and the size of every
+/// log held.
 ///
 /// Made with the metrics factory in force when the node is made (`MetricsSystem.factory`, or a task-local one from
 /// `withMetricsFactory`). Checks count once per batch, by the number of identifiers: a relaxed atomic add each.
@@ -19,6 +20,9 @@ struct MemberMetrics: Sendable {
     private let disputed: Counter
     private let filterInserted: Gauge
     private let filterCapacity: Gauge
+    private let listedKeys: Gauge
+    private let listedBytes: Gauge
+    private let listedLoaded: Gauge
     private let cosignaturesMade: Counter
     private let cosignaturesReceived: Counter
     private let cosignaturesRejected: Counter
@@ -40,6 +44,9 @@ struct MemberMetrics: Sendable {
         disputed = submissions(.dispute)
         filterInserted = Gauge(label: "hallmark_filter_inserted", factory: factory)
         filterCapacity = Gauge(label: "hallmark_filter_capacity", factory: factory)
+        listedKeys = Gauge(label: "hallmark_listed_table_keys", factory: factory)
+        listedBytes = Gauge(label: "hallmark_listed_table_bytes", factory: factory)
+        listedLoaded = Gauge(label: "hallmark_listed_table_loaded", factory: factory)
         cosignaturesMade = Counter(label: "hallmark_cosignatures_made_total", factory: factory)
         cosignaturesReceived = Counter(label: "hallmark_cosignatures_received_total", factory: factory)
         cosignaturesRejected = Counter(label: "hallmark_cosignatures_rejected_total", factory: factory)
@@ -81,9 +88,16 @@ struct MemberMetrics: Sendable {
     }
 
     /// Sets the gauges of state: the filter's fill and each log's size.
-    func recordState(filter: FilterStatistics, logs: [LogHead]) {
+    func recordState(
+        filter: FilterStatistics,
+        listedTable: (count: Int, byteCount: Int, loaded: Bool),
+        logs: [LogHead]
+    ) {
         filterInserted.record(filter.insertedCount)
         filterCapacity.record(filter.capacity)
+        listedKeys.record(listedTable.count)
+        listedBytes.record(listedTable.byteCount)
+        listedLoaded.record(listedTable.loaded ? 1 : 0)
         for log in logs {
             Gauge(label: "hallmark_log_entries", dimensions: [("origin", log.origin.rawValue)], factory: factory)
                 .record(Int64(clamping: log.treeSize))

@@ -5,7 +5,8 @@ import GRDB
 struct AppendStatements {
     /// Stores an entry.
     let insertEntry: Statement
-    /// Folds an `assert` entry into `assertions`.
+    /// Folds an `assert` entry into `assertions`, returning the assertion's first-seen time (kept from an earlier
+    /// assertion by the same origin, even one since retracted) for the listed table.
     let assert: Statement
     /// Folds a `retract` entry into `assertions`.
     let retract: Statement
@@ -28,6 +29,7 @@ struct AppendStatements {
                     listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
                     expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
                     last_index = excluded.last_index
+                RETURNING first_seen
                 """
         )
         retract = try db.cachedStatement(

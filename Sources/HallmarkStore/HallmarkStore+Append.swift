@@ -23,17 +23,18 @@ extension HallmarkStore {
     /// - Throws: ``HallmarkError`` as ``append(_:)``.
     @discardableResult
     public func append(contentsOf batches: [LogBatch]) async throws -> [AppendOutcome] {
+        let collecting = listed.isEnabled
         let committed = try await write { db in
             let now = try Self.receiptTime(in: db)
             var committed: [Committed] = []
             committed.reserveCapacity(batches.count)
             for batch in batches {
                 try Self.refuseIfQuarantined(batch.origin, in: db)
-                committed.append(try Self.append(batch, receivedAt: now, in: db))
+                committed.append(try Self.append(batch, receivedAt: now, collectingChanges: collecting, in: db))
             }
             return committed
         }
-        for batch in committed { try await insertIntoFilter(batch) }
+        for batch in committed { try await updateIndexes(after: batch) }
         return committed.map(\.outcome)
     }
 
@@ -59,9 +60,17 @@ extension HallmarkStore {
         /// Retractions appended, and the earliest expiry asserted: what makes the filter stale.
         var retracted = 0
         var earliestExpiry: Timestamp?
+        /// What the batch changed in the folded state, for the listed table (empty when the store holds none).
+        var changes: [ListedTable.Change] = []
     }
 
-    static func append(_ batch: LogBatch, receivedAt: Int64, in db: Database) throws -> Committed {
+    /// - Parameter collectingChanges: Whether to return what the batch changed in the folded state, for the listed table.
+    static func append(
+        _ batch: LogBatch,
+        receivedAt: Int64,
+        collectingChanges: Bool,
+        in db: Database
+    ) throws -> Committed {
         let origin = batch.origin
         guard batch.checkpoint.origin == origin else {
             throw HallmarkError(
@@ -103,6 +112,7 @@ extension HallmarkStore {
         let receivedAtValue = receivedAt.databaseValue
         var listed: [Hash256] = []
         var listedImages: [Hash256] = []
+        var changes: [ListedTable.Change]? = collectingChanges ? [] : nil
         for item in batch.items {
             let entry = item.entry
             let index = try Int64(sqlite: entry.index, "index")
@@ -111,10 +121,18 @@ extension HallmarkStore {
                 entry.action.name, entry.kind.name, entry.digest.data, receivedFromValue, receivedAtValue,
             ])
             try statements.insertEntry.execute()
-            if try fold(entry, index: index, using: statements) {
+            let change = try fold(
+                entry,
+                index: index,
+                using: statements,
+                receivedFrom: batch.receivedFrom,
+                at: receivedAt
+            )
+            if case .asserted = change {
                 listed.append(entry.digest)
                 if entry.kind == .imagePDQ { listedImages.append(entry.digest) }
             }
+            if let change { changes?.append(change) }
         }
         // The checkpoint is held once every entry it covers is; until then, as pending with what proves the prefix.
         if endSize == checkpointSize {
@@ -156,11 +174,23 @@ extension HallmarkStore {
             listed: listed,
             listedImages: listedImages,
             retracted: batch.items.count { $0.entry.action == .retract },
-            earliestExpiry: batch.items.compactMap { $0.entry.action == .assert ? $0.entry.expires : nil }.min()
+            earliestExpiry: batch.items.compactMap { $0.entry.action == .assert ? $0.entry.expires : nil }.min(),
+            changes: changes ?? []
         )
     }
 
-    func insertIntoFilter(_ committed: Committed) async throws {
+    /// Brings what a check consults in memory up to a committed append: the listed table, the filter and the
+    /// near-match index.
+    func updateIndexes(after committed: Committed) async throws {
+        listed.apply(
+            ListedIndex.Batch(
+                changes: committed.changes,
+                origin: committed.origin,
+                startSize: committed.startSize,
+                endSize: committed.outcome.treeSize
+            )
+        )
+        listed.compactIfNeeded()
         guard committed.outcome.appended > 0 else { return }
         let insertion = FilterIndex.Insertion(
             digests: committed.listed,
@@ -179,12 +209,19 @@ extension HallmarkStore {
         filter.compactImagesIfNeeded()
     }
 
-    /// Applies one entry to the folded state. Returns whether the entry lists its indicator.
+    /// Applies one entry to the folded state. Returns what it changed there (`asserted` when the entry lists its
+    /// indicator), or `nil` for a dispute that names no origin.
     ///
     /// Each origin's log is applied in index order, and an entry only changes rows keyed by its own
     /// origin (or, for a dispute, by its own origin as disputer), so the fold does not depend on the
     /// order in which different origins' logs arrive.
-    private static func fold(_ entry: Entry, index: Int64, using statements: AppendStatements) throws -> Bool {
+    private static func fold(
+        _ entry: Entry,
+        index: Int64,
+        using statements: AppendStatements,
+        receivedFrom: MemberID,
+        at receivedAt: Int64
+    ) throws -> ListedTable.Change? {
         let time = entry.time.millisecondsSince1970
         switch entry.action {
         case .assert:
@@ -192,22 +229,38 @@ extension HallmarkStore {
                 entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
                 entry.note, entry.expires?.millisecondsSince1970, time, time, index,
             ])
-            try statements.assert.execute()
-            return true
+            let firstSeen = try Int64.fetchOne(statements.assert) ?? time
+            let record = AssertionRecord(
+                origin: entry.origin,
+                listed: true,
+                confidence: Int(truncatingIfNeeded: entry.confidence),
+                reason: entry.reason,
+                note: entry.note,
+                expires: entry.expires,
+                firstSeen: Timestamp(millisecondsSince1970: firstSeen),
+                lastSeen: entry.time,
+                retractedAt: nil,
+                lastIndex: entry.index,
+                receivedFrom: receivedFrom,
+                receivedAt: Timestamp(millisecondsSince1970: receivedAt),
+                disputes: []
+            )
+            return .asserted(entry.kind, entry.digest, record)
         case .retract:
             try statements.retract.execute(
                 arguments: [time, index, entry.kind.name, entry.digest.data, entry.origin.rawValue]
             )
-            return false
+            return .retracted(entry.kind, entry.digest, origin: entry.origin)
         case .dispute:
-            guard let disputed = entry.disputedOrigin else { return false }
+            guard let disputed = entry.disputedOrigin else { return nil }
             try statements.dispute.execute(
                 arguments: [
                     entry.kind.name, entry.digest.data, disputed.rawValue, entry.origin.rawValue, entry.reason,
                     entry.note, time, index,
                 ]
             )
-            return false
+            let record = DisputeRecord(disputer: entry.origin, reason: entry.reason, note: entry.note, time: entry.time)
+            return .disputed(entry.kind, entry.digest, disputedOrigin: disputed, record)
         }
     }
 }

@@ -42,6 +42,7 @@ extension HallmarkStore {
         _ makeBatch: @escaping @Sendable (OwnLogView) throws -> (batch: LogBatch?, result: Result)
     ) async throws -> (outcome: AppendOutcome, result: Result) {
         let member = selfMember
+        let collecting = listed.isEnabled
         let (committed, result): (Committed?, Result) = try await write { db in
             let head = try Self.logHead(of: member, in: db)
             // Appends in this process add their digests to the filter right after their commit, so the filter can
@@ -55,13 +56,14 @@ extension HallmarkStore {
             guard batch.origin == member else {
                 throw HallmarkError(.notPermitted, "only \(member)'s own log can be extended here")
             }
-            return (try Self.append(batch, receivedAt: try Self.receiptTime(in: db), in: db), result)
+            let receivedAt = try Self.receiptTime(in: db)
+            return (try Self.append(batch, receivedAt: receivedAt, collectingChanges: collecting, in: db), result)
         }
         guard let committed else {
             let size = try await logHead(of: member)?.treeSize ?? 0
             return (AppendOutcome(appended: 0, treeSize: size), result)
         }
-        try await insertIntoFilter(committed)
+        try await updateIndexes(after: committed)
         return (committed.outcome, result)
     }
 }

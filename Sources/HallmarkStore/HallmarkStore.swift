@@ -25,14 +25,23 @@ public final class HallmarkStore: Sendable {
 
     let database: DatabasePool
     let filter: FilterIndex
+    let listed: ListedIndex
     let allowlistIndex = AllowlistIndex()
     let logger: Logger
 
-    private init(directory: URL, database: DatabasePool, selfMember: MemberID, filter: FilterIndex, logger: Logger) {
+    private init(
+        directory: URL,
+        database: DatabasePool,
+        selfMember: MemberID,
+        filter: FilterIndex,
+        listed: ListedIndex,
+        logger: Logger
+    ) {
         self.directory = directory
         self.database = database
         self.selfMember = selfMember
         self.filter = filter
+        self.listed = listed
         self.logger = logger
     }
 
@@ -77,11 +86,18 @@ public final class HallmarkStore: Sendable {
     ///   - deferringFilterBuild: When the snapshot cannot be used, open at once with the filter unloaded instead of
     ///     rebuilding it first (a long wait for a large store): until ``rebuildFilter(reason:)`` finishes, checks are
     ///     answered from the exact index and ``isFilterLoaded`` is `false`. A running node does this, so that it
-    ///     answers (and says it is not ready yet) while the filter builds.
+    ///     answers (and says it is not ready yet) while the filter builds. The listed table is then left for
+    ///     ``rebuildListedTable(reason:)`` too.
+    ///   - holdingListedTable: Whether to hold every listed indicator's folded state in memory, so that positive
+    ///     checks never ask SQLite (``listedAssertions(for:)``): what a node wants; a one-shot command that imports
+    ///     or exports need not spend the time to build it.
     /// - Throws: ``HallmarkError`` `store-problem` when the folder is not a Hallmark store.
-    public static func open(in directory: URL, logger: Logger, deferringFilterBuild: Bool = false) throws
-        -> HallmarkStore
-    {
+    public static func open(
+        in directory: URL,
+        logger: Logger,
+        deferringFilterBuild: Bool = false,
+        holdingListedTable: Bool = true
+    ) throws -> HallmarkStore {
         let path = directory.appendingPathComponent(databaseFileName).path
         guard FileManager.default.fileExists(atPath: path) else {
             throw HallmarkError(
@@ -120,9 +136,11 @@ public final class HallmarkStore: Sendable {
             database: database,
             selfMember: member,
             filter: filter,
+            listed: ListedIndex(enabled: holdingListedTable),
             logger: logger
         )
         try store.loadFilter(deferringBuild: deferringFilterBuild)
+        if !deferringFilterBuild { try store.buildListedTable() }
         try database.read { db in try store.loadAllowlist(in: db) }
         return store
     }

@@ -41,7 +41,11 @@ struct DataFolderOptions: ParsableArguments {
     /// Opens the member's store directly, whether or not a node runs on it (SQLite lets both work on it), runs
     /// `body`, and saves the filter snapshot afterwards. For what only the store keeps: tokens, the allowlist.
     func withStore<T>(_ body: (Member) async throws -> T) async throws -> T {
-        let member = try await Member.open(dataDirectory: directory, logger: CommandLogger.logger)
+        let member = try await Member.open(
+            dataDirectory: directory,
+            logger: CommandLogger.logger,
+            holdingListedTable: false
+        )
         let result = try await body(member)
         try await member.close()
         return result

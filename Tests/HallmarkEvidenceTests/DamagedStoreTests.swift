@@ -92,8 +92,11 @@ extension DamagedStoreTests {
         Damage(table: "entries", column: "received_at", value: "'x'", found: "text") {
             _ = try await $0.audit(try Identifier(kind: .seller, value: "shopmart:evidence fake"))
         },
+        // Checks answer from the listed table in memory; the store's own read of an indicator's assertions (what a
+        // check asks when the table is not loaded, and what audits read) is where the damage shows.
         Damage(table: "assertions", column: "confidence", value: "'x'", found: "text") {
-            _ = try await $0.check(try Identifier(kind: .seller, value: "shopmart:evidence fake"))
+            let seller = try Identifier(kind: .seller, value: "shopmart:evidence fake")
+            _ = try await $0.store.assertions(kind: .seller, digest: $0.digest(of: seller))
         },
         Damage(table: "entries", column: "action", value: "NULL", found: "NULL") {
             _ = try await $0.contributionReport()

@@ -138,4 +138,33 @@ struct FilterMaintenanceTests {
         #expect(again[member] == 2)
         #expect(running.store.filterFreshness.retractions == 1)
     }
+
+    @Test("another process's retraction reaches the listed table even when a filter rebuild read it first")
+    func retractionByAnotherProcessAfterAFilterRebuild() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let running = fixture.node
+        let maintenance = FilterMaintenance(store: running.store, logger: Logger(label: "test"))
+        let sku = try Identifier(kind: .sku, value: "retracted-elsewhere")
+        try await running.submit([Submission(identifier: sku)])
+        #expect(try await running.check(sku).isListed)
+        #expect(running.store.isListedTableLoaded)
+
+        // `hallmark retract` run beside the node: its own handle, no table.
+        let other = try await Member.open(
+            dataDirectory: fixture.folder,
+            logger: Logger(label: "test"),
+            holdingListedTable: false
+        )
+        try await other.retract([sku])
+        // A rebuild in between (as for retractions or expiry) reads the other process's entries into the filter,
+        // so the filter's coverage no longer shows them as foreign; the table's does.
+        let seen = await maintenance.catchUp(after: [:])
+        try await running.store.rebuildFilter(reason: "test")
+        #expect(running.store.listedTableCoverage?[running.identity.member] == 1)
+        _ = await maintenance.catchUp(after: seen)
+        #expect(running.store.listedTableCoverage?[running.identity.member] == 2)
+        #expect(try await running.check(sku).isListed == false)
+        #expect(running.store.isListedTableLoaded)
+    }
 }

@@ -23,7 +23,10 @@ struct LogBuilder {
         disputing: MemberID? = nil,
         time: Int64 = 1_000,
         expires: Timestamp? = nil,
-        kind: IndicatorKind = .sku
+        kind: IndicatorKind = .sku,
+        confidence: UInt8? = nil,
+        reason: String? = nil,
+        note: String = ""
     ) throws -> LogBatch.Item {
         let entry = try Entry(
             origin: origin,
@@ -32,10 +35,11 @@ struct LogBuilder {
             action: action,
             kind: kind,
             digest: digest,
-            keyID: "ktest",
-            confidence: action == .assert ? 90 : 0,
-            reason: action == .retract ? "" : "counterfeit",
+            keyID: kind.isSharedUnkeyed ? "" : "ktest",
+            confidence: confidence ?? (action == .assert ? 90 : 0),
+            reason: reason ?? (action == .retract ? "" : "counterfeit"),
             expires: expires,
+            note: note,
             disputedOrigin: disputing
         )
         let item = LogBatch.Item(encoding: entry)
