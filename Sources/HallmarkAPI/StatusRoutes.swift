@@ -83,6 +83,14 @@ struct StatusRoutes {
                 detail: "the Bloom filter is being built; checks are answered from the store's index (slower) meanwhile"
             )
         }
+        guard member.isListedTableReady else {
+            throw APIProblem(
+                .serviceUnavailable,
+                code: "not-ready",
+                detail:
+                    "the listed table is being built; positive checks are answered from the store (slower) meanwhile"
+            )
+        }
         return try APIResponse.json(APIDocument.Health(status: "ready"))
     }
 }

@@ -179,6 +179,10 @@ public final class Member: Sendable {
     /// Whether the Bloom filter is loaded; until it is, checks are answered from the store's index (slower).
     public var isFilterLoaded: Bool { store.isFilterLoaded }
 
+    /// Whether positive checks are answered from memory, or the store was opened without the listed table (then they
+    /// are always answered from the store, and there is nothing to wait for).
+    public var isListedTableReady: Bool { !store.holdsListedTable || store.isListedTableLoaded }
+
     /// Reads from the store once, for a readiness probe.
     /// - Throws: The store's error when it does not answer.
     public func probeStore() async throws {

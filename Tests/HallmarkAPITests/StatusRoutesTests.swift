@@ -60,6 +60,7 @@ struct StatusRoutesTests {
         }
         try await RunningAPI.with(prepare: reopened) { api in
             #expect(!api.node.store.isFilterLoaded)
+            #expect(!api.node.store.isListedTableLoaded)
             let notReady = try await api.call(.GET, "/readyz")
             #expect(notReady.status == 503)
             #expect(try notReady.problem().detail.contains("filter is being built"))
@@ -78,10 +79,38 @@ struct StatusRoutesTests {
 
             await FilterMaintenance(store: api.node.store, logger: Logger(label: "test")).buildIfUnloaded()
             #expect(api.node.store.isFilterLoaded)
+            #expect(api.node.store.isListedTableLoaded)
             #expect(try await api.call(.GET, "/readyz").decode(APIDocument.Health.self).status == "ready")
             #expect(try await api.node.check(listed).isListed)
             let snapshot = api.folder.appendingPathComponent(HallmarkStore.filterSnapshotFileName)
             #expect(FileManager.default.fileExists(atPath: snapshot.path), "the built filter's snapshot is written")
+        }
+    }
+
+    @Test("a node whose filter loads from its snapshot is not ready until the listed table is built, and answers right")
+    func readinessWhileTheListedTableBuilds() async throws {
+        let listed = try Identifier(kind: .seller, value: "listed-seller")
+        let reopened: (Member, URL) async throws -> Member = { node, folder in
+            try await node.submit([Submission(identifier: listed)])
+            try await node.close()
+            return try await Member.open(
+                dataDirectory: folder,
+                logger: Logger(label: "test"),
+                deferringFilterBuild: true
+            )
+        }
+        try await RunningAPI.with(prepare: reopened) { api in
+            #expect(api.node.store.isFilterLoaded)
+            #expect(!api.node.store.isListedTableLoaded)
+            let notReady = try await api.call(.GET, "/readyz")
+            #expect(notReady.status == 503)
+            #expect(try notReady.problem().detail.contains("listed table is being built"))
+            #expect(try await api.node.check(listed).isListed)
+            await FilterMaintenance(store: api.node.store, logger: Logger(label: "test")).buildIfUnloaded()
+            #expect(try await api.call(.GET, "/readyz").decode(APIDocument.Health.self).status == "ready")
+            #expect(
+                try await api.node.check(listed).origins.map(\.origin.rawValue) == [api.node.identity.member.rawValue]
+            )
         }
     }
 
