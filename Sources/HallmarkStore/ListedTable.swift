@@ -99,8 +99,10 @@ struct ListedTable: Sendable {
             return arena[Int(truncatingIfNeeded: start)..<Int(truncatingIfNeeded: ends[position])]
         }
 
-        /// A run of `records`, given in key order with no key twice.
-        init(sorted records: some Sequence<(Key, ArraySlice<UInt8>)>, count: Int) {
+        /// A run of `records`, given in key order with no key twice. Every array is allocated at its final size: the
+        /// table's memory is what it holds, not what doubling growth left over.
+        init(sorted records: [(Key, ArraySlice<UInt8>)]) {
+            let count = records.count
             // About four keys per bucket: the directory costs a byte per key and a lookup reads one or two lines.
             var bits = 0
             while (1 << (bits + 2)) < count && bits < 62 { bits += 1 }
@@ -108,6 +110,7 @@ struct ListedTable: Sendable {
             let buckets = 1 << max(bits, 1)
             keys.reserveCapacity(3 * count)
             ends.reserveCapacity(count)
+            arena.reserveCapacity(records.reduce(0) { $0 + $1.1.count })
             directory = [UInt32](repeating: 0, count: buckets + 1)
             var bucket = 0
             for (key, record) in records {
@@ -315,7 +318,7 @@ struct ListedTable: Sendable {
             position += 1
         }
         var table = self
-        table.run = Run(sorted: merged, count: merged.count)
+        table.run = Run(sorted: merged)
         table.overlay = [:]
         return table
     }
@@ -389,7 +392,7 @@ struct ListedTable: Sendable {
                     records.append((keys[position], group))
                 }
             }
-            table.run = Run(sorted: records, count: records.count)
+            table.run = Run(sorted: records)
             return table
         }
     }
@@ -406,7 +409,7 @@ struct ListedTable: Sendable {
             var assertions: [Stored] = []
             for _ in 0..<count {
                 let origin = Int(truncatingIfNeeded: reader.next())
-                let confidence = Int(truncatingIfNeeded: reader.nextSigned())
+                let confidence = Int(truncatingIfNeeded: Int64(bitPattern: reader.next()))
                 let text = Int(truncatingIfNeeded: reader.next())
                 let firstSeen = reader.nextSigned()
                 let lastSeen = firstSeen &+ reader.nextSigned()
@@ -445,7 +448,8 @@ struct ListedTable: Sendable {
         VarintWriter.append(UInt64(truncatingIfNeeded: group.assertions.count), to: &bytes)
         for stored in group.assertions {
             VarintWriter.append(UInt64(truncatingIfNeeded: stored.origin), to: &bytes)
-            VarintWriter.appendSigned(Int64(truncatingIfNeeded: stored.confidence), to: &bytes)
+            // Its bit pattern: 0–100 takes one byte (zigzag would take two above 63), a negative one (never written) ten.
+            VarintWriter.append(UInt64(truncatingIfNeeded: stored.confidence), to: &bytes)
             VarintWriter.append(UInt64(truncatingIfNeeded: stored.text), to: &bytes)
             VarintWriter.appendSigned(stored.firstSeen, to: &bytes)
             VarintWriter.appendSigned(stored.lastSeen &- stored.firstSeen, to: &bytes)
