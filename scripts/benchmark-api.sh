@@ -145,6 +145,31 @@ if [ "$(field "$batch" non200)" != 0 ] || [ "$(field "$batch" errors)" != 0 ]; t
     echo "$report" >&2
     exit 1
 fi
+log "(d) wrk, 4 connections, binary batches of 10000 digests (POST /v1/check/digests)"
+# The digests come from the node's own JSON answer (only holders of the alliance key can compute them); the expected
+# answer is one status byte per record: listed exactly when i < N.
+python3 - "$api" "$identifiers" "$probes" "$work/digests.bin" "$work/digests.expected" <<'PYTHON'
+import json, random, sys, urllib.request
+api, listed, probes, body_path, expected_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+generator = random.Random(7)
+numbers = [generator.randrange(probes) for _ in range(10000)]
+document = json.dumps({"identifiers": [{"kind": "sku", "value": f"BENCH-{i}"} for i in numbers]}).encode()
+request = urllib.request.Request(api + "/v1/check", data=document, headers={"Content-Type": "application/json"})
+verdicts = json.load(urllib.request.urlopen(request))["verdicts"]
+with open(body_path, "wb") as file:
+    file.write(b"".join(b"\x02" + bytes.fromhex(verdict["digest"]) for verdict in verdicts))
+with open(expected_path, "wb") as file:
+    file.write(bytes(1 if i < listed else 0 for i in numbers))
+PYTHON
+report=$(wrk -t2 -c4 -d"${seconds}s" --timeout 30s -s "$root/scripts/wrk/checks.lua" "$api" \
+    -- digests "$work/digests.bin" "$work/digests.expected")
+digests=$(grep '^hallmark-digests:' <<<"$report")
+log "$digests"
+if [ "$(field "$digests" non200)" != 0 ] || [ "$(field "$digests" wrong)" != 0 ] ||
+    [ "$(field "$digests" errors)" != 0 ]; then
+    echo "$report" >&2
+    exit 1
+fi
 node_rss=$(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$node/status")
 kill -TERM "$node"
 wait "$node" || true
@@ -207,4 +232,7 @@ echo "| batch: identifiers/s (Hallmark 10 000 per POST, 4 connections; Redis -P 
     "$(field "$batch" identifiers_per_s) | $(field "$redis_pipelined" rps) |"
 echo "| batch: p50 / p99 / p99.9 per request (Hallmark: 10 000 identifiers; Redis: one pipelined command) |" \
     "$(ms "$batch") | $(ms "$redis_pipelined") |"
+echo "| binary batch: digests/s (Hallmark 10 000 per POST /v1/check/digests, 4 connections; Redis -P 100) |" \
+    "$(field "$digests" identifiers_per_s) | $(field "$redis_pipelined" rps) |"
+echo "| binary batch: p50 / p99 / p99.9 per request (10 000 digests) | $(ms "$digests") | — |"
 echo

@@ -25,10 +25,10 @@ extension APIServer {
     static let openPaths: Set<String> = ["/healthz", "/readyz"]
 
     /// The `POST` routes that change nothing.
-    static let readOnlyPosts: Set<String> = ["/v1/check", "/v1/hash-image"]
+    static let readOnlyPosts: Set<String> = ["/v1/check", "/v1/check/digests", "/v1/hash-image"]
 
     /// The access a request needs where tokens are checked: `nil` for the probes `/healthz` and `/readyz`, `read` for
-    /// `GET`, `POST /v1/check` and `POST /v1/hash-image` (which answer without changing anything), `write` for everything else, so that a
+    /// `GET`, `POST /v1/check`, `POST /v1/check/digests` and `POST /v1/hash-image` (which answer without changing anything), `write` for everything else, so that a
     /// route added later is protected by default.
     /// - Parameters:
     ///   - method: The request's method.

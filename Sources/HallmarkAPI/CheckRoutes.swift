@@ -3,8 +3,9 @@ import HallmarkDocuments
 import HallmarkMember
 import Hummingbird
 
-/// `POST /v1/check` (a batch) and `GET /v1/check/{kind}/{value}` (one identifier); for `image-pdq`, `max_distance`
-/// (in the body, or the query) sets how far a listed hash may be and still match.
+/// `POST /v1/check` (a batch), `POST /v1/check/digests` (a batch of digests in binary, statuses only) and
+/// `GET /v1/check/{kind}/{value}` (one identifier); for `image-pdq`, `max_distance` (in the body, or the query) sets how
+/// far a listed hash may be and still match.
 struct CheckRoutes {
     let member: Member
 
@@ -15,6 +16,23 @@ struct CheckRoutes {
                 try body.maxDistance.map { try ImageMatching.validateDistance($0, at: "max_distance") }
                 let verdicts = try await check(body.identifiers, imageDistance: body.maxDistance)
                 return APIResponse.json(bytes: APIDocument.json(ofVerdicts: verdicts))
+            },
+            APIRoute(method: .post, path: "/v1/check/digests") { request, _ in
+                let body = try await JSONRequestBody.collect(
+                    request,
+                    as: "application/octet-stream",
+                    named: "binary digest records"
+                )
+                let lookups = try DigestRecords.decode(body.readableBytesView)
+                let distance = try Self.maxDistance(request.uri.queryParameters["max_distance"])
+                let verdicts = try await member.check(digests: lookups, imageDistance: distance)
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/octet-stream"],
+                    body: ResponseBody(
+                        byteBuffer: ByteBuffer(bytes: verdicts.map { DigestRecords.code(of: $0.status) })
+                    )
+                )
             },
             APIRoute(method: .get, path: "/v1/check/{kind}/{value}") { request, context in
                 let input = IdentifierInput(

@@ -11,27 +11,32 @@ enum JSONRequestBody {
     /// - Throws: ``APIProblem`` `415` for another media type, `413` past ``APILimits/maximumBodyBytes``, `400`
     ///   for JSON that is malformed or does not fit `type`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        // `first`: an empty Content-Type, or one of only `;`, splits into nothing.
-        let mediaType = request.headers[.contentType].flatMap {
-            $0.split(separator: ";").first?.trimmingASCIIWhitespace()
-        }
-        guard mediaType?.lowercased() == "application/json" else {
-            throw APIProblem(
-                .unsupportedMediaType,
-                code: "unsupported-media-type",
-                detail: "the request body must be JSON, sent with Content-Type: application/json"
-            )
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: APILimits.maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIProblem.bodyTooLarge
-        }
+        let body = try await collect(request, as: "application/json", named: "JSON")
         do {
             return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw problem(error)
+        }
+    }
+
+    /// The body of `request`, sent as `mediaType` (named `name` in the problem when it is not).
+    /// - Throws: ``APIProblem`` `415` for another media type, `413` past ``APILimits/maximumBodyBytes``.
+    static func collect(_ request: Request, as mediaType: String, named name: String) async throws -> ByteBuffer {
+        // `first`: an empty Content-Type, or one of only `;`, splits into nothing.
+        let sent = request.headers[.contentType].flatMap {
+            $0.split(separator: ";").first?.trimmingASCIIWhitespace()
+        }
+        guard sent?.lowercased() == mediaType else {
+            throw APIProblem(
+                .unsupportedMediaType,
+                code: "unsupported-media-type",
+                detail: "the request body must be \(name), sent with Content-Type: \(mediaType)"
+            )
+        }
+        do {
+            return try await request.body.collect(upTo: APILimits.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIProblem.bodyTooLarge
         }
     }
 

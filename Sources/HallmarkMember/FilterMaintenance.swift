@@ -95,7 +95,10 @@ public struct FilterMaintenance: Service {
                 try await store.rebuildListedTable(reason: "not loaded")
             }
         } catch {
-            logger.warning("building the filter failed; trying again later", metadata: ["error": "\(error)"])
+            logger.warning(
+                "building the filter or the listed table failed; trying again later",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 

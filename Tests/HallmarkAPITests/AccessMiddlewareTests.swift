@@ -109,6 +109,7 @@ struct AccessMiddlewareTests {
         "read routes need read, everything else write, the probes nothing",
         arguments: [
             ("GET", "/v1/status", "read"), ("GET", "/v1/check/sku/x", "read"), ("POST", "/v1/check", "read"),
+            ("POST", "/v1/check/digests", "read"),
             ("POST", "/v1/indicators", "write"), ("POST", "/v1/retractions", "write"),
             ("POST", "/v1/disputes", "write"),
             ("DELETE", "/v1/status", "write"), ("POST", "/v1/check/", "write"), ("GET", "/healthz", "open"),

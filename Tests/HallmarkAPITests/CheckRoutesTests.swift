@@ -39,6 +39,100 @@ struct CheckRoutesTests {
         }
     }
 
+    @Test("binary digests: one status byte per record, in order, as the JSON batch judges the same digests")
+    func binaryDigests() async throws {
+        try await RunningAPI.with { api in
+            let listed = try Identifier(kind: .seller, value: "shopmart:fake bags")
+            let allowed = try Identifier(kind: .sku, value: "authorized-1")
+            let image = Hash256(w0: 0x0123_4567_89ab_cdef, w1: 1, w2: 2, w3: 3)
+            try await api.node.submit([
+                Submission(identifier: listed), Submission(identifier: allowed),
+                Submission(identifier: try Identifier(kind: .imagePDQ, value: image.hex)),
+            ])
+            try await api.node.allow([AllowlistItem(identifier: allowed)])
+            let near = Hash256(w0: image.w0 ^ 0b111, w1: 1, w2: 2, w3: 3)
+            let records: [(UInt8, Hash256)] = [
+                (1, api.node.digest(of: listed)),
+                (1, api.node.digest(of: try Identifier(kind: .seller, value: "clean"))),
+                (2, api.node.digest(of: allowed)),
+                (2, api.node.digest(of: listed)),
+                (4, near),
+            ]
+            let body = Data(records.flatMap { [$0.0] + $0.1.bytes })
+            let url = "http://127.0.0.1:\(api.port)/v1/check/digests"
+            let answer = try await RunningAPI.call(.POST, url: url, body: body, contentType: "application/octet-stream")
+            #expect(answer.status == 200)
+            #expect(
+                answer.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == "application/octet-stream" }
+            )
+            #expect([UInt8](answer.body) == [1, 0, 2, 0, 1])
+            // The same as the JSON batch says about the same digests.
+            let json = try await api.call(
+                .POST,
+                "/v1/check",
+                json: #"{"identifiers": ["#
+                    + records.map {
+                        #"{"kind": "\#(["", "seller", "sku", "url", "image-pdq"][Int($0.0)])", "digest": "\#($0.1.hex)"}"#
+                    }
+                    .joined(separator: ", ") + "]}"
+            )
+            #expect(
+                try json.decode(APIDocument.Verdicts.self).verdicts.map(\.status)
+                    == ["listed", "not_listed", "allowlisted", "not_listed", "listed"]
+            )
+            let far = try await RunningAPI.call(
+                .POST,
+                url: url + "?max_distance=2",
+                body: Data([4] + near.bytes),
+                contentType: "application/octet-stream"
+            )
+            #expect([UInt8](far.body) == [0])
+            let empty = try await RunningAPI.call(
+                .POST,
+                url: url,
+                body: Data(),
+                contentType: "application/octet-stream"
+            )
+            #expect(empty.status == 200 && empty.body.isEmpty)
+        }
+    }
+
+    @Test("binary digests: bad input is a problem naming what is wrong, and the node keeps answering")
+    func binaryDigestsBadInput() async throws {
+        try await RunningAPI.with { api in
+            let url = "http://127.0.0.1:\(api.port)/v1/check/digests"
+            let send = { (body: Data, type: String?) in
+                try await RunningAPI.call(.POST, url: url, body: body, contentType: type)
+            }
+            let ragged = try await send(Data(repeating: 1, count: 34), "application/octet-stream")
+            #expect(ragged.status == 400)
+            #expect(try ragged.problem().detail.contains("34 bytes, not a whole number of 33-byte records"))
+            let unknown = try await send(
+                Data([1] + [UInt8](repeating: 0, count: 32) + [9] + [UInt8](repeating: 0, count: 32)),
+                "application/octet-stream"
+            )
+            #expect(unknown.status == 400)
+            #expect(try unknown.problem().detail.contains("record 1: kind code 9"))
+            #expect(try unknown.problem().field == "records[1]")
+            let json = try await send(Data([1] + [UInt8](repeating: 0, count: 32)), "application/json")
+            #expect(json.status == 415)
+            let many = try await send(
+                Data(repeating: 1, count: 33 * (APILimits.maximumBatch + 1)),
+                "application/octet-stream"
+            )
+            #expect(many.status == 413)
+            let distance = try await RunningAPI.call(
+                .POST,
+                url: url + "?max_distance=x",
+                body: Data([1] + [UInt8](repeating: 0, count: 32)),
+                contentType: "application/octet-stream"
+            )
+            #expect(distance.status == 400)
+            let fine = try await send(Data([1] + [UInt8](repeating: 0, count: 32)), "application/octet-stream")
+            #expect(fine.status == 200 && [UInt8](fine.body) == [0])
+        }
+    }
+
     @Test("one identifier by path, a URL's slashes percent-encoded")
     func single() async throws {
         try await RunningAPI.with { api in

@@ -4,12 +4,16 @@
 --     wrk -t2 -c50 -d10s -s scripts/wrk/checks.lua http://127.0.0.1:PORT -- single KIND PREFIX LISTED PROBES [UNSETTLED]
 --   batch checks, POST /v1/check with SIZE identifiers each (8 different bodies per thread, made before the run):
 --     wrk -t2 -c4 -d10s -s scripts/wrk/checks.lua http://127.0.0.1:PORT -- batch KIND PREFIX PROBES SIZE
+--   binary batches, POST /v1/check/digests with the records of BODY (33 bytes each: kind code, digest), whose answer
+--   must be exactly the bytes of EXPECTED (one status byte per record):
+--     wrk -t2 -c4 -d10s -s scripts/wrk/checks.lua http://127.0.0.1:PORT -- digests BODY EXPECTED
 --
 -- Single checks: PREFIX0 ..< PREFIX<LISTED> must answer listed and the rest not listed, except those below UNSETTLED
 -- (default 0), whose answer may change during the run (retracted while checked). Every response must be 200.
 -- At the end it prints one line of figures (errors adds up wrk's connect, read, write and timeout errors):
 --   hallmark-single: requests=N non200=N wrong=N errors=N rps=R p50_ms=… p99_ms=… p999_ms=…
 --   hallmark-batch: requests=N non200=N errors=N identifiers_per_s=R p50_ms=… p99_ms=… p999_ms=…
+--   hallmark-digests: requests=N non200=N wrong=N errors=N identifiers_per_s=R p50_ms=… p99_ms=… p999_ms=…
 -- (identifiers_per_s counts the identifiers of requests answered 200).
 local threads = {}
 
@@ -24,7 +28,18 @@ function init(args)
     prefix = args[3] or "BENCH-"
     math.randomseed(id * 7919 + os.time())
     answered, non200, wrong = 0, 0, 0
-    if mode == "batch" then
+    if mode == "digests" then
+        local function read(path)
+            local file = assert(io.open(path, "rb"))
+            local bytes = file:read("*a")
+            file:close()
+            return bytes
+        end
+        local body = read(args[2])
+        expected = read(args[3])
+        size = #expected
+        digests = wrk.format("POST", "/v1/check/digests", { ["Content-Type"] = "application/octet-stream" }, body)
+    elseif mode == "batch" then
         local probes = tonumber(args[4] or "2000")
         size = tonumber(args[5] or "10000")
         bodies = {}
@@ -46,6 +61,7 @@ function init(args)
 end
 
 function request()
+    if mode == "digests" then return digests end
     if mode == "batch" then
         turn = turn % 8 + 1
         return bodies[turn]
@@ -61,6 +77,10 @@ function response(status, headers, body)
         return
     end
     answered = answered + 1
+    if mode == "digests" then
+        if body ~= expected then wrong = wrong + 1 end
+        return
+    end
     if mode == "batch" then return end
     local value = body:match('"value"%s*:%s*"([^"]*)"')
     local number = value and tonumber(value:match("(%d+)$"))
@@ -84,7 +104,10 @@ function done(summary, latency, requests)
     local errors = e.connect + e.read + e.write + e.timeout
     local percentiles = string.format("p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f", latency:percentile(50) / 1000,
         latency:percentile(99) / 1000, latency:percentile(99.9) / 1000)
-    if mode == "batch" then
+    if mode == "digests" then
+        io.write(string.format("hallmark-digests: requests=%d non200=%d wrong=%d errors=%d identifiers_per_s=%.0f %s\n",
+            a + n, n, w, errors, a * size / seconds, percentiles))
+    elseif mode == "batch" then
         io.write(string.format("hallmark-batch: requests=%d non200=%d errors=%d identifiers_per_s=%.0f %s\n",
             a + n, n, errors, a * size / seconds, percentiles))
     else

@@ -1,0 +1,58 @@
+import HallmarkCore
+import HallmarkDocuments
+import HallmarkMember
+import Hummingbird
+
+/// The binary form of `POST /v1/check/digests`, for pipelines that hold digests: each record is a kind code byte and
+/// a 32-byte digest; the answer is one status byte per record, in order (Protocol/http-api.openapi.json).
+enum DigestRecords {
+    /// The bytes of one record.
+    static let recordSize = 33
+
+    /// The kinds by code: 1 `seller`, 2 `sku`, 3 `url`, 4 `image-pdq`.
+    static let kinds: [UInt8: IndicatorKind] = [1: .seller, 2: .sku, 3: .url, 4: .imagePDQ]
+
+    /// The status codes of the answer.
+    static func code(of status: Verdict.Status) -> UInt8 {
+        switch status {
+        case .notListed: 0
+        case .listed: 1
+        case .allowlisted: 2
+        }
+    }
+
+    /// The records of `body`.
+    /// - Throws: ``APIProblem`` `400` naming the record when the body is not whole records or a kind code is unknown,
+    ///   `413` past ``APILimits/maximumBatch`` records.
+    static func decode(_ body: some Collection<UInt8>) throws -> [(kind: IndicatorKind, digest: Hash256)] {
+        guard body.count.isMultiple(of: recordSize) else {
+            throw APIProblem(
+                .badRequest,
+                code: HallmarkError.Code.malformed.name,
+                detail: "the body is \(body.count) bytes, not a whole number of \(recordSize)-byte records "
+                    + "(a kind code and a 32-byte digest each)"
+            )
+        }
+        let count = body.count / recordSize
+        guard count <= APILimits.maximumBatch else { throw APIProblem.batchTooLarge("records", count: count) }
+        var lookups: [(kind: IndicatorKind, digest: Hash256)] = []
+        lookups.reserveCapacity(count)
+        var start = body.startIndex
+        for position in 0..<count {
+            let digestStart = body.index(after: start)
+            let end = body.index(digestStart, offsetBy: recordSize - 1)
+            guard let kind = kinds[body[start]] else {
+                throw APIProblem(
+                    .badRequest,
+                    code: HallmarkError.Code.unknownKind.name,
+                    detail: "record \(position): kind code \(body[start]) is not one of 1 (seller), 2 (sku), 3 (url), "
+                        + "4 (image-pdq)",
+                    field: "records[\(position)]"
+                )
+            }
+            lookups.append((kind, try Hash256(bytes: Array(body[digestStart..<end]))))
+            start = end
+        }
+        return lookups
+    }
+}
