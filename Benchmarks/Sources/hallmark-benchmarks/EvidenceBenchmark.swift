@@ -41,7 +41,7 @@ struct EvidenceBenchmark {
             let submissions = try (first..<min(first + batchSize, entryCount)).map { i in
                 Submission(identifier: try Identifier(kind: .seller, value: "shopmart:evidence seller \(i)"))
             }
-            if first == 0 { identifiers = submissions.prefix(1_000).map(\.identifier) }
+            if first == 0 { identifiers = submissions.prefix(1_000).compactMap(\.identifier) }
             try await node.submit(submissions)
         }
         let origin = node.identity.member
