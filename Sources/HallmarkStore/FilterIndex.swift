@@ -122,13 +122,13 @@ final class FilterIndex: Sendable {
         to coverage: inout [MemberID: Coverage]?,
         freshness: inout FilterFreshness
     ) {
-        let held = coverage?[insertion.origin]?.treeSize ?? 0
-        if held == insertion.startSize {
-            coverage?[insertion.origin] = insertion.head
-        } else if held < insertion.head.treeSize {
-            // Entries this process never saw were appended before this batch.
-            coverage = nil
-        }
+        LogCoverage.advance(
+            &coverage,
+            origin: insertion.origin,
+            from: insertion.startSize,
+            to: insertion.head,
+            size: \.treeSize
+        )
         if insertion.retracted > 0 {
             freshness.retractions += insertion.retracted
             freshness.oldestRetraction = min(freshness.oldestRetraction ?? insertion.time, insertion.time)

@@ -71,13 +71,7 @@ final class ListedIndex: Sendable {
 
     private static func apply(_ batch: Batch, to table: inout ListedTable, coverage: inout [MemberID: UInt64]?) {
         for change in batch.changes { table.apply(change) }
-        let held = coverage?[batch.origin] ?? 0
-        if held == batch.startSize {
-            coverage?[batch.origin] = batch.endSize
-        } else if held < batch.endSize {
-            // Entries this process never saw were appended before this batch.
-            coverage = nil
-        }
+        LogCoverage.advance(&coverage, origin: batch.origin, from: batch.startSize, to: batch.endSize, size: \.self)
     }
 
     /// The size of each origin's log the table reflects; `nil` once it is known to miss entries another process

@@ -72,33 +72,28 @@ private func measureEndToEnd() async throws {
     let positives = maybe.filter { $0 }.count
 
     // The whole check through the node's API, in batches as the HTTP API will call it: 1 % listed, then half.
-    var listedVerdicts = 0
-    start = clock.now
-    for offset in stride(from: 0, to: queryCount, by: batchSize) {
-        var batch: [Identifier] = []
-        batch.reserveCapacity(batchSize)
-        for value in raw[offset..<min(offset + batchSize, queryCount)] {
-            batch.append(try Identifier(kind: .seller, value: value))
+    /// Checks `values` in batches; the listed verdicts, and the time taken.
+    func checkInBatches(_ values: [String]) async throws -> (listed: Int, duration: Duration) {
+        var listed = 0
+        let start = clock.now
+        for offset in stride(from: 0, to: values.count, by: batchSize) {
+            var batch: [Identifier] = []
+            batch.reserveCapacity(batchSize)
+            for value in values[offset..<min(offset + batchSize, values.count)] {
+                batch.append(try Identifier(kind: .seller, value: value))
+            }
+            listed += try await node.check(batch).filter(\.isListed).count
         }
-        listedVerdicts += try await node.check(batch).filter(\.isListed).count
+        return (listed, clock.now - start)
     }
-    let endToEnd = clock.now - start
+    let (listedVerdicts, endToEnd) = try await checkInBatches(raw)
     table.add("end-to-end check, batches of \(batchSize), 1 % listed", perSecond(queryCount, endToEnd), "")
 
     let half: [String] = (0..<queryCount).map { i in
         i.isMultiple(of: 2) ? "shopmart:fake seller \(i % listedCount)" : "ShopMart:Seller \(i)"
     }
-    var halfListed = 0
-    start = clock.now
-    for offset in stride(from: 0, to: queryCount, by: batchSize) {
-        var batch: [Identifier] = []
-        batch.reserveCapacity(batchSize)
-        for value in half[offset..<min(offset + batchSize, queryCount)] {
-            batch.append(try Identifier(kind: .seller, value: value))
-        }
-        halfListed += try await node.check(batch).filter(\.isListed).count
-    }
-    table.add("end-to-end check, batches of \(batchSize), 50 % listed", perSecond(queryCount, clock.now - start), "")
+    let (halfListed, halfDuration) = try await checkInBatches(half)
+    table.add("end-to-end check, batches of \(batchSize), 50 % listed", perSecond(queryCount, halfDuration), "")
     guard halfListed == queryCount / 2 else {
         throw HallmarkError(.notFound, "\(halfListed) listed verdicts of \(queryCount / 2) listed probes")
     }
