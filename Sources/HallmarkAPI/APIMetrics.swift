@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import Metrics
 import Synchronization
 
@@ -31,12 +32,41 @@ final class APIMetrics: Sendable {
         self.factory = factory
     }
 
-    /// Records how long a request took to answer.
+    /// Records how long a request took to answer, and writes its access log line when a log is kept: one `info` line
+    /// a request, with the route's pattern (never the identifiers in the path), the status and the time taken.
     /// - Parameters:
     ///   - route: The route's pattern; `nil` when no route matched.
-    func record(_ method: HTTPRequest.Method, route: String?, status: HTTPResponse.Status, duration: Duration) {
+    ///   - accessLog: Where the access log goes; `nil` keeps none.
+    func record(
+        _ method: HTTPRequest.Method,
+        route: String?,
+        status: HTTPResponse.Status,
+        duration: Duration,
+        accessLog: Logger?
+    ) {
         let series = Series(method: method, route: route ?? "unmatched", status: status.code)
-        let timer = timers.withLock { timers in
+        timer(series).record(duration: duration)
+        log(series, duration: duration, to: accessLog)
+    }
+
+    /// The histogram of `method`, `route` and `status`, for a caller that records many requests of one kind.
+    func timer(_ method: HTTPRequest.Method, route: String, status: HTTPResponse.Status) -> Metrics.Timer {
+        timer(Series(method: method, route: route, status: status.code))
+    }
+
+    /// Writes the access log line of a request when a log is kept.
+    func log(
+        _ method: HTTPRequest.Method,
+        route: String,
+        status: HTTPResponse.Status,
+        duration: Duration,
+        to accessLog: Logger?
+    ) {
+        log(Series(method: method, route: route, status: status.code), duration: duration, to: accessLog)
+    }
+
+    private func timer(_ series: Series) -> Metrics.Timer {
+        timers.withLock { timers in
             if let timer = timers[series] { return timer }
             let timer = Metrics.Timer(
                 label: Self.requestDuration,
@@ -48,6 +78,18 @@ final class APIMetrics: Sendable {
             timers[series] = timer
             return timer
         }
-        timer.record(duration: duration)
+    }
+
+    private func log(_ series: Series, duration: Duration, to accessLog: Logger?) {
+        guard let accessLog else { return }
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = Double(seconds) * 1_000 + Double(attoseconds) / 1e15
+        accessLog.info(
+            "request",
+            metadata: [
+                "http.method": "\(series.method.rawValue)", "http.route": "\(series.route)",
+                "http.status": "\(series.status)", "http.duration_ms": "\((milliseconds * 1_000).rounded() / 1_000)",
+            ]
+        )
     }
 }

@@ -59,6 +59,7 @@ public final class APIServer: Service, Sendable {
     private let routes: [APIRoute]
     private let accessLog: Bool
     private let requestMetrics = APIMetrics()
+    private let date = HTTPDate()
     private let logger: Logger
     private let boundPort = BoundPort()
     private let sockets: SocketCountdown
@@ -203,7 +204,20 @@ public final class APIServer: Service, Sendable {
             tls = certificate?.tlsConfiguration
         case .unixSocket(let path): address = .unixDomainSocket(path: path)
         }
-        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        let member = member
+        let metrics = requestMetrics
+        let accessLogger = accessLog ? logger : nil
+        let date = date
+        // Single checks are answered on the event loop where memory can (SingleCheckHandler), except where every
+        // request's token must be looked up in the store.
+        let http1 = HTTPServerBuilder.http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: listener.requiresToken
+                    ? []
+                    : [SingleCheckHandler(member: member, metrics: metrics, accessLog: accessLogger, date: date)]
+            )
+        )
+        let server: HTTPServerBuilder = try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
         let scheme = tls == nil ? "http" : "https"
         let access = AccessMiddleware(member: member, tokensRequired: listener.requiresToken, logger: logger)
         let logger = logger
@@ -212,9 +226,9 @@ public final class APIServer: Service, Sendable {
         return Application(
             responder: Self.router(
                 routes: routes,
-                metrics: requestMetrics,
+                metrics: metrics,
                 access: access,
-                accessLog: accessLog ? logger : nil,
+                accessLog: accessLogger,
                 logger: logger
             ).buildResponder(),
             server: server,

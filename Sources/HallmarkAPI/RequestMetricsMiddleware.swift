@@ -7,8 +7,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     let metrics: APIMetrics
-    /// Where the access log goes: one `info` line a request, with the route's pattern (never the identifiers in the
-    /// path), the status and the time taken; `nil` keeps none.
+    /// Where the access log goes (see ``APIMetrics/record(_:route:status:duration:accessLog:)``); `nil` keeps none.
     let accessLog: Logger?
 
     func handle(
@@ -29,18 +28,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: HTTPResponse.Status, duration: Duration) {
-        let route = route(context)
-        metrics.record(request.method, route: route, status: status, duration: duration)
-        guard let accessLog else { return }
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = Double(seconds) * 1_000 + Double(attoseconds) / 1e15
-        accessLog.info(
-            "request",
-            metadata: [
-                "http.method": "\(request.method.rawValue)", "http.route": "\(route ?? "unmatched")",
-                "http.status": "\(status.code)", "http.duration_ms": "\((milliseconds * 1_000).rounded() / 1_000)",
-            ]
-        )
+        metrics.record(request.method, route: route(context), status: status, duration: duration, accessLog: accessLog)
     }
 
     /// The pattern of the route that answered, as the router registered it; `nil` when none matched.

@@ -82,14 +82,16 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Lower-case hexadecimal, 64 digits.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        // Written in place, nibble by nibble from the words' high end: every verdict the API answers carries one.
+        String(unsafeUninitializedCapacity: 64) { text in
+            for (position, word) in [w0, w1, w2, w3].enumerated() {
+                for nibble in 0..<16 {
+                    let value = UInt8(truncatingIfNeeded: word >> (60 - 4 * nibble)) & 0x0f
+                    text[position * 16 + nibble] = value < 10 ? 0x30 + value : 0x57 + value
+                }
+            }
+            return 64
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }

@@ -23,6 +23,11 @@ public struct IndicatorKind: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses a kind named on the command line, in a file or in the API.
     /// - Throws: ``HallmarkError`` `unknown-kind` when the name is not one of ``known``.
     public init(parsing name: some StringProtocol) throws {
+        // Most names come exact (every single check names one): no trimmed copy then.
+        if let kind = Self.known.first(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
+            self = kind
+            return
+        }
         let trimmed = name.trimmingASCIIWhitespace()
         guard let kind = Self.known.first(where: { $0.name == trimmed }) else {
             let names = Self.known.map(\.name).joined(separator: ", ")

@@ -1,4 +1,5 @@
 import HallmarkCore
+import HallmarkPKI
 import HallmarkRecords
 import HallmarkStore
 
@@ -46,12 +47,72 @@ extension Member {
         at time: Timestamp = .now(),
         imageDistance: Int? = nil
     ) async throws -> [Verdict] {
+        var probe = probe(lookups)
+        guard !probe.positions.isEmpty || !probe.images.isEmpty else {
+            metrics.recordChecks(probe.verdicts)
+            return probe.verdicts
+        }
+        let records = try await store.listedAssertions(for: probe.positions.map { lookups[$0] })
+        let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
+        let nearby = try await imageMatches(
+            of: probe.images.map { lookups[$0].digest },
+            within: imageDistance ?? imageMatching.maximumDistance,
+            at: time
+        )
+        let revoked = try await originRevocations(
+            Set(inForce.joined().map(\.origin)).union(nearby.joined().flatMap { $0.origins.map(\.origin) })
+        )
+        probe.settle(inForce, revoked: revoked)
+        for (position, found) in zip(probe.images, nearby) {
+            let matches = found.map { match in
+                var match = match
+                match.revokedOrigins = Self.marks(revoked, of: match.origins)
+                match.counts = match.origins.contains { revoked[$0.origin]?.counts($0) ?? true }
+                return match
+            }
+            probe.verdicts[position].imageMatches = matches
+            if let exact = matches.first, exact.distance == 0 {
+                probe.verdicts[position].origins = exact.origins
+                probe.verdicts[position].revokedOrigins = exact.revokedOrigins
+            }
+            if !probe.allowed[position] {
+                probe.verdicts[position].status = matches.contains(where: \.counts) ? .listed : .notListed
+            }
+        }
+        metrics.recordChecks(probe.verdicts)
+        return probe.verdicts
+    }
+
+    /// ``check(_:at:imageDistance:)`` answered from memory alone, without waiting: for the HTTP API's event loop.
+    ///
+    /// The same verdict, or `nil` when it needs the store: an `image-pdq` hash, the listed table not loaded (see
+    /// ``HallmarkStore/isListedTableLoaded``), or an origin asserting it that the revocation list names.
+    public func checkInMemory(_ identifier: Identifier, at time: Timestamp = .now()) -> Verdict? {
+        guard identifier.kind != .imagePDQ else { return nil }
+        var probe = probe([(kind: identifier.kind, digest: digest(of: identifier))])
+        if !probe.positions.isEmpty {
+            guard let records = store.heldListedAssertions(for: [(kind: identifier.kind, digest: probe.digests[0])])
+            else { return nil }
+            let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
+            if let list = revocations, inForce.joined().contains(where: { !list.revocations(of: $0.origin).isEmpty }) {
+                return nil
+            }
+            probe.settle(inForce, revoked: [:])
+        }
+        metrics.recordChecks(probe.verdicts)
+        var verdict = probe.verdicts[0]
+        verdict.identifier = identifier
+        return verdict
+    }
+
+    /// What the filter and the allowlist say of `lookups` before any provenance is read.
+    private func probe(_ lookups: [(kind: IndicatorKind, digest: Hash256)]) -> CheckProbe {
         let digests = lookups.map(\.digest)
         // Read before probing: a filter swapped in between must not turn index-only answers into false positives.
         let filterLoaded = store.isFilterLoaded
         let maybe = store.mayBeListed(digests)
         let allowed = store.areAllowlisted(digests)
-        var verdicts = zip(lookups, allowed).map { lookup, allowed in
+        let verdicts = zip(lookups, allowed).map { lookup, allowed in
             Verdict(
                 identifier: nil,
                 kind: lookup.kind,
@@ -61,51 +122,18 @@ extension Member {
                 filterFalsePositive: false
             )
         }
-        let images = lookups.indices.filter { lookups[$0].kind == .imagePDQ }
-        let positions = maybe.indices.filter { maybe[$0] && lookups[$0].kind != .imagePDQ }
-        guard !positions.isEmpty || !images.isEmpty else {
-            metrics.recordChecks(verdicts)
-            return verdicts
-        }
-        let records = try await store.listedAssertions(for: positions.map { lookups[$0] })
-        let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
-        let nearby = try await imageMatches(
-            of: images.map { lookups[$0].digest },
-            within: imageDistance ?? imageMatching.maximumDistance,
-            at: time
+        return CheckProbe(
+            verdicts: verdicts,
+            digests: digests,
+            filterLoaded: filterLoaded,
+            allowed: allowed,
+            positions: maybe.indices.filter { maybe[$0] && lookups[$0].kind != .imagePDQ },
+            images: lookups.indices.filter { lookups[$0].kind == .imagePDQ }
         )
-        let revoked = try await originRevocations(
-            Set(inForce.joined().map(\.origin)).union(nearby.joined().flatMap { $0.origins.map(\.origin) })
-        )
-        for (position, assertions) in zip(positions, inForce) {
-            verdicts[position].origins = assertions
-            verdicts[position].revokedOrigins = Self.marks(revoked, of: assertions)
-            let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
-            if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
-            verdicts[position].filterFalsePositive = assertions.isEmpty && filterLoaded
-        }
-        for (position, found) in zip(images, nearby) {
-            let matches = found.map { match in
-                var match = match
-                match.revokedOrigins = Self.marks(revoked, of: match.origins)
-                match.counts = match.origins.contains { revoked[$0.origin]?.counts($0) ?? true }
-                return match
-            }
-            verdicts[position].imageMatches = matches
-            if let exact = matches.first, exact.distance == 0 {
-                verdicts[position].origins = exact.origins
-                verdicts[position].revokedOrigins = exact.revokedOrigins
-            }
-            if !allowed[position] {
-                verdicts[position].status = matches.contains(where: \.counts) ? .listed : .notListed
-            }
-        }
-        metrics.recordChecks(verdicts)
-        return verdicts
     }
 
     /// The revocation marks among `revoked` of the origins of `assertions`.
-    private static func marks(
+    fileprivate static func marks(
         _ revoked: [MemberID: OriginRevocation],
         of assertions: [AssertionRecord]
     ) -> [MemberID: OriginRevocation] {
@@ -141,6 +169,31 @@ extension Member {
                     )
                 }
             }
+        }
+    }
+}
+
+/// A check under way: the verdicts as the filter and the allowlist leave them, and which need provenance.
+private struct CheckProbe {
+    var verdicts: [Verdict]
+    let digests: [Hash256]
+    /// Whether the filter was loaded when probed: only then is a positive without assertions a false positive.
+    let filterLoaded: Bool
+    let allowed: [Bool]
+    /// The filter's positives, image hashes aside: their assertions decide.
+    let positions: [Int]
+    /// The image hashes, matched by distance instead.
+    let images: [Int]
+
+    /// Gives each of ``positions`` its assertions in force (in that order) and the status they make, with
+    /// `revoked`'s marks.
+    mutating func settle(_ inForce: [[AssertionRecord]], revoked: [MemberID: OriginRevocation]) {
+        for (position, assertions) in zip(positions, inForce) {
+            verdicts[position].origins = assertions
+            verdicts[position].revokedOrigins = Member.marks(revoked, of: assertions)
+            let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
+            if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
+            verdicts[position].filterFalsePositive = assertions.isEmpty && filterLoaded
         }
     }
 }

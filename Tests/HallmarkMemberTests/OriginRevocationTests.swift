@@ -61,6 +61,7 @@ struct OriginRevocationTests {
         let (brandA, brandB, alliance) = (scene.brandA, scene.brandB, scene.alliance)
         let member = brandB.node.identity.member
         #expect(try await brandA.node.check(seller).revokedOrigins.isEmpty)
+        #expect(brandA.node.checkInMemory(seller)?.status == .listed)
         // Revocations are in whole seconds: revoke from the next second on, or from an hour before the entry arrived.
         if !backdated { try await Task.sleep(for: .milliseconds(1_100)) }
         let time = backdated ? Date(timeIntervalSinceNow: -3_600) : Date()
@@ -69,6 +70,8 @@ struct OriginRevocationTests {
 
         let verdict = try await brandA.node.check(seller)
         #expect(verdict.status == (backdated ? .notListed : .listed))
+        // The marks need the origin's certificate from the store: memory alone does not answer.
+        #expect(brandA.node.checkInMemory(seller) == nil)
         #expect(verdict.origins.map(\.origin) == [member])
         let mark = try #require(verdict.revokedOrigins[member])
         #expect(mark == OriginRevocation(since: Timestamp(revocation.time), reason: reason, listNumber: list.number))

@@ -141,7 +141,8 @@ extension Timestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static func civilDate(fromDaysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    /// The proleptic Gregorian date of a day counted from 1970-01-01.
+    package static func civilDate(fromDaysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097).quotient
         let dayOfEra = z - era * 146_097
