@@ -210,13 +210,18 @@ public final class APIServer: Service, Sendable {
         let date = date
         // Single checks are answered on the event loop where memory can (SingleCheckHandler), except where every
         // request's token must be looked up in the store.
-        let http1 = HTTPServerBuilder.http1(
-            configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: listener.requiresToken
-                    ? []
-                    : [SingleCheckHandler(member: member, metrics: metrics, accessLog: accessLogger, date: date)]
-            )
-        )
+        let http1 =
+            listener.requiresToken
+            ? HTTPServerBuilder.http1()
+            : HTTPServerBuilder { responder in
+                SingleCheckHTTP1Channel(
+                    base: HTTP1Channel(responder: responder),
+                    member: member,
+                    metrics: metrics,
+                    accessLog: accessLogger,
+                    date: date
+                )
+            }
         let server: HTTPServerBuilder = try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
         let scheme = tls == nil ? "http" : "https"
         let access = AccessMiddleware(member: member, tokensRequired: listener.requiresToken, logger: logger)

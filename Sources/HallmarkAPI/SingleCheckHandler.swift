@@ -1,27 +1,30 @@
-import HTTPTypes
 import HallmarkCore
 import HallmarkDocuments
 import HallmarkMember
+import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
-/// Answers `GET /v1/check/{kind}/{value}` on the connection's event loop, ahead of the router, when memory alone can
-/// (``Member/checkInMemory(_:at:)``): the question members ask most, at listing time, without the hop to a task and the
-/// router's layers that cost most of its time (BENCHMARKS.md).
+/// Answers `GET /v1/check/{kind}/{value}` on the connection's event loop, as soon as the request's head is decoded,
+/// when memory alone can (``Member/checkInMemory(_:at:)``): the question members ask most, at listing time, without
+/// the hop to a task, the router's layers and the response encoders that took most of its time (BENCHMARKS.md).
 ///
-/// The answer is byte for byte the route's, with the same metrics and access log line. Everything else goes on to the
-/// router unchanged, which answers it as before: other routes, a check memory cannot answer (an image hash, the
-/// listed table not built yet, an origin the revocation list names), anything unusual about the request (a query, a
-/// token to check, a `Connection` header, a body), bad input (the router's problem responses name it), and any
-/// request while an earlier one on the connection is still with the router (answers keep the requests' order).
-/// Not used on listeners that require tokens: those ask the store for every request's token.
+/// The answer is byte for byte the route's, with the same headers, metrics and access log line, written already
+/// encoded through ``EncodedResponseWriter``. Everything else goes on unchanged, and the router answers it as before:
+/// other routes, a check memory cannot answer (an image hash, the listed table not built yet, an origin the revocation
+/// list names), anything unusual about the request (not HTTP/1.1, a query, a token to check, a `Connection` header, a
+/// body), bad input (the router's problem responses name it), and any request while an earlier one on the connection
+/// is still with the router (answers keep the requests' order). Not used on listeners that require tokens: those ask
+/// the store for every request's token.
 final class SingleCheckHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     /// The route pattern this answers, as the metrics and the access log name it.
     static let route = "/v1/check/{kind}/{value}"
@@ -33,28 +36,29 @@ final class SingleCheckHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let timer: Metrics.Timer
     private let accessLog: Logger?
     private let date: HTTPDate
+    private let writer: EncodedResponseWriter
     /// Requests passed on to the router whose answer has not been written in full.
     private var withRouter = 0
     /// Whether the rest of a request answered here (its end) is still to be read and dropped.
     private var dropping = false
     private var flushDue = false
 
-    init(member: Member, metrics: APIMetrics, accessLog: Logger?, date: HTTPDate) {
+    /// - Parameter writer: Where answers are written: a handler ahead of the response encoder, on the same channel.
+    init(member: Member, metrics: APIMetrics, accessLog: Logger?, date: HTTPDate, writer: EncodedResponseWriter) {
         self.member = member
         self.metrics = metrics
         self.timer = metrics.timer(.get, route: Self.route, status: .ok)
         self.accessLog = accessLog
         self.date = date
+        self.writer = writer
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let request):
-            if withRouter == 0, let (response, body) = answer(request, allocator: context.channel.allocator) {
+        case .head(let head):
+            if withRouter == 0, let answer = answer(head, allocator: context.channel.allocator) {
                 dropping = true
-                context.write(wrapOutboundOut(.head(response)), promise: nil)
-                context.write(wrapOutboundOut(.body(body)), promise: nil)
-                context.write(wrapOutboundOut(.end(nil)), promise: nil)
+                writer.write(answer)
                 flushDue = true
                 return
             }
@@ -73,7 +77,7 @@ final class SingleCheckHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         if flushDue {
             flushDue = false
-            context.flush()
+            writer.flush()
         }
         context.fireChannelReadComplete()
     }
@@ -85,34 +89,38 @@ final class SingleCheckHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The answer to `request` when it is a single check that memory answers; `nil` leaves it to the router.
-    private func answer(_ request: HTTPRequest, allocator: ByteBufferAllocator) -> (HTTPResponse, ByteBuffer)? {
+    /// The whole response to `head` when it is a single check that memory answers; `nil` leaves it to the router.
+    private func answer(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer? {
         let start = ContinuousClock.now
-        guard request.method == .get, let identifier = Self.identifier(in: request),
-            let verdict = member.checkInMemory(identifier)
-        else { return nil }
-        let body = allocator.buffer(bytes: APIDocument.json(of: verdict))
-        // Appended, not set by name: there is nothing to replace.
-        var fields = HTTPFields()
-        fields.append(HTTPField(name: .contentType, value: "application/json"))
-        fields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
-        fields.append(HTTPField(name: .date, value: date.now))
+        guard let identifier = Self.identifier(in: head), let verdict = member.checkInMemory(identifier) else {
+            return nil
+        }
+        let body = APIDocument.json(of: verdict)
+        // The headers Hummingbird writes for the route's answer, in its order.
+        var response = allocator.buffer(capacity: 128 + body.count)
+        response.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+        response.writeString(String(body.count))
+        response.writeStaticString("\r\nDate: ")
+        response.writeString(date.now)
+        response.writeStaticString("\r\n\r\n")
+        response.writeBytes(body)
         let duration = ContinuousClock.now - start
         timer.record(duration: duration)
         if let accessLog {
             metrics.log(.get, route: Self.route, status: .ok, duration: duration, to: accessLog)
         }
-        return (HTTPResponse(status: .ok, headerFields: fields), body)
+        return response
     }
 
-    /// The identifier a plain `/v1/check/{kind}/{value}` asks about; `nil` for any other path, for one with a query,
-    /// and for a request with a token, a `Connection` header or a body, or a kind or value that is not valid.
-    private static func identifier(in request: HTTPRequest) -> Identifier? {
-        let fields = request.headerFields
-        guard let path = request.path, fields[.authorization] == nil, fields[.connection] == nil,
-            fields[.contentLength] == nil, fields[.transferEncoding] == nil
+    /// The identifier a plain HTTP/1.1 `GET /v1/check/{kind}/{value}` asks about; `nil` for any other request, for one
+    /// with a query, a token, a `Connection` header or a body, and for a kind or value that is not valid.
+    private static func identifier(in head: HTTPRequestHead) -> Identifier? {
+        let headers = head.headers
+        guard head.method == .GET, head.version == .http1_1, !headers.contains(name: "authorization"),
+            !headers.contains(name: "connection"), !headers.contains(name: "content-length"),
+            !headers.contains(name: "transfer-encoding")
         else { return nil }
-        let bytes = path.utf8
+        let bytes = head.uri.utf8
         guard bytes.starts(with: prefix) else { return nil }
         let rest = bytes.dropFirst(prefix.count)
         guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
@@ -126,5 +134,61 @@ final class SingleCheckHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let value = PercentDecoding.decode(Substring(valueBytes))
         else { return nil }
         return try? IdentifierInput(kind: kind, value: value).identifier(at: "")
+    }
+}
+
+/// The place, ahead of the response encoder (and behind TLS, when the listener has it), from which
+/// ``SingleCheckHandler`` writes responses it encoded itself; everything else passes through untouched.
+final class EncodedResponseWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes `bytes`, a whole HTTP response, toward the socket.
+    func write(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+}
+
+/// Hummingbird's HTTP/1.1 child channel with ``SingleCheckHandler`` between the request decoder and Hummingbird's
+/// own handlers, and its ``EncodedResponseWriter`` ahead of the response encoder.
+struct SingleCheckHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let base: HTTP1Channel
+    let member: Member
+    let metrics: APIMetrics
+    let accessLog: Logger?
+    let date: HTTPDate
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let (member, metrics, accessLog, date) = (member, metrics, accessLog, date)
+        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let writer = EncodedResponseWriter()
+            try pipeline.addHandler(writer, position: .before(try pipeline.handler(type: HTTPResponseEncoder.self)))
+            try pipeline.addHandler(
+                SingleCheckHandler(member: member, metrics: metrics, accessLog: accessLog, date: date, writer: writer),
+                position: .before(try pipeline.handler(type: HTTP1ToHTTPServerCodec.self))
+            )
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
     }
 }

@@ -20,11 +20,17 @@ public struct IndicatorKind: Hashable, Sendable, Comparable, CustomStringConvert
 
     private init(uncheckedName: String) { self.name = uncheckedName }
 
-    /// Parses a kind named on the command line, in a file or in the API.
+    /// Parses a kind named in a substring or another string type, as the `String` form does.
     /// - Throws: ``HallmarkError`` `unknown-kind` when the name is not one of ``known``.
     public init(parsing name: some StringProtocol) throws {
-        // Most names come exact (every single check names one): no trimmed copy then.
-        if let kind = Self.known.first(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
+        try self.init(parsing: String(name))
+    }
+
+    /// Parses a kind named on the command line, in a file or in the API (surrounding spaces allowed). A name given
+    /// exactly, as nearly every one is (each single check names one), is found without a trimmed copy.
+    /// - Throws: ``HallmarkError`` `unknown-kind` when the name is not one of ``known``.
+    public init(parsing name: String) throws {
+        if let kind = Self.known.first(where: { $0.name == name }) {
             self = kind
             return
         }
