@@ -89,19 +89,28 @@ extension Member {
     /// ``HallmarkStore/isListedTableLoaded``), or an origin asserting it that the revocation list names.
     public func checkInMemory(_ identifier: Identifier, at time: Timestamp = .now()) -> Verdict? {
         guard identifier.kind != .imagePDQ else { return nil }
-        var probe = probe([(kind: identifier.kind, digest: digest(of: identifier))])
-        if !probe.positions.isEmpty {
-            guard let records = store.heldListedAssertions(for: [(kind: identifier.kind, digest: probe.digests[0])])
-            else { return nil }
-            let inForce = records.map { $0.filter { $0.isInForce(at: time) } }
-            if let list = revocations, inForce.joined().contains(where: { !list.revocations(of: $0.origin).isEmpty }) {
+        let digest = digest(of: identifier)
+        // In the order check reads them (see probe(_:)), for one digest: no arrays on the way.
+        let filterLoaded = store.isFilterLoaded
+        let maybe = store.mayBeListed(digest)
+        let allowed = store.isAllowlisted(digest)
+        var verdict = Verdict(
+            identifier: identifier,
+            kind: identifier.kind,
+            digest: digest,
+            status: allowed ? .allowlisted : .notListed,
+            origins: [],
+            filterFalsePositive: false
+        )
+        if maybe {
+            guard let records = store.heldListedAssertions(kind: identifier.kind, digest: digest) else { return nil }
+            let inForce = records.filter { $0.isInForce(at: time) }
+            if let list = revocations, inForce.contains(where: { !list.revocations(of: $0.origin).isEmpty }) {
                 return nil
             }
-            probe.settle(inForce, revoked: [:])
+            CheckProbe.settle(&verdict, allowed: allowed, filterLoaded: filterLoaded, inForce: inForce, revoked: [:])
         }
-        metrics.recordChecks(probe.verdicts)
-        var verdict = probe.verdicts[0]
-        verdict.identifier = identifier
+        metrics.recordChecks(CollectionOfOne(verdict))
         return verdict
     }
 
@@ -124,7 +133,6 @@ extension Member {
         }
         return CheckProbe(
             verdicts: verdicts,
-            digests: digests,
             filterLoaded: filterLoaded,
             allowed: allowed,
             positions: maybe.indices.filter { maybe[$0] && lookups[$0].kind != .imagePDQ },
@@ -176,7 +184,6 @@ extension Member {
 /// A check under way: the verdicts as the filter and the allowlist leave them, and which need provenance.
 private struct CheckProbe {
     var verdicts: [Verdict]
-    let digests: [Hash256]
     /// Whether the filter was loaded when probed: only then is a positive without assertions a false positive.
     let filterLoaded: Bool
     let allowed: [Bool]
@@ -189,11 +196,28 @@ private struct CheckProbe {
     /// `revoked`'s marks.
     mutating func settle(_ inForce: [[AssertionRecord]], revoked: [MemberID: OriginRevocation]) {
         for (position, assertions) in zip(positions, inForce) {
-            verdicts[position].origins = assertions
-            verdicts[position].revokedOrigins = Member.marks(revoked, of: assertions)
-            let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
-            if !allowed[position] { verdicts[position].status = counted ? .listed : .notListed }
-            verdicts[position].filterFalsePositive = assertions.isEmpty && filterLoaded
+            Self.settle(
+                &verdicts[position],
+                allowed: allowed[position],
+                filterLoaded: filterLoaded,
+                inForce: assertions,
+                revoked: revoked
+            )
         }
+    }
+
+    /// Gives a verdict the filter called positive its assertions in force and the status they make.
+    static func settle(
+        _ verdict: inout Verdict,
+        allowed: Bool,
+        filterLoaded: Bool,
+        inForce assertions: [AssertionRecord],
+        revoked: [MemberID: OriginRevocation]
+    ) {
+        verdict.origins = assertions
+        verdict.revokedOrigins = Member.marks(revoked, of: assertions)
+        let counted = assertions.contains { revoked[$0.origin]?.counts($0) ?? true }
+        if !allowed { verdict.status = counted ? .listed : .notListed }
+        verdict.filterFalsePositive = assertions.isEmpty && filterLoaded
     }
 }

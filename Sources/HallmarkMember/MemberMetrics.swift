@@ -53,7 +53,7 @@ struct MemberMetrics: Sendable {
     }
 
     /// Counts one batch of checks by result, and the filter positives that the exact index did not confirm.
-    func recordChecks(_ verdicts: [Verdict]) {
+    func recordChecks(_ verdicts: some Collection<Verdict>) {
         var listed = 0, allowlisted = 0, falsePositives = 0
         for verdict in verdicts {
             switch verdict.status {

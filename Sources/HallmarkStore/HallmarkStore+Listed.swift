@@ -11,13 +11,14 @@ extension HallmarkStore {
     public func listedAssertions(
         for indicators: [(kind: IndicatorKind, digest: Hash256)]
     ) async throws -> [[AssertionRecord]] {
-        if let held = heldListedAssertions(for: indicators) { return held }
+        if let held = listed.assertions(for: indicators) { return held }
         return try await assertions(for: indicators).map { $0.filter(\.listed) }
     }
 
-    /// ``listedAssertions(for:)`` from the listed table alone, without waiting; `nil` when the table is not loaded.
-    public func heldListedAssertions(for indicators: [(kind: IndicatorKind, digest: Hash256)]) -> [[AssertionRecord]]? {
-        listed.assertions(for: indicators)
+    /// ``listedAssertions(for:)`` of one indicator from the listed table alone, without waiting; `nil` when the table
+    /// is not loaded.
+    public func heldListedAssertions(kind: IndicatorKind, digest: Hash256) -> [AssertionRecord]? {
+        listed.assertions(kind: kind, digest: digest)
     }
 
     /// Whether positive checks are answered from memory (``listedAssertions(for:)``); `false` in a store opened

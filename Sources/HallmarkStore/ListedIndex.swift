@@ -56,6 +56,14 @@ final class ListedIndex: Sendable {
         }
     }
 
+    /// ``assertions(for:)`` of one indicator.
+    func assertions(kind: IndicatorKind, digest: Hash256) -> [AssertionRecord]? {
+        state.withLock { state in
+            guard state.loaded else { return nil }
+            return state.table.assertions(kind: kind, digest: digest)
+        }
+    }
+
     /// Whether a build was swapped in and nothing made it stale since.
     var isLoaded: Bool { state.withLock { $0.loaded } }
 
