@@ -69,6 +69,12 @@ field() { sed -En "s/(^|.*[ :])$2=([^ ]*).*/\2/p" <<<"$1"; }
 # Percentile $2 (0–100) of the sorted numbers in file $1, one per line, nearest rank.
 percentile() { awk -v p="$2" '{ v[NR] = $1 } END { r = int(NR * p / 100 + 0.999999); if (r < 1) r = 1; print v[r] }' "$1"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+# Resident memory of process $1, and its anonymous part: what the node allocated, as Redis's used_memory counts what
+# Redis allocated (the rest is the executable's and the libraries' pages, mapped from files).
+memory() {
+    awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } END { printf "%.1f MiB (anonymous %.1f MiB)", r / 1024, a / 1024 }' \
+        "/proc/$1/status"
+}
 
 # --- Hallmark ---------------------------------------------------------------------------------------------------
 
@@ -100,7 +106,8 @@ for _ in $(seq 600); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/readyz")" = 200 ] && break
     sleep 0.2
 done
-log "node on $api, ready; checking answers under load, which also warms it up"
+node_idle=$(memory "$node")
+log "node on $api, ready, $node_idle resident; checking answers under load, which also warms it up"
 # Correctness first, in a pass of its own: every answer parsed and judged (scripts/wrk/checks.lua).
 report=$(wrk -t1 -c"$connections" -d3s --timeout 10s -s "$root/scripts/wrk/checks.lua" "$api" \
     -- single sku BENCH- "$identifiers" "$probes")
@@ -181,7 +188,10 @@ if [ "$(field "$digests" non200)" != 0 ] || [ "$(field "$digests" wrong)" != 0 ]
     echo "$report" >&2
     exit 1
 fi
-node_rss=$(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$node/status")
+node_loaded=$(memory "$node")
+# The node hands memory freed by the loads back every 10 s (MemoryTrimming): what it holds once that has happened.
+sleep 15
+node_settled=$(memory "$node")
 kill -TERM "$node"
 wait "$node" || true
 
@@ -230,7 +240,8 @@ echo "## HTTP API over loopback, against Redis"
 echo
 echo "- $identifiers listed SKUs; probes drawn from twice as many, so half are listed; ${seconds} s per load"
 echo "- load average $(load_average) at the end; hallmark import of $identifiers: $import_seconds s"
-echo "- memory: hallmark node $node_rss resident; Redis used_memory $redis_rss"
+echo "- memory: hallmark node once ready $node_idle, right after the loads $node_loaded, 15 s later" \
+    "$node_settled; Redis used_memory $redis_rss"
 echo
 echo "| measure | Hallmark | Redis |"
 echo "| --- | --- | --- |"

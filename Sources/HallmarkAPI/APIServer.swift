@@ -58,6 +58,7 @@ public final class APIServer: Service, Sendable {
     let certificate: APICertificate?
     private let routes: [APIRoute]
     private let accessLog: Bool
+    private let eventLoopThreads: Int
     private let requestMetrics = APIMetrics()
     private let date = HTTPDate()
     private let logger: Logger
@@ -72,6 +73,8 @@ public final class APIServer: Service, Sendable {
     ///   - peers: The configured federation peers, for `GET /v1/peers`.
     ///   - sync: What `POST /v1/sync` runs: the node's sync engine; `nil` answers 503.
     ///   - accessLog: Whether to log every request (at `info`: method, route pattern, status, milliseconds).
+    ///   - eventLoopThreads: The threads that serve the API's connections (and answer single checks; see
+    ///     ``defaultEventLoopThreads``), 1 to 256.
     ///   - metrics: The registry `GET /metrics` renders: the one that factory records into (see
     ///     ``metricsFactory(recordingInto:)``); an empty one unless given.
     ///   - certificate: What TCP listeners serve HTTPS with; `nil` serves plain HTTP, which only loopback may.
@@ -84,6 +87,7 @@ public final class APIServer: Service, Sendable {
         peers: [Peer] = [],
         sync: Sync? = nil,
         accessLog: Bool = false,
+        eventLoopThreads: Int = APIServer.defaultEventLoopThreads,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
     ) throws {
@@ -91,6 +95,13 @@ public final class APIServer: Service, Sendable {
             throw HallmarkError(.invalidValue, "the HTTP API needs a TCP address or a Unix socket path to listen on")
         }
         try Self.checkHTTPS(listeners: listeners, certificate: certificate)
+        guard Self.eventLoopThreadRange.contains(eventLoopThreads) else {
+            throw HallmarkError(
+                .invalidValue,
+                "the HTTP API's threads must number 1 to \(Self.eventLoopThreadRange.upperBound), not \(eventLoopThreads)"
+            )
+        }
+        self.eventLoopThreads = eventLoopThreads
         self.listeners = listeners
         self.sockets = SocketCountdown(listeners.filter { if case .unixSocket = $0 { true } else { false } }.count)
         self.member = member
@@ -101,6 +112,15 @@ public final class APIServer: Service, Sendable {
         logger[metadataKey: "component"] = "api"
         self.logger = logger
     }
+
+    /// How many threads serve the API unless told: one fewer than the machine's cores, and at least one. Single checks
+    /// are answered on these threads; the spare core is left to the rest of the node (syncs, imports, batch checks,
+    /// filter rebuilds) and to the machine, so that those do not take turns with the checks for a core and lengthen
+    /// their tail (BENCHMARKS.md measures both on 2 cores).
+    public static var defaultEventLoopThreads: Int { max(1, System.coreCount - 1) }
+
+    /// The numbers of threads the API may be given.
+    public static let eventLoopThreadRange = 1...256
 
     /// Every route the API serves, in the order of the OpenAPI document's paths.
     static func routes(member: Member, peers: [Peer], sync: Sync?, metrics: PrometheusCollectorRegistry)
@@ -153,7 +173,9 @@ public final class APIServer: Service, Sendable {
         }
         do {
             try await checkAccessControl()
-            let applications = try listeners.map { try makeApplication($0) }
+            let threads = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
+            defer { threads.shutdownGracefully { _ in } }
+            let applications = try listeners.map { try makeApplication($0, on: threads) }
             for path in sockets { try await Self.clearStaleSocket(at: path) }
             defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -195,7 +217,10 @@ public final class APIServer: Service, Sendable {
         return router
     }
 
-    private func makeApplication(_ listener: Listener) throws -> Application<RouterResponder<BasicRequestContext>> {
+    private func makeApplication(
+        _ listener: Listener,
+        on threads: MultiThreadedEventLoopGroup
+    ) throws -> Application<RouterResponder<BasicRequestContext>> {
         let address: BindAddress
         var tls: TLSConfiguration?
         switch listener {
@@ -254,6 +279,7 @@ public final class APIServer: Service, Sendable {
                     sockets.listening()
                 }
             },
+            eventLoopGroupProvider: .shared(threads),
             logger: logger
         )
     }

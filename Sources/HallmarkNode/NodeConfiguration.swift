@@ -21,6 +21,7 @@ import HallmarkMember
 ///   "fetches_per_second_per_peer": 20,
 ///   "fetches_per_second_per_origin": 2,
 ///   "access_log": false,
+///   "api_threads": 1,
 ///   "accept_offers": true,
 ///   "image_match_distance": 31,
 ///   "image_quality_floor": 50,
@@ -54,6 +55,11 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var fetchesPerSecondPerOrigin = 2
     /// Whether the HTTP API logs every request (`info`: method, route pattern, status, milliseconds); default false.
     public var accessLog = false
+    /// How many threads serve the HTTP API and answer single checks (`api_threads`, 1–256); by default one fewer than
+    /// the machine's cores, and at least one (``APIServer/defaultEventLoopThreads``).
+    public var apiThreads = APIServer.defaultEventLoopThreads
+    /// The values ``apiThreads`` may take.
+    public static let apiThreadRange = APIServer.eventLoopThreadRange
     /// Whether members that dial this node may offer their logs over their own connection (Protocol/PROTOCOL.md
     /// §4.5), which is how a member that cannot take inbound connections shares; default true. Offered logs are
     /// checked exactly as pulled ones.
@@ -93,7 +99,8 @@ public struct NodeConfiguration: Sendable, Equatable {
             "listen", "api", "peers", "sync_interval_seconds", "fetch_idle_timeout_seconds",
             "handshake_timeout_seconds",
             "max_connections_per_address", "max_connections", "max_fetches_per_peer", "fetches_per_second_per_peer",
-            "fetches_per_second_per_origin", "access_log", "accept_offers", "api_tls_certificate", "api_tls_key",
+            "fetches_per_second_per_origin", "access_log", "api_threads", "accept_offers", "api_tls_certificate",
+            "api_tls_key",
             "image_match_distance", "image_quality_floor",
         ]
         for key in object.keys where !known.contains(key) {
@@ -143,6 +150,7 @@ public struct NodeConfiguration: Sendable, Equatable {
             if let rate = try wholeNumber("fetches_per_second_per_origin", 1...100_000) {
                 fetchesPerSecondPerOrigin = rate
             }
+            if let threads = try wholeNumber("api_threads", Self.apiThreadRange) { apiThreads = threads }
             if let distance = try wholeNumber("image_match_distance", ImageMatching.distances) {
                 imageMatching.maximumDistance = distance
             }

@@ -104,13 +104,14 @@ public enum NodeRunner {
                 }
             },
             accessLog: configuration.accessLog,
+            eventLoopThreads: configuration.apiThreads,
             metrics: metrics,
             logger: logger
         )
         // Before anything listens: an API beyond loopback with no token to let anyone in is a mistake.
         try await api.checkAccessControl()
         let group = ServiceGroup(
-            services: [server, api, FilterMaintenance(member: member, logger: logger)] + syncs,
+            services: [server, api, FilterMaintenance(member: member, logger: logger), MemoryTrimming()] + syncs,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

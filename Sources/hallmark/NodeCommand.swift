@@ -48,6 +48,14 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Threads that serve the HTTP API and answer single checks, 1-256 (default: the cores but one, at least 1).",
+            valueName: "N"
+        )
+    )
+    var apiThreads: Int?
+
+    @Option(
+        help: ArgumentHelp(
             "A peer to sync with (repeatable); replaces the file's peers.",
             valueName: "MEMBER@HOST:PORT"
         )
@@ -62,6 +70,16 @@ struct NodeCommand: AsyncParsableCommand {
         if let apiTlsCertificate { configuration.apiTLSCertificate = URL(fileURLWithPath: apiTlsCertificate) }
         if let apiTlsKey { configuration.apiTLSKey = URL(fileURLWithPath: apiTlsKey) }
         if !peer.isEmpty { configuration.peers = try peer.map { try PeerAddress(parsing: $0) } }
+        if let apiThreads {
+            guard NodeConfiguration.apiThreadRange.contains(apiThreads) else {
+                throw HallmarkError(
+                    .invalidValue,
+                    "expected a whole number from 1 to \(NodeConfiguration.apiThreadRange.upperBound), not \(apiThreads)",
+                    location: "--api-threads"
+                )
+            }
+            configuration.apiThreads = apiThreads
+        }
         var logger = CommandLogger.logger
         if ProcessInfo.processInfo.environment["HALLMARK_LOG_LEVEL"] == nil { logger.logLevel = .info }
         try await NodeRunner.run(dataDirectory: folder.directory, configuration: configuration, logger: logger)

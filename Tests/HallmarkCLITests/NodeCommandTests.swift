@@ -249,6 +249,14 @@ struct NodeCommandTests {
         let badRate = try await cli.run(["node", "--data", cli.data, "--config", rate])
         #expect(badRate.status == 2)
         #expect(badRate.stderr.contains("fetches_per_second_per_origin: expected a whole number from 1 to 100000"))
+        let noThreads = try await cli.run(["node", "--data", cli.data, "--api-threads", "0"])
+        #expect(noThreads.status == 2)
+        #expect(noThreads.stderr.contains("--api-threads"), "\(noThreads.stderr)")
+        #expect(noThreads.stderr.contains("expected a whole number from 1 to 256, not 0"), "\(noThreads.stderr)")
+        let threads = try cli.write("threads.json", Data(#"{"api_threads": 300}"#.utf8))
+        let badThreads = try await cli.run(["node", "--data", cli.data, "--config", threads])
+        #expect(badThreads.status == 2)
+        #expect(badThreads.stderr.contains("api_threads: expected a whole number from 1 to 256"))
     }
 
     @Test("a port in use is named with its address and the setting that chose it, before anything starts")
@@ -318,8 +326,9 @@ struct NodeCommandTests {
         let cli = try CommandRunner()
         defer { cli.remove() }
         try await cli.initialize(member: "brand-a")
+        // Two API threads, whatever the machine's cores: the setting is taken.
         let node = try NodeProcess(
-            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"],
+            ["node", "--data", cli.data, "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--api-threads", "2"],
             in: cli.folder
         )
         defer { _ = node.stop() }
