@@ -242,6 +242,10 @@ def main():
         ("clear-quarantine", {"note": "checked with brand-b's operator"}),
     ]:
         write("api-bodies", name + ".json", json.dumps(document, ensure_ascii=False))
+    # ... and binary digest records (POST /v1/check/digests): a seller and an image hash, then an unknown kind code.
+    digest = bytes.fromhex("f400a6f2b3b47a5dc1bb7603a7d94f7501846f4769ce2037acbe65702881d6ce")
+    write("api-bodies", "digests.bin", b"\x01" + digest + b"\x04" + digest)
+    write("api-bodies", "digests-unknown-kind.bin", b"\x02" + digest + b"\x09" + digest)
 
     # node-config: the documented example, and a small one.
     write(

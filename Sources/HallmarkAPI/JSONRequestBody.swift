@@ -97,14 +97,4 @@ extension APIProblem {
         code: "too-large",
         detail: "the request body is larger than \(APILimits.maximumBodyBytes) bytes"
     )
-
-    /// A batch past ``APILimits/maximumBatch``.
-    static func batchTooLarge(_ field: String, count: Int) -> APIProblem {
-        APIProblem(
-            .contentTooLarge,
-            code: "too-large",
-            detail: "\(field) holds \(count) items, the limit is \(APILimits.maximumBatch) a request",
-            field: field
-        )
-    }
 }

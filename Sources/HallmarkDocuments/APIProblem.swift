@@ -61,3 +61,15 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
         self.init(status, code: error.code.name, detail: error.message, field: error.location)
     }
 }
+
+extension APIProblem {
+    /// A batch past ``APILimits/maximumBatch``: `413`, naming the field that holds it.
+    public static func batchTooLarge(_ field: String, count: Int) -> APIProblem {
+        APIProblem(
+            .contentTooLarge,
+            code: "too-large",
+            detail: "\(field) holds \(count) items, the limit is \(APILimits.maximumBatch) a request",
+            field: field
+        )
+    }
+}

@@ -9,10 +9,24 @@ let now = Timestamp(millisecondsSince1970: 1_796_083_200_000)
 /// A request body as the HTTP API decodes it (`JSONRequestBody.decode`: a plain `JSONDecoder`) into each request
 /// document, then, for those that decode, what the routes do with them before touching the member: each identifier
 /// or indicator validated and normalized (`IdentifierInput.identifier(at:)`, the digest form of `POST /v1/check`,
-/// `IndicatorInput.submission(at:now:)`), a dispute's origin read.
+/// `IndicatorInput.submission(at:now:)`), a dispute's origin read. The same bytes as the binary records of
+/// `POST /v1/check/digests` (`DigestRecords.decode`), each record read back exactly.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let body = Data(fuzzBytes(start, count))
+    let bytes = fuzzBytes(start, count)
+    refusesCleanly("POST /v1/check/digests records", allowing: { $0 is APIProblem }) {
+        let lookups = try DigestRecords.decode(bytes)
+        guard lookups.count * DigestRecords.recordSize == bytes.count else {
+            fatalError("\(bytes.count) bytes decoded to \(lookups.count) records")
+        }
+        for (position, lookup) in lookups.enumerated() {
+            let record = bytes[(position * DigestRecords.recordSize)..<((position + 1) * DigestRecords.recordSize)]
+            guard DigestRecords.kinds[record.first ?? 0] == lookup.kind,
+                Array(record.dropFirst()) == lookup.digest.bytes
+            else { fatalError("record \(position) read back as \(lookup.kind) \(lookup.digest)") }
+        }
+    }
+    let body = Data(bytes)
     let decoder = JSONDecoder()
     let allowed: (any Error) -> Bool = { $0 is HallmarkError || $0 is DecodingError }
     refusesCleanly("CheckRequest", allowing: allowed) {

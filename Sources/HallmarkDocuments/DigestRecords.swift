@@ -1,19 +1,18 @@
+import HTTPTypes
 import HallmarkCore
-import HallmarkDocuments
 import HallmarkMember
-import Hummingbird
 
 /// The binary form of `POST /v1/check/digests`, for pipelines that hold digests: each record is a kind code byte and
 /// a 32-byte digest; the answer is one status byte per record, in order (Protocol/http-api.openapi.json).
-enum DigestRecords {
+public enum DigestRecords {
     /// The bytes of one record.
-    static let recordSize = 33
+    public static let recordSize = 33
 
     /// The kinds by code: 1 `seller`, 2 `sku`, 3 `url`, 4 `image-pdq`.
-    static let kinds: [UInt8: IndicatorKind] = [1: .seller, 2: .sku, 3: .url, 4: .imagePDQ]
+    public static let kinds: [UInt8: IndicatorKind] = [1: .seller, 2: .sku, 3: .url, 4: .imagePDQ]
 
     /// The status codes of the answer.
-    static func code(of status: Verdict.Status) -> UInt8 {
+    public static func code(of status: Verdict.Status) -> UInt8 {
         switch status {
         case .notListed: 0
         case .listed: 1
@@ -24,7 +23,7 @@ enum DigestRecords {
     /// The records of `body`.
     /// - Throws: ``APIProblem`` `400` naming the record when the body is not whole records or a kind code is unknown,
     ///   `413` past ``APILimits/maximumBatch`` records.
-    static func decode(_ body: some Collection<UInt8>) throws -> [(kind: IndicatorKind, digest: Hash256)] {
+    public static func decode(_ body: some Collection<UInt8>) throws -> [(kind: IndicatorKind, digest: Hash256)] {
         guard body.count.isMultiple(of: recordSize) else {
             throw APIProblem(
                 .badRequest,
