@@ -1,12 +1,15 @@
+import AsyncHTTPClient
 import Foundation
 import Glibc
 import HallmarkCore
 import HallmarkDocuments
 import HallmarkMember
 import HallmarkTestSupport
+import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOSSL
 import Prometheus
 import Testing
 
@@ -209,6 +212,31 @@ struct SingleCheckHandlerTests {
             #expect(bodies[0].contains(#""value":"batch1""#) && bodies[0].contains(#""value":"batch2""#))
             #expect(bodies[1].contains(#""status":"listed""#) && bodies[1].contains(#""value":"shopmart:a""#))
             #expect(bodies[2].contains(#""value":"single3""#))
+        }
+    }
+
+    @Test("over HTTPS on loopback (a certificate configured, no token needed) checks are answered the same")
+    func overTLS() async throws {
+        try await RunningAPI.with { api in
+            try await api.node.submit([Submission(identifier: try Identifier(kind: .seller, value: "shopmart:a"))])
+            let server = try APIServer(
+                member: api.node,
+                listeners: [.tcp(host: "127.0.0.1", port: 0)],
+                certificate: try ExposedAPI.certificate(),
+                logger: Logger(label: "test")
+            )
+            let client = ExposedAPI.client {
+                $0.trustRoots = .file(DevelopmentAlliance.folder.appendingPathComponent("ca.pem").path)
+            }
+            try await RunningAPI.serve(server) {
+                let url = "https://127.0.0.1:\(try await server.port)/v1/check/seller/shopmart:a"
+                let answer = try await RunningAPI.call(.GET, url: url, client: client)
+                let routed = try await RunningAPI.call(.GET, url: url + "?max_distance=8", client: client)
+                #expect(answer.status == 200 && routed.status == 200)
+                #expect(answer.body == routed.body)
+                #expect(try answer.decode(APIDocument.VerdictBody.self).status == "listed")
+            }
+            try await client.shutdown()
         }
     }
 
