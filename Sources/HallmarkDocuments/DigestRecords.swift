@@ -34,24 +34,28 @@ public enum DigestRecords {
         }
         let count = body.count / recordSize
         guard count <= APILimits.maximumBatch else { throw APIProblem.batchTooLarge("records", count: count) }
-        var lookups: [(kind: IndicatorKind, digest: Hash256)] = []
-        lookups.reserveCapacity(count)
-        var start = body.startIndex
-        for position in 0..<count {
-            let digestStart = body.index(after: start)
-            let end = body.index(digestStart, offsetBy: recordSize - 1)
-            guard let kind = kinds[body[start]] else {
-                throw APIProblem(
-                    .badRequest,
-                    code: HallmarkError.Code.unknownKind.name,
-                    detail: "record \(position): kind code \(body[start]) is not one of 1 (seller), 2 (sku), 3 (url), "
-                        + "4 (image-pdq)",
-                    field: "records[\(position)]"
-                )
+        // One contiguous copy, read in place: a batch is 10 000 records.
+        return try Array(body).withUnsafeBytes { bytes in
+            var lookups: [(kind: IndicatorKind, digest: Hash256)] = []
+            lookups.reserveCapacity(count)
+            for position in 0..<count {
+                let start = position * recordSize
+                guard let kind = kindsByCode[Int(truncatingIfNeeded: bytes[start])] else {
+                    throw APIProblem(
+                        .badRequest,
+                        code: HallmarkError.Code.unknownKind.name,
+                        detail: "record \(position): kind code \(bytes[start]) is not one of 1 (seller), 2 (sku), "
+                            + "3 (url), 4 (image-pdq)",
+                        field: "records[\(position)]"
+                    )
+                }
+                let digest = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<(start + recordSize)])
+                lookups.append((kind, try Hash256(bytes: digest)))
             }
-            lookups.append((kind, try Hash256(bytes: Array(body[digestStart..<end]))))
-            start = end
+            return lookups
         }
-        return lookups
     }
+
+    /// ``kinds`` indexed by code, all 256 of them.
+    private static let kindsByCode: [IndicatorKind?] = (0...255).map { kinds[UInt8(truncatingIfNeeded: $0)] }
 }
