@@ -12,7 +12,8 @@
 # Every probe asks about an identifier drawn at random from 0 ..< 2N, so half of them are listed, on both sides.
 # Hallmark: (a) single checks at saturation: first a pass of wrk that checks every answer (scripts/wrk/checks.lua),
 # then the throughput with wrk shaped like redis-benchmark (one thread, 50 connections, no per-response work:
-# scripts/wrk/probes.lua); (b) hey at a fixed offered rate, 50 workers, latency percentiles from its CSV of every request;
+# scripts/wrk/probes.lua); (b) a fixed offered rate, evenly spaced over 50 connections (scripts/wrk/paced.lua), and the
+# same rate from hey's 50 workers, which send in bursts of all 50 (latency percentiles from its CSV of every request);
 # (c) wrk with batches of 10 000 identifiers per POST /v1/check (the same script). Redis (redis-server on a
 # loopback port, the set loaded with redis-cli --pipe): redis-benchmark SISMEMBER with 50 clients, and pipelined
 # (-P 100) for the batch comparison. Needs wrk, hey, redis-server and redis-tools (Debian's packages); installs
@@ -133,8 +134,20 @@ if [ "$(field "$saturation" non200)" != 0 ] || [ "$(field "$saturation" errors)"
     exit 1
 fi
 
-log "(b) hey, $connections workers, single checks at $rate requests/s offered"
-# hey takes one URL: half the workers ask about a listed identifier, half about one that is not.
+log "(b) wrk, 1 thread, $connections connections, single checks at $rate requests/s offered, evenly spaced"
+# scripts/wrk/paced.lua sends on a schedule of one request every 1/rate s, shared by the connections.
+report=$(wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s "$root/scripts/wrk/paced.lua" "$api" \
+    -- sku BENCH- "$probes" "$rate")
+fixed=$(grep '^hallmark-paced:' <<<"$report")
+log "$fixed"
+if [ "$(field "$fixed" non200)" != 0 ] || [ "$(field "$fixed" errors)" != 0 ]; then
+    echo "$report" >&2
+    exit 1
+fi
+
+log "(b') hey, $connections workers, single checks at $rate requests/s offered, in bursts"
+# hey paces each worker with a ticker of its own, and the workers start together: every 1/(rate/workers) s all of them
+# send at once. Half the workers ask about a listed identifier, half about one that is not (hey takes one URL).
 per_worker=$(awk -v r="$rate" -v c="$connections" 'BEGIN { printf "%.0f", r / c }')
 half=$((connections / 2))
 hey -z "${seconds}s" -c "$half" -q "$per_worker" -o csv "$api/v1/check/sku/BENCH-$((identifiers / 2))" \
@@ -145,14 +158,14 @@ hey -z "${seconds}s" -c "$half" -q "$per_worker" -o csv "$api/v1/check/sku/BENCH
 wait "$listed_hey"
 # Columns: response-time (s), DNS+dialup, DNS, request-write, response-delay, response-read, status-code, offset (s).
 tail -q -n +2 "$work/hey-listed.csv" "$work/hey-absent.csv" >"$work/hey.csv"
-fixed_count=$(wc -l <"$work/hey.csv")
-fixed_bad=$(awk -F, '$7 != 200' "$work/hey.csv" | wc -l)
-fixed_rate=$(awk -F, -v n="$fixed_count" '$8 > last { last = $8 } END { printf "%.0f", n / last }' "$work/hey.csv")
+bursts_count=$(wc -l <"$work/hey.csv")
+bursts_bad=$(awk -F, '$7 != 200' "$work/hey.csv" | wc -l)
+bursts_rate=$(awk -F, -v n="$bursts_count" '$8 > last { last = $8 } END { printf "%.0f", n / last }' "$work/hey.csv")
 awk -F, '{ printf "%.3f\n", $1 * 1000 }' "$work/hey.csv" | sort -n >"$work/hey-ms.txt"
-fixed="p50_ms=$(percentile "$work/hey-ms.txt" 50) p99_ms=$(percentile "$work/hey-ms.txt" 99)"
-fixed="$fixed p999_ms=$(percentile "$work/hey-ms.txt" 99.9)"
-log "hey: $fixed_count requests, $fixed_bad not 200, $fixed_rate/s answered, $fixed"
-if [ "$fixed_bad" != 0 ]; then exit 1; fi
+bursts="p50_ms=$(percentile "$work/hey-ms.txt" 50) p99_ms=$(percentile "$work/hey-ms.txt" 99)"
+bursts="$bursts p999_ms=$(percentile "$work/hey-ms.txt" 99.9)"
+log "hey: $bursts_count requests, $bursts_bad not 200, $bursts_rate/s answered, $bursts"
+if [ "$bursts_bad" != 0 ]; then exit 1; fi
 
 log "(c) wrk, 4 connections, batches of 10000 identifiers"
 report=$(wrk -t2 -c4 -d"${seconds}s" --timeout 30s -s "$root/scripts/wrk/checks.lua" "$api" \
@@ -248,8 +261,11 @@ echo "| --- | --- | --- |"
 echo "| single check, saturation, 1 client thread, $connections connections: requests/s | $(field "$saturation" rps) |" \
     "$(field "$redis_single" rps) |"
 echo "| single check, saturation: p50 / p99 / p99.9 | $(ms "$saturation") | $(ms "$redis_single") |"
-echo "| single check, $rate/s offered ($connections workers): answered/s | $fixed_rate | — |"
-echo "| single check, $rate/s offered: p50 / p99 / p99.9 | $(ms "$fixed") | — |"
+echo "| single check, $rate/s offered, evenly spaced ($connections connections): answered/s, sent late |" \
+    "$(field "$fixed" rps), $(field "$fixed" late) | — |"
+echo "| single check, $rate/s offered, evenly spaced: p50 / p99 / p99.9 | $(ms "$fixed") | — |"
+echo "| single check, $rate/s offered in bursts of $connections (hey): answered/s | $bursts_rate | — |"
+echo "| single check, $rate/s offered in bursts of $connections (hey): p50 / p99 / p99.9 | $(ms "$bursts") | — |"
 echo "| batch: identifiers/s (Hallmark 10 000 per POST, 4 connections; Redis -P 100, $connections clients) |" \
     "$(field "$batch" identifiers_per_s) | $(field "$redis_pipelined" rps) |"
 echo "| batch: p50 / p99 / p99.9 per request (Hallmark: 10 000 identifiers; Redis: one pipelined command) |" \
