@@ -22,11 +22,7 @@ enum JSONRequestBody {
     /// The body of `request`, sent as `mediaType` (named `name` in the problem when it is not).
     /// - Throws: ``APIProblem`` `415` for another media type, `413` past ``APILimits/maximumBodyBytes``.
     static func collect(_ request: Request, as mediaType: String, named name: String) async throws -> ByteBuffer {
-        // `first`: an empty Content-Type, or one of only `;`, splits into nothing.
-        let sent = request.headers[.contentType].flatMap {
-            $0.split(separator: ";").first?.trimmingASCIIWhitespace()
-        }
-        guard sent?.lowercased() == mediaType else {
+        guard self.mediaType(of: request) == mediaType else {
             throw APIProblem(
                 .unsupportedMediaType,
                 code: "unsupported-media-type",
@@ -38,6 +34,12 @@ enum JSONRequestBody {
         } catch is NIOTooManyBytesError {
             throw APIProblem.bodyTooLarge
         }
+    }
+
+    /// The media type `request` names in its `Content-Type`, lower-cased, without parameters; `nil` when none.
+    static func mediaType(of request: Request) -> String? {
+        // `first`: an empty Content-Type, or one of only `;`, splits into nothing.
+        request.headers[.contentType].flatMap { $0.split(separator: ";").first?.trimmingASCIIWhitespace().lowercased() }
     }
 
     /// The problem for a decoding error, naming the field's path.

@@ -4,13 +4,19 @@ import HallmarkMember
 import Hummingbird
 
 /// `POST /v1/indicators`, `POST /v1/retractions`, `POST /v1/disputes`: each request appends to this member's log
-/// under one signed checkpoint, or appends nothing when any part of it is refused.
+/// under one signed checkpoint, or appends nothing when any part of it is refused. An indicator file sent to
+/// `POST /v1/indicators` (``IndicatorFileUpload``) is appended in chunks of ``Member/importChunkSize``.
 struct SubmissionRoutes {
     let member: Member
 
     var routes: [APIRoute] {
         [
             APIRoute(method: .post, path: "/v1/indicators") { request, _ in
+                // A whole indicator file: imported in chunks, each under its own checkpoint, once every line is checked.
+                if let format = IndicatorFileUpload.format(of: request) {
+                    let imported = try await IndicatorFileUpload.importBody(of: request, as: format, into: member)
+                    return try APIResponse.json(APIDocument.Outcome(imported.outcome))
+                }
                 let body = try await JSONRequestBody.decode(IndicatorsRequest.self, from: request)
                 guard body.indicators.count <= APILimits.maximumBatch else {
                     throw APIProblem.batchTooLarge("indicators", count: body.indicators.count)

@@ -14,6 +14,14 @@ public protocol MemberAccess: Sendable {
     ///   store's refusal.
     func submit(_ submissions: [Submission], progress: (_ sent: Int) -> Void) async throws -> SubmissionOutcome
 
+    /// Asserts every indicator of a CSV or JSON Lines file: checked whole first (a bad line refuses it, naming the
+    /// line, and nothing is appended), then appended in chunks of ``Member/importChunkSize``, each under its own
+    /// signed checkpoint. A running node is sent the file whole and imports it the same way.
+    /// - Parameter progress: Told where the import stands, a few times a second at most.
+    /// - Throws: ``HallmarkError`` naming the line of a bad file; once chunks are committed, the error that stopped the
+    ///   import, saying how many indicators are kept.
+    func importFile(at path: String, progress: (ImportProgress) -> Void) async throws -> ImportOutcome
+
     /// Retracts this member's own standing assertions of `identifiers`.
     /// - Throws: ``HallmarkError`` `not-permitted` when this member has no standing assertion of one of them.
     func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome

@@ -59,6 +59,73 @@ public struct NodeClient: MemberAccess {
         return total
     }
 
+    public func importFile(at path: String, progress: (ImportProgress) -> Void) async throws -> ImportOutcome {
+        // Checked here first, as the store checks it (the node applies its own image-quality floor when it imports
+        // it): a bad line is named in the user's file, and nothing is sent.
+        let format = try IndicatorFile.Format(fileName: path)
+        let total = try IndicatorFile.check(path: path, now: .now(), format: format, minimumQuality: 0) { progress($0) }
+        let body = try FileChunks(path: path)
+        let startSize = try await status().ownLogSize
+        var committed = 0
+        do {
+            // The node answers once the whole file is imported; meanwhile its log's growth is the progress.
+            let answer = try await withThrowingTaskGroup(of: Data?.self) { group in
+                group.addTask {
+                    try await send(
+                        .POST,
+                        "/v1/indicators",
+                        body: .stream(body, length: .known(body.size)),
+                        contentType: format == .csv ? "text/csv" : "application/jsonl",
+                        timeout: Self.importTimeout
+                    )
+                }
+                group.addTask { try await Self.progressTick() }
+                while let finished = try await group.next() {
+                    if let answer = finished {
+                        group.cancelAll()
+                        return answer
+                    }
+                    if let size = try? await status().ownLogSize, size >= startSize {
+                        committed = Int(truncatingIfNeeded: size - startSize)
+                        progress(.appending(committed: committed, total: total))
+                    }
+                    group.addTask { try await Self.progressTick() }
+                }
+                throw CancellationError()
+            }
+            return ImportOutcome(
+                indicators: total,
+                outcome: SubmissionOutcome(try decode(APIDocument.Outcome.self, answer, from: .POST, "/v1/indicators"))
+            )
+        } catch let error as HallmarkError
+            where error.location == IndicatorFile.bodyName
+            || error.location?.hasPrefix(IndicatorFile.bodyName + ":") == true
+        {
+            // The node names the body it was sent; the user knows it as their file (named as a direct import names it).
+            let line = error.location?.dropFirst(IndicatorFile.bodyName.count) ?? ""
+            let location = line.isEmpty ? path : URL(fileURLWithPath: path).lastPathComponent + line
+            throw HallmarkError(error.code, error.message, location: location)
+        } catch let error as HallmarkError where error.code == .peerProblem {
+            // The node went away mid-import: what it committed before is kept (at least what its log showed).
+            throw HallmarkError(
+                .peerProblem,
+                "the running node stopped answering during the import: at least \(committed) of \(total) indicators "
+                    + "were committed and are kept; run the same import again to add the rest (what is already "
+                    + "stored counts as unchanged). The node said: \(error.message)",
+                location: path
+            )
+        }
+    }
+
+    /// How long an import sent to the node may take: a file of tens of millions of lines.
+    static let importTimeout: TimeAmount = .hours(24)
+
+    /// Waits between two looks at an import's progress; `nil` stands for "not the answer yet".
+    private static func progressTick() async throws -> Data? {
+        try await Task.sleep(for: .seconds(1))
+        return nil
+    }
+
     /// Has the node run one round of sync with `peer` (`MEMBER@HOST:PORT`), so that what it fetches is in the node's
     /// filter at once; waits for it however long it takes (an hour at most).
     public func sync(peer: String) async throws -> APIDocument.SyncResult {
@@ -171,7 +238,16 @@ public struct NodeClient: MemberAccess {
         as type: Answer.Type,
         timeout: TimeAmount = NodeClient.requestTimeout
     ) async throws -> Answer {
-        let answer = try await send(method, path, body: body, timeout: timeout)
+        try decode(type, try await send(method, path, body: body, timeout: timeout), from: method, path)
+    }
+
+    /// The node's answer to `method` `path`, decoded as `type`.
+    private func decode<Answer: Decodable>(
+        _ type: Answer.Type,
+        _ answer: Data,
+        from method: HTTPMethod,
+        _ path: String
+    ) throws -> Answer {
         do {
             return try APIDocument.makeDecoder().decode(type, from: answer)
         } catch {
@@ -183,12 +259,30 @@ public struct NodeClient: MemberAccess {
         }
     }
 
-    /// One request and its answer's body; a problem answer is thrown as the ``HallmarkError`` it carries.
+    /// One request with a JSON body (or none) and its answer's body; a problem answer is thrown as the
+    /// ``HallmarkError`` it carries.
     private func send(
         _ method: HTTPMethod,
         _ path: String,
         body: Data? = nil,
         timeout: TimeAmount = NodeClient.requestTimeout
+    ) async throws -> Data {
+        try await send(
+            method,
+            path,
+            body: body.map { .bytes(ByteBuffer(bytes: $0)) },
+            contentType: "application/json",
+            timeout: timeout
+        )
+    }
+
+    /// One request and its answer's body; a problem answer is thrown as the ``HallmarkError`` it carries.
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: HTTPClientRequest.Body?,
+        contentType: String,
+        timeout: TimeAmount
     ) async throws -> Data {
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
             throw HallmarkError(.invalidValue, "cannot address the control socket", location: socketPath)
@@ -196,8 +290,8 @@ public struct NodeClient: MemberAccess {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = body
         }
         let status: HTTPResponseStatus
         let answer: Data

@@ -26,6 +26,10 @@ public struct StoreAccess: MemberAccess {
         return outcome
     }
 
+    public func importFile(at path: String, progress: (ImportProgress) -> Void) async throws -> ImportOutcome {
+        try await node.importFile(at: path, progress: progress)
+    }
+
     public func retract(_ identifiers: [Identifier], note: String) async throws -> SubmissionOutcome {
         try await node.retract(identifiers, note: note)
     }

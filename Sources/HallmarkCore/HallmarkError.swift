@@ -37,6 +37,8 @@ public struct HallmarkError: Error, CustomStringConvertible, Sendable, Equatable
         public static let notFound = Code("not-found")
         /// The disk holding the data folder is full: the write was not stored, and will succeed once space returns.
         public static let storageFull = Code("storage-full")
+        /// The node is shutting down and stopped the work asked of it; ask again once it runs.
+        public static let unavailable = Code("unavailable")
     }
 
     /// The class of error.

@@ -5,4 +5,7 @@ public enum APILimits {
     /// The most identifiers in one `POST /v1/check`, indicators in one `POST /v1/indicators`, or identifiers in one
     /// `POST /v1/retractions`; more gets `413`.
     public static let maximumBatch = 10_000
+    /// The largest indicator file sent as a body (`POST /v1/indicators` as `text/csv` or `application/jsonl`), in bytes
+    /// (64 GiB): it is written to the data folder's disk and imported from there, so memory stays flat at any size.
+    public static let maximumFileBytes: Int64 = 64 << 30
 }

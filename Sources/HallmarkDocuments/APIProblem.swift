@@ -42,7 +42,8 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
 
     /// The problem for a ``HallmarkError``: `400` for bad input, `422` for a request the node's state refuses
     /// (retracting what this member does not assert, disputing what is not there), `502` for a peer that failed
-    /// (`POST /v1/sync`), `507` for a full disk (nothing stored), `500` for anything else.
+    /// (`POST /v1/sync`), `507` for a full disk (nothing stored), `503` for work a node shutting down stopped, `500` for
+    /// anything else.
     /// - Parameters:
     ///   - error: The error.
     ///   - reading: Whether the request only reads (a GET): then what is not held is a missing resource, `404`.
@@ -56,6 +57,7 @@ public struct APIProblem: Error, Sendable, Equatable, Codable {
         case .peerProblem: status = .badGateway
         // RFC 4918's "cannot store the representation needed to complete the request": retry once space returns.
         case .storageFull: status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        case .unavailable: status = .serviceUnavailable
         default: status = .internalServerError
         }
         self.init(status, code: error.code.name, detail: error.message, field: error.location)

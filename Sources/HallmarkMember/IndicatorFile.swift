@@ -30,6 +30,9 @@ public enum IndicatorFile {
         }
     }
 
+    /// The name errors give an indicator file sent to the node as a request body (`body:LINE`).
+    public static let bodyName = "body"
+
     /// The longest line accepted.
     public static let maximumLineLength = 8 << 10
 
@@ -38,12 +41,21 @@ public enum IndicatorFile {
 
     /// Opens the file at `path` to read its indicators a chunk at a time (``IndicatorFileReader``): memory stays
     /// flat whatever the file's size.
-    /// - Parameter now: The time relative expiries (`30d`) count from: pass the same one to every reading of a file.
+    /// - Parameters:
+    ///   - now: The time relative expiries (`30d`) count from: pass the same one to every reading of a file.
+    ///   - format: The file's format; by default told from its name.
+    ///   - shownName: The name errors give the file (`NAME:LINE`); by default its file name.
     /// - Throws: ``HallmarkError`` when the file's format cannot be told from its name or it cannot be opened.
-    public static func submissions(path: String, now: Timestamp) throws -> IndicatorFileReader<Submission> {
+    public static func submissions(
+        path: String,
+        now: Timestamp,
+        format: Format? = nil,
+        shownName: String? = nil
+    ) throws -> IndicatorFileReader<Submission> {
         try IndicatorFileReader(
             path: path,
-            parser: LineParser(format: Format(fileName: path), columns: columns) {
+            shownName: shownName,
+            parser: LineParser(format: format ?? Format(fileName: path), columns: columns) {
                 try submission($0, $1, now: now)
             }
         )

@@ -25,9 +25,9 @@ public final class IndicatorFileReader<Row> {
     private var handedOut = 0
     private var atEnd = false
 
-    /// Opens the file at `path`, whose lines `parser` reads.
+    /// Opens the file at `path`, whose lines `parser` reads; errors name it `shownName` (by default its file name).
     /// - Throws: ``HallmarkError`` `file-problem` when it cannot be opened.
-    init(path: String, parser: IndicatorFile.LineParser<Row>) throws {
+    init(path: String, shownName: String? = nil, parser: IndicatorFile.LineParser<Row>) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             let handle = FileHandle(forReadingAtPath: path)
@@ -35,7 +35,7 @@ public final class IndicatorFileReader<Row> {
             throw HallmarkError(.fileProblem, "cannot read the file", location: path)
         }
         self.handle = handle
-        self.name = URL(fileURLWithPath: path).lastPathComponent
+        self.name = shownName ?? URL(fileURLWithPath: path).lastPathComponent
         self.lines = LineSplitter(fileName: name)
         self.parser = parser
         let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int

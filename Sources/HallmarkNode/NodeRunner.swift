@@ -48,6 +48,8 @@ public enum NodeRunner {
         // usable snapshot (checks are answered from the index meanwhile).
         let member = try await Member.open(dataDirectory: dataDirectory, logger: logger, deferringFilterBuild: true)
         member.useImageMatching(configuration.imageMatching)
+        // The data folder lock is held: no other node is receiving an upload there.
+        member.removeLeftUploads()
         let engine = SyncEngine(
             member: member,
             fetchIdleTimeout: .seconds(configuration.fetchIdleTimeoutSeconds),

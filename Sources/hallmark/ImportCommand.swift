@@ -5,7 +5,7 @@ import HallmarkCore
 import HallmarkDocuments
 import HallmarkMember
 
-/// `hallmark import`: assert every indicator of a CSV or JSON Lines file under one checkpoint.
+/// `hallmark import`: assert every indicator of a CSV, JSON Lines or STIX file, in chunks each under its own checkpoint.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -14,7 +14,8 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             The file is checked whole first: a bad line rejects it, with its line number, and nothing is imported. \
             Then its indicators are appended in chunks of 50 000, each under its own signed checkpoint, so memory \
-            stays flat whatever the file's size; progress goes to standard error. A .json file is read as a STIX 2.1 \
+            stays flat whatever the file's size; progress goes to standard error. With a node running on the data \
+            folder, the file is sent to it whole and the node imports it the same way. A .json file is read as a STIX 2.1 \
             bundle (Protocol/stix.md): its indicators become this member's assertions; revoked and expired ones, \
             opinions, and patterns Hallmark does not read are left out and reported.
             """
@@ -28,35 +29,48 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    /// Indicators submitted at a time: each chunk is committed under its own signed checkpoint, so memory stays flat
-    /// whatever the file's size. Through a running node each chunk goes in requests of at most
-    /// ``APILimits/maximumBatch``.
-    static let chunkSize = 50_000
+    /// Indicators submitted at a time (STIX bundles; files go through ``Member/importFile(at:format:shownName:now:progress:)``
+    /// in chunks of the same size): each chunk is committed under its own signed checkpoint.
+    static let chunkSize = Member.importChunkSize
 
     func run() async throws {
         if URL(fileURLWithPath: file).pathExtension.lowercased() == "json" { return try await importSTIX() }
         let started = ContinuousClock.now
-        // Relative expiries (`30d`) count from one moment, in both readings of the file.
-        let now = Timestamp.now()
-        let total = try validate(now: now)
-        let reader = try IndicatorFile.submissions(path: file, now: now)
-        var requests = 0
-        var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
-        let throughNode = try await folder.withNodeOrStore { member in
+        let (imported, throughNode) = try await folder.withNodeOrStore { member in
             let throughNode = member is NodeClient
-            let progress = ProgressLine(throughNode ? "sending" : "importing", unit: "indicators", total: total)
-            var committed = 0
-            defer { progress.finish(done: committed) }
-            (outcome, requests) = try await submitInChunks(to: member, total: total) {
-                try reader.next(upTo: Self.chunkSize)
-            } committed: { kept in
-                committed = kept
-                progress.update(done: kept)
+            var checking: ProgressLine? = ProgressLine("checking", unit: "lines", total: nil)
+            var appending: ProgressLine?
+            var shown = 0
+            defer {
+                checking?.finish(done: shown)
+                appending?.finish(done: shown)
             }
-            return throughNode
+            let imported = try await member.importFile(at: file) { state in
+                switch state {
+                case .checking(let lines, let bytesRead, let fileSize):
+                    shown = lines
+                    checking?.update(done: lines, part: (bytesRead, of: fileSize))
+                case .appending(let committed, let total):
+                    if let line = checking {
+                        line.finish(done: shown)
+                        checking = nil
+                        appending = ProgressLine(
+                            throughNode ? "importing (node)" : "importing",
+                            unit: "indicators",
+                            total: total
+                        )
+                    }
+                    shown = committed
+                    appending?.update(done: committed)
+                }
+            }
+            shown = imported.indicators
+            return (imported, throughNode)
         }
+        let total = imported.indicators
+        let outcome = imported.outcome
         if throughNode {
-            Output.note("sent \(total) indicators to the running node in \(requests) request(s)")
+            Output.note("sent \(total) indicators to the running node in one request")
         }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         Output.note(
@@ -67,30 +81,6 @@ struct ImportCommand: AsyncParsableCommand {
             "imported \(total) lines from \(file): \(outcome.appended) appended, \(outcome.unchanged) unchanged "
                 + "(log size \(outcome.logSize))"
         )
-    }
-
-    /// Reads the file whole once, checking every line, before anything is submitted: a bad line rejects the file
-    /// with nothing of it imported. Returns the number of indicators it holds.
-    private func validate(now: Timestamp) throws -> Int {
-        let reader = try IndicatorFile.submissions(path: file, now: now)
-        let progress = ProgressLine("checking", unit: "lines", total: nil)
-        // With no node on the folder the store applies the default quality floor: check it here too, so that a weak
-        // image hash refuses the file before any chunk is appended. (A running node applies its own floor.)
-        let floor =
-            FileManager.default.fileExists(atPath: folder.controlSocket.path) ? 0 : ImageMatching().minimumQuality
-        var count = 0
-        while case let chunk = try reader.next(upTo: Self.chunkSize), !chunk.isEmpty {
-            do {
-                try Submission.validate(chunk, minimumQuality: floor)
-            } catch let error as HallmarkError {
-                // The message names the hash; a position within the chunk would mislead.
-                throw HallmarkError(error.code, error.message, location: file)
-            }
-            count += chunk.count
-            progress.update(done: reader.linesRead, part: (reader.bytesRead, of: reader.fileSize))
-        }
-        progress.finish(done: reader.linesRead)
-        return count
     }
 
     /// Submits the chunks `next` hands out, until an empty one, each under its own checkpoint (through a running node,
@@ -134,9 +124,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// `error`, which stopped the import after `sent` of `total` indicators were committed, saying what is kept and
     /// how to go on.
     private func keptSoFar(_ error: HallmarkError, sent: Int, of total: Int, throughNode: Bool) -> HallmarkError {
-        let kept =
-            "the first \(sent) of \(total) indicators were committed and are kept; run the same import again to add "
-            + "the rest (what is already stored counts as unchanged)"
+        let kept = Member.keptSoFar(sent, of: total)
         if throughNode, error.code == .peerProblem {
             // The node went away mid-import (stopped, restarted).
             return HallmarkError(

@@ -83,9 +83,13 @@ struct ControlSocketTests {
         for i in 0..<25 { csv += "sku,SAME-IMPORT-\(i),70,counterfeit,30d,batch\n" }
         let goodFile = "good.csv"
         let badFile = "bad.csv"
+        let weakImageFile = "weak-images.csv"
         for cli in [direct, noded] {
             _ = try cli.write(goodFile, Data(csv.utf8))
             _ = try cli.write(badFile, Data("kind,value,confidence\nsku,OK-1,50\nsku,OK-2,500\n".utf8))
+            // Below the image-quality floor: the client sends it (it does not know the node's floor), the node refuses it.
+            let weak = "kind,value,quality\nimage-pdq,\(String(repeating: "ab", count: 32)),12\n"
+            _ = try cli.write(weakImageFile, Data(weak.utf8))
             _ = try cli.write("ids.txt", Data("seller ShopMart:Same Either Way\nsku nothing-here\n".utf8))
         }
         let commands: [[String]] = [
@@ -104,6 +108,7 @@ struct ControlSocketTests {
             ["dispute", "seller", "ShopMart:Same Either Way", "--origin", "brand-a", "--reason", "mine"],
             ["import", goodFile],
             ["import", badFile],
+            ["import", weakImageFile],
             ["check", "seller", "not listed anywhere"],
             ["check", "url", "not a url at all"],
             ["audit", "sku", "nothing-here"],
@@ -126,7 +131,7 @@ struct ControlSocketTests {
             }
         }
         let imported = try await noded.run(Self.insert(noded.data, into: ["import", goodFile]))
-        #expect(imported.stderr.contains("sent 25 indicators to the running node in 1 request(s)"))
+        #expect(imported.stderr.contains("sent 25 indicators to the running node in one request"))
 
         // The reports about one store: through its node, then (the node stopped) directly.
         let reports: [[String]] = [

@@ -385,8 +385,12 @@ struct NodeCommandTests {
         let status = try await importing.waitForExit(timeout: .seconds(120))
         #expect(status == 2, "\(importing.log)")
         let error = try #require(importing.log.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last)
-        #expect(error.hasPrefix("error: \(csv): the running node stopped answering during the import: the first "))
-        #expect(error.contains("are kept; run the same import again to add the rest"), "\(error)")
+        // The node either answers that it stopped the import between chunks, or closes the connection first.
+        #expect(error.hasPrefix("error: \(csv): "), "\(error)")
+        #expect(
+            error.contains(" of \(lines) indicators were committed and are kept; run the same import again"),
+            "\(error)"
+        )
 
         // Again, now on the store directly: what was kept counts as unchanged, the rest is appended.
         let again = try await cli.succeed(["import", "--data", cli.data, csv])

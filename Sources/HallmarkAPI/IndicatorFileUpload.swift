@@ -1,0 +1,89 @@
+import Foundation
+import HallmarkCore
+import HallmarkDocuments
+import HallmarkMember
+import Hummingbird
+
+/// An indicator file sent as the body of `POST /v1/indicators` (`text/csv`, or `application/jsonl` for JSON Lines):
+/// written to the data folder as it arrives, then imported from there as `hallmark import` imports a file, so that
+/// memory stays flat whatever its size and an import through the node runs as fast as a direct one.
+enum IndicatorFileUpload {
+    /// The file format `request`'s `Content-Type` names, or `nil` when it is not an indicator file.
+    static func format(of request: Request) -> IndicatorFile.Format? {
+        switch JSONRequestBody.mediaType(of: request) {
+        case "text/csv": .csv
+        case "application/jsonl", "application/x-ndjson": .jsonLines
+        default: nil
+        }
+    }
+
+    /// Writes the body of `request` to a file in the member's uploads folder, imports it, and removes it.
+    /// - Throws: ``APIProblem`` `413` past ``APILimits/maximumFileBytes``; ``HallmarkError`` for a bad line (nothing
+    ///   appended), a disk that cannot hold the body, or what stopped the import (saying what is kept).
+    static func importBody(
+        of request: Request,
+        as format: IndicatorFile.Format,
+        into member: Member
+    ) async throws -> ImportOutcome {
+        let folder = member.uploadsDirectory
+        let path = folder.appendingPathComponent("upload-\(UUID().uuidString)").path
+        let descriptor: Int32
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw SpoolError(errno: errno) }
+        } catch {
+            throw HallmarkError(
+                .storeProblem,
+                "cannot make a file for the request body in the data folder: \(error)",
+                location: folder.path
+            )
+        }
+        defer { unlink(path) }
+        do {
+            defer { close(descriptor) }
+            var size: Int64 = 0
+            for try await buffer in request.body {
+                size += Int64(truncatingIfNeeded: buffer.readableBytes)
+                guard size <= APILimits.maximumFileBytes else { throw APIProblem.fileTooLarge }
+                try buffer.withUnsafeReadableBytes { try write(all: $0, to: descriptor) }
+            }
+        } catch let error as SpoolError {
+            throw HallmarkError(
+                error.errno == ENOSPC ? .storageFull : .storeProblem,
+                "cannot write the request body to the data folder: \(error)",
+                location: folder.path
+            )
+        }
+        return try await member.importFile(at: path, format: format, shownName: IndicatorFile.bodyName)
+    }
+
+    /// Writes every byte of `bytes`, as many `write` calls as it takes.
+    private static func write(all bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        guard let start = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, start + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SpoolError(errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// A system call on the spool file failed.
+    struct SpoolError: Error, CustomStringConvertible {
+        var errno: Int32
+        var description: String { String(cString: strerror(errno)) }
+    }
+}
+
+extension APIProblem {
+    /// An indicator file past ``APILimits/maximumFileBytes``: `413`.
+    static let fileTooLarge = APIProblem(
+        .contentTooLarge,
+        code: "too-large",
+        detail: "the indicator file sent is larger than \(APILimits.maximumFileBytes) bytes"
+    )
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HallmarkAPI
+import HallmarkCore
+import HallmarkDocuments
+import HallmarkMember
+import HallmarkRecords
+import HallmarkStore
+import HallmarkTestSupport
+import NIOHTTP1
+import Testing
+
+@Suite("POST /v1/indicators with an indicator file as the body")
+struct IndicatorFileUploadTests {
+    @Test("a CSV body larger than a chunk is imported whole, in chunks each under its own checkpoint, and not kept")
+    func csvInChunks() async throws {
+        try await RunningAPI.with { api in
+            let count = Member.importChunkSize + 1_234
+            let csv =
+                "kind,value,confidence,reason\n" + (0..<count).map { "sku,UPLOAD-\($0),70,counterfeit\n" }.joined()
+            let answer = try await api.call(.POST, "/v1/indicators", json: csv, contentType: "text/csv; charset=utf-8")
+            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+            let outcome = try answer.decode(APIDocument.Outcome.self)
+            #expect(outcome.appended == count && outcome.unchanged == 0 && outcome.logSize == UInt64(count))
+            for number in [0, Member.importChunkSize - 1, Member.importChunkSize, count - 1] {
+                let verdict = try await api.node.check(Identifier(kind: .sku, value: "UPLOAD-\(number)"))
+                #expect(verdict.isListed && verdict.origins.first?.confidence == 70, "UPLOAD-\(number)")
+            }
+            // Two chunks, two signed checkpoints: the first covers exactly the first chunk.
+            let member = api.node.identity.member
+            let chunk = UInt64(Member.importChunkSize)
+            #expect(try await api.node.store.checkpoint(of: member, treeSize: chunk) != nil)
+            #expect(try await api.node.store.checkpoint(of: member, treeSize: chunk + 1) == nil)
+            #expect(try await api.node.store.checkpoint(of: member, treeSize: UInt64(count)) != nil)
+            // The body was written to the data folder to be imported, and is gone.
+            let left = try? FileManager.default.contentsOfDirectory(atPath: api.node.uploadsDirectory.path)
+            #expect(left?.isEmpty ?? true, "\(left ?? [])")
+
+            // The same file again: nothing new.
+            let again = try await api.call(.POST, "/v1/indicators", json: csv, contentType: "text/csv")
+            #expect(try again.decode(APIDocument.Outcome.self).unchanged == count)
+        }
+    }
+
+    @Test("a JSON Lines body is imported with every field, as application/jsonl or application/x-ndjson")
+    func jsonLines() async throws {
+        try await RunningAPI.with { api in
+            let lines = """
+                {"kind": "seller", "value": "ShopMart:Lines 1", "confidence": 91, "reason": "counterfeit", "note": "from a pipeline", "expires": "30d"}
+                {"kind": "url", "value": "https://Shop.Example/item/1"}
+
+                """
+            let first = try await api.call(.POST, "/v1/indicators", json: lines, contentType: "application/jsonl")
+            #expect(first.status == 200)
+            #expect(try first.decode(APIDocument.Outcome.self).appended == 2)
+            let seller = try await api.node.check(Identifier(kind: .seller, value: "shopmart:lines 1"))
+            #expect(seller.origins.first?.confidence == 91)
+            #expect(seller.origins.first?.note == "from a pipeline")
+            #expect(seller.origins.first?.expires != nil)
+            let again = try await api.call(.POST, "/v1/indicators", json: lines, contentType: "application/x-ndjson")
+            #expect(try again.decode(APIDocument.Outcome.self).unchanged == 2)
+        }
+    }
+
+    @Test("a bad line refuses the whole body, naming the line, and appends nothing")
+    func badLine() async throws {
+        try await RunningAPI.with { api in
+            _ = try await api.call(.POST, "/v1/indicators", json: "kind,value\nsku,KEPT-1\n", contentType: "text/csv")
+            let cases: [(body: String, type: String, field: String, says: String)] = [
+                ("kind,value,confidence\nsku,A-1,50\nsku,A-2,500\n", "text/csv", "body:3: confidence", "from 0 to 100"),
+                ("kind,value\nsku,B-1\nplanet,B-2\n", "text/csv", "body:3", "planet"),
+                ("value\nC-1\n", "text/csv", "body:1", "kind"),
+                (
+                    #"{"kind": "sku", "value": "D-1"}"# + "\n{not json}\n", "application/jsonl", "body:2",
+                    "not valid JSON"
+                ),
+            ]
+            for (body, type, field, says) in cases {
+                let answer = try await api.call(.POST, "/v1/indicators", json: body, contentType: type)
+                #expect(answer.status == 400, "\(body)")
+                let problem = try answer.problem()
+                #expect(problem.field == field, "\(body): \(problem.detail)")
+                #expect(problem.detail.contains(says), "\(problem.detail)")
+            }
+            // Invalid UTF-8 (the bytes a Latin-1 spreadsheet writes).
+            var latin1 = Data("kind,value\nsku,CAF".utf8)
+            latin1.append(0xC9)
+            latin1.append(contentsOf: Array("\n".utf8))
+            let invalid = try await RunningAPI.call(
+                .POST,
+                url: "http://127.0.0.1:\(api.port)/v1/indicators",
+                body: latin1,
+                contentType: "text/csv"
+            )
+            #expect(invalid.status == 400)
+            #expect(try invalid.problem().field == "body:2")
+            // Nothing of any of them was appended.
+            #expect(try await api.node.status().ownLogSize == 1)
+            let left = try? FileManager.default.contentsOfDirectory(atPath: api.node.uploadsDirectory.path)
+            #expect(left?.isEmpty ?? true)
+        }
+    }
+
+    @Test("a header alone appends nothing; another media type is still refused as not JSON")
+    func emptyAndOtherTypes() async throws {
+        try await RunningAPI.with { api in
+            let empty = try await api.call(.POST, "/v1/indicators", json: "kind,value\n", contentType: "text/csv")
+            #expect(empty.status == 200)
+            #expect(
+                try empty.decode(APIDocument.Outcome.self)
+                    == APIDocument.Outcome(SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0))
+            )
+            let plain = try await api.call(
+                .POST,
+                "/v1/indicators",
+                json: "kind,value\nsku,X\n",
+                contentType: "text/plain"
+            )
+            #expect(plain.status == 415)
+        }
+    }
+}
