@@ -70,6 +70,9 @@ public struct FilterMaintenance: Service {
 
     /// Looks every ``Policy/pollInterval`` until graceful shutdown or cancellation.
     public func run() async throws {
+        // Appends no longer rebuild a filter they grow past its capacity: ``maintain(at:)`` does, within a poll.
+        store.isFilterResizedInBackground = true
+        defer { store.isFilterResizedInBackground = false }
         var seen: [MemberID: UInt64] = [:]
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             await buildIfUnloaded()
@@ -102,8 +105,8 @@ public struct FilterMaintenance: Service {
         }
     }
 
-    /// One look: reloads the allowlist if another process changed it, and rebuilds the filter if the policy says so
-    /// at `time`. Failures are logged; the next look tries again.
+    /// One look: reloads the allowlist if another process changed it, and rebuilds the filter if it outgrew its
+    /// capacity or the policy says so at `time`. Failures are logged; the next look tries again.
     /// - Returns: The rebuild, when one was made.
     @discardableResult
     public func maintain(at time: Timestamp = .now()) async -> FilterRebuild? {
@@ -111,6 +114,7 @@ public struct FilterMaintenance: Service {
             if try await store.refreshAllowlist() {
                 logger.info("allowlist reloaded: another process changed it")
             }
+            if store.isFilterOverCapacity { return try await store.rebuildFilter(reason: "capacity") }
             guard let reason = policy.rebuildReason(for: store.filterFreshness, at: time) else { return nil }
             return try await store.rebuildFilter(reason: reason)
         } catch {

@@ -40,6 +40,9 @@ final class FilterIndex: Sendable {
         /// Counts replacements of ``images`` (rebuilds and compactions), so that a compaction built aside from an
         /// older index is dropped.
         var imagesGeneration: UInt64 = 0
+        /// Whether a service (``FilterMaintenance`` in a running node) rebuilds a filter grown past its capacity, so
+        /// that the append that crossed it does not wait for the rebuild.
+        var resizedInBackground = false
         /// Whether a compaction is being built: one at a time, however many appends finish meanwhile.
         var compactingImages = false
     }
@@ -104,8 +107,8 @@ final class FilterIndex: Sendable {
     var isLoaded: Bool { state.withLock { $0.loaded } }
 
     /// Adds the digests a batch listed, which took `origin`'s log from `startSize` to `head`, and notes its
-    /// retractions and expiries; returns `true` when the filter now holds more than it was sized for and should be
-    /// rebuilt.
+    /// retractions and expiries; returns `true` when the filter now holds more than it was sized for and the caller
+    /// should rebuild it (never while it is ``resizedInBackground``).
     @discardableResult
     func insert(_ insertion: Insertion) -> Bool {
         state.withLock { state in
@@ -113,8 +116,22 @@ final class FilterIndex: Sendable {
             for hash in insertion.imageHashes { state.images.insert(hash) }
             Self.apply(insertion, to: &state.coverage, freshness: &state.freshness)
             for id in state.journals.keys { state.journals[id]?.append(insertion) }
-            return state.filter.insertedCount > state.capacity
+            return !state.resizedInBackground && state.filter.insertedCount > state.capacity
         }
+    }
+
+    /// Whether the filter holds more digests than it was sized for (its false-positive rate climbs past the target).
+    var isOverCapacity: Bool { state.withLock { $0.filter.insertedCount > $0.capacity } }
+
+    /// Whether a service rebuilds the filter once it grows past its capacity (see ``insert(_:)``).
+    var resizedInBackground: Bool {
+        get { state.withLock { $0.resizedInBackground } }
+        set { state.withLock { $0.resizedInBackground = newValue } }
+    }
+
+    /// Takes the filter's capacity as `capacity` until its next rebuild: lets a test cross it without a million digests.
+    func assumeCapacity(_ capacity: Int) {
+        state.withLock { $0.capacity = capacity }
     }
 
     private static func apply(

@@ -203,7 +203,9 @@ extension HallmarkStore {
             time: .now()
         )
         if filter.insert(insertion) {
-            // More listed digests than the filter was sized for: its false-positive rate would climb.
+            // More listed digests than the filter was sized for: its false-positive rate would climb. (A running node's
+            // FilterMaintenance rebuilds it in the background instead: a rebuild reads every listed digest, seconds at
+            // millions, and the commit path must not wait for it.)
             try await rebuildFilter(reason: "capacity")
         }
         filter.compactImagesIfNeeded()

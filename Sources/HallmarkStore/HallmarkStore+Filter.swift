@@ -53,6 +53,21 @@ extension HallmarkStore {
     /// What the filter holds that no longer stands, or soon will not.
     public var filterFreshness: FilterFreshness { filter.freshness }
 
+    /// Whether the filter holds more listed digests than it was sized for and should be rebuilt larger.
+    public var isFilterOverCapacity: Bool { filter.isOverCapacity }
+
+    /// Whether a service rebuilds the filter once it outgrows its capacity (``FilterMaintenance`` sets it while it
+    /// runs); otherwise the append that outgrows it rebuilds it before returning.
+    public var isFilterResizedInBackground: Bool {
+        get { filter.resizedInBackground }
+        set { filter.resizedInBackground = newValue }
+    }
+
+    /// Takes the filter's capacity as `capacity` until its next rebuild, for tests of what outgrowing it does.
+    package func assumeFilterCapacity(_ capacity: Int) {
+        filter.assumeCapacity(capacity)
+    }
+
     /// The size of each origin's log that the filter reflects; `nil` once it is known to miss entries that another
     /// process (such as `hallmark sync` beside a running node) appended to the store.
     public var filterCoverage: [MemberID: UInt64]? { filter.coveredSizes }

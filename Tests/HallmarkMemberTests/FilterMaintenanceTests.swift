@@ -32,6 +32,45 @@ struct FilterMaintenanceTests {
         #expect(policy.rebuildReason(for: FilterFreshness(nextExpiry: t0), at: later) == "expiry")
     }
 
+    @Test("a filter outgrown by an append is rebuilt larger: by the append itself, or by the maintenance once it runs")
+    func outgrownCapacity() async throws {
+        let fixture = try await NodeFixture.make("brand-a")
+        defer { fixture.remove() }
+        let store = fixture.node.store
+        try await fixture.node.submit(try Self.skus(0..<50, "first").map { Submission(identifier: $0) })
+
+        // Without a maintenance service, the append that crosses the capacity rebuilds before it returns.
+        store.assumeFilterCapacity(60)
+        try await fixture.node.submit(try Self.skus(0..<20, "second").map { Submission(identifier: $0) })
+        #expect(!store.isFilterOverCapacity)
+        #expect(store.filterStatistics.capacity > 60)
+
+        // With one, the append returns at once and the next look rebuilds it; checks stay right meanwhile.
+        let maintenance = FilterMaintenance(
+            store: store,
+            policy: .init(pollInterval: .seconds(2)),
+            logger: Logger(label: "test")
+        )
+        let running = Task { try await maintenance.run() }
+        while !store.isFilterResizedInBackground { try await Task.sleep(for: .milliseconds(10)) }
+        store.assumeFilterCapacity(80)
+        let third = try Self.skus(0..<30, "third")
+        try await fixture.node.submit(third.map { Submission(identifier: $0) })
+        // The append did not wait for a rebuild (the next look is up to 2 s away).
+        #expect(store.isFilterOverCapacity)
+        #expect(try await fixture.node.check(third).allSatisfy(\.isListed))
+        var waited = 0
+        while store.isFilterOverCapacity, waited < 1_000 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(!store.isFilterOverCapacity, "the maintenance did not rebuild the outgrown filter")
+        #expect(store.filterStatistics.insertedCount == 100)
+        running.cancel()
+        _ = await running.result
+        #expect(!store.isFilterResizedInBackground)
+    }
+
     @Test("checks from many tasks during rebuilds always answer right; a retraction leaves the filter after one")
     func concurrentChecks() async throws {
         let fixture = try await NodeFixture.make("brand-a")
