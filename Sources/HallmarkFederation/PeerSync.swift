@@ -128,11 +128,14 @@ public struct PeerSync: Service {
                         }
                         continue
                     }
-                    let (report, outcome) = await lock.run {
-                        var report = SyncReport(peer: peer)
-                        let outcome = await engine.take(head, from: connection, into: &report)
-                        if case .connectionLost(let reason) = outcome { report.interrupted = reason }
-                        return (report, outcome)
+                    var (report, outcome) = await take(head, from: connection)
+                    // A fetch the peer refused for now (its rate limits: an origin checkpointing faster than the peer
+                    // serves it) is asked again after a pause, rather than left to the next round up to `interval` away.
+                    for pause in Self.refusalPauses {
+                        guard case .refused = outcome else { break }
+                        record(report)
+                        try await Task.sleep(for: pause)
+                        (report, outcome) = await take(head, from: connection)
                     }
                     record(report)
                     if case .connectionLost(let reason) = outcome {
@@ -149,6 +152,23 @@ public struct PeerSync: Service {
             }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// The pauses before asking again for a head whose fetch the peer refused for now: long enough for a peer's rate
+    /// limit to allow one more call (Protocol/PROTOCOL.md §5: this node's default is 2 a second per origin).
+    static let refusalPauses: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
+
+    /// Handles one announced head under the pull lock.
+    private func take(
+        _ head: Hallmark_V1_OriginHead,
+        from connection: some LogSource
+    ) async -> (SyncReport, SyncEngine.HeadOutcome) {
+        await lock.run {
+            var report = SyncReport(peer: peer)
+            let outcome = await engine.take(head, from: connection, into: &report)
+            if case .connectionLost(let reason) = outcome { report.interrupted = reason }
+            return (report, outcome)
         }
     }
 

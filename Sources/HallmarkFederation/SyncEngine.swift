@@ -129,7 +129,7 @@ public struct SyncEngine: Sendable {
         }
         for (position, head) in heads.enumerated() {
             switch await take(head, from: connection, into: &report) {
-            case .handled:
+            case .handled, .refused:
                 // A peer whose heads keep failing gets no more of this node's time this round.
                 guard report.rejected.count >= FederationLimits.maximumRejectedHeadsPerRound else { continue }
                 report.interrupted =
@@ -179,6 +179,9 @@ public struct SyncEngine: Sendable {
     enum HeadOutcome {
         /// Fetched, had nothing new, or rejected (in the report).
         case handled
+        /// The peer refused the fetch for now (its rate or concurrency limits; in the report as interrupted): asking
+        /// again shortly may succeed.
+        case refused
         /// The call failed as `UNAVAILABLE`: the connection, not the data, is at fault; nothing was reported.
         case connectionLost(String)
         /// This node's task was cancelled (it is stopping): nothing was reported against the peer.
@@ -309,7 +312,7 @@ public struct SyncEngine: Sendable {
                 report.interrupted =
                     "the peer refused the fetch of \(head.origin) for now, after \(kept) entries (the next round "
                     + "resumes): \(rpcError.message)"
-                return .handled
+                return .refused
             }
             if kept > 0 {
                 report.interrupted =
