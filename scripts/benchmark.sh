@@ -4,6 +4,7 @@
 #   scripts/benchmark.sh                      # filter at 10 k (in cache), 1 M and 100 M keys, then end-to-end
 #   scripts/benchmark.sh --keys 1000000       # any hallmark-benchmarks options, passed through
 #   scripts/benchmark.sh --section report     # the contribution report on 1 M entries (--report-entries N)
+#   scripts/benchmark.sh --section incremental   # new entries two hops away (--incremental-held N, --incremental-rounds N)
 #   scripts/benchmark.sh --section api        # the HTTP API against Redis: scripts/benchmark-api.sh, with its options
 #                                             # --identifiers N, --rate R, --seconds S
 #

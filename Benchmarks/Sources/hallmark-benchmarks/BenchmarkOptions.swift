@@ -1,9 +1,8 @@
-/// The command line: `hallmark-benchmarks [--section filter|end-to-end|sync|all] [--keys 1000000,100000000] [--probes N]
-/// [--passes N] [--sync-entries N] [--sync-batch N]`.
+/// The command line: see ``usage``.
 struct BenchmarkOptions {
     /// Which parts to run.
     enum Section: String {
-        case filter, endToEnd = "end-to-end", sync, evidence, report, images, all
+        case filter, endToEnd = "end-to-end", sync, incremental, evidence, report, images, all
     }
 
     var section = Section.all
@@ -17,6 +16,10 @@ struct BenchmarkOptions {
     var syncEntries = 1_000_000
     /// Entries per signed batch when the sync section's source node builds its log.
     var syncBatch = 100_000
+    /// Entries every node of the incremental section holds before its rounds.
+    var incrementalHeld = 1_000_000
+    /// Rounds of the incremental section.
+    var incrementalRounds = 100
     /// Entries in the log of the evidence section.
     var evidenceEntries = 1_000_000
     /// Entries in the store of the report section.
@@ -27,8 +30,9 @@ struct BenchmarkOptions {
     var reportHTML: String?
 
     static let usage = """
-        usage: hallmark-benchmarks [--section filter|end-to-end|sync|evidence|report|images|all] [--keys N[,N…]]
+        usage: hallmark-benchmarks [--section filter|end-to-end|sync|incremental|evidence|report|images|all] [--keys N[,N…]]
                                    [--probes N] [--passes N] [--sync-entries N] [--sync-batch N]
+                                   [--incremental-held N] [--incremental-rounds N]
                                    [--evidence-entries N] [--report-entries N] [--report-html FILE]
                                    [--image-hashes N[,N…]]
           --section  which measurements to run (default: all)
@@ -37,6 +41,8 @@ struct BenchmarkOptions {
           --passes   measure each size this many times and report the best figures (default: 3)
           --sync-entries  entries in the log the sync section syncs (default: 1000000)
           --sync-batch    entries per signed batch when building that log (default: 100000)
+          --incremental-held    entries of brand-a's log every node holds before the incremental rounds (default: 1000000)
+          --incremental-rounds  rounds of 1000 new entries timed until a check two hops away lists them (default: 100)
           --evidence-entries  entries in the log the evidence section proves and verifies (default: 1000000)
           --report-entries    entries in the store the report section reports on (default: 1000000)
           --report-html       keep the HTML report the report section renders in this file
@@ -92,6 +98,16 @@ struct BenchmarkOptions {
                 imageHashCounts = counts
             case "--report-html":
                 reportHTML = value
+            case "--incremental-held", "--incremental-rounds":
+                guard let count = Int(value.replacing("_", with: "")), count >= 0, count <= 100_000_000,
+                    flag == "--incremental-held" || count >= 1
+                else {
+                    print(
+                        "\(flag) takes a count from \(flag == "--incremental-held" ? 0 : 1) to 100000000, got \(value)\n\(Self.usage)"
+                    )
+                    return nil
+                }
+                if flag == "--incremental-held" { incrementalHeld = count } else { incrementalRounds = count }
             case "--sync-entries", "--sync-batch":
                 guard let count = Int(value.replacing("_", with: "")), count >= 1, count <= 100_000_000 else {
                     print("\(flag) takes a count from 1 to 100000000, got \(value)\n\(Self.usage)")

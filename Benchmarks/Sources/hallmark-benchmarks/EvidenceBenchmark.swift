@@ -49,7 +49,8 @@ struct EvidenceBenchmark {
 
         // Proofs against a tree already in memory: what a node keeping its trees (as federation's cache does) pays.
         var start = clock.now
-        let store = try HallmarkStore.open(in: try await node.status().dataDirectory, logger: Logger(label: "benchmark"))
+        let data = try await node.status().dataDirectory
+        let store = try HallmarkStore.open(in: data, logger: Logger(label: "benchmark"))
         let tree = MerkleTree(leafHashes: try await store.leafHashes(of: origin, count: size))
         let load = clock.now - start
         table.add("read \(entryCount) leaf hashes and build the tree", "\(SyncBenchmark.text(load)) s", "")
@@ -73,7 +74,11 @@ struct EvidenceBenchmark {
         start = clock.now
         let bundle = try await node.evidence(about: identifiers[0])
         let build = clock.now - start
-        table.add("evidence bundle of 1 entry, first made by a node (tree read from the store)", "\(SyncBenchmark.text(build)) s", "")
+        table.add(
+            "evidence bundle of 1 entry, first made by a node (tree read from the store)",
+            "\(SyncBenchmark.text(build)) s",
+            ""
+        )
         let rounds = 200
         start = clock.now
         for identifier in identifiers.dropFirst().prefix(rounds) { _ = try await node.evidence(about: identifier) }

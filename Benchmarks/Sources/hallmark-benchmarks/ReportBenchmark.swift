@@ -60,7 +60,8 @@ struct ReportBenchmark {
             )
             if credentials.memberID == node.identity.member {
                 // The member's own log, made here rather than submitted: appended through a store handle of its own.
-                let store = try HallmarkStore.open(in: try await node.status().dataDirectory, logger: Logger(label: "benchmark"))
+                let data = try await node.status().dataDirectory
+                let store = try HallmarkStore.open(in: data, logger: Logger(label: "benchmark"))
                 _ = try await store.append(contentsOf: batches)
             } else {
                 try await node.receive(contentsOf: batches, originCertificatePEM: try credentials.certificatePEM())

@@ -17,6 +17,9 @@ if options.section == .endToEnd || options.section == .all {
 if options.section == .sync || options.section == .all {
     await syncSection(options: options)
 }
+if options.section == .incremental || options.section == .all {
+    await incrementalSection(options: options)
+}
 if options.section == .evidence || options.section == .all {
     await evidenceSection(options: options)
 }
