@@ -388,7 +388,7 @@ let package = Package(
             name: "HallmarkCLITests",
             dependencies: [
                 "hallmark", "HallmarkMember", "HallmarkDocuments", "HallmarkReports", "HallmarkRecords",
-                "HallmarkStore", "HallmarkCore", "HallmarkInterchange", "HallmarkTestSupport",
+                "HallmarkStore", "HallmarkCore", "HallmarkInterchange", "HallmarkNode", "HallmarkTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
