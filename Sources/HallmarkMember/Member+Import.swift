@@ -62,6 +62,8 @@ extension Member {
             progress(checked)
         }
 
+        // Sized once for the whole file, rather than outgrown (and rebuilt) part way.
+        try await store.reserveFilterRoom(for: total)
         let reader = try IndicatorFile.submissions(path: path, now: now, format: format, shownName: shownName)
         var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         var committed = 0

@@ -11,11 +11,12 @@ import ServiceLifecycle
 /// identifiers (megabytes of JSON) a node would stay at its busiest minute's size. `malloc_trim` returns the free
 /// pages of every arena; it takes about a millisecond, off the request path. Does nothing where glibc is not the
 /// allocator.
-struct MemoryTrimming: Service {
+public struct MemoryTrimming: Service {
     /// How often free memory is returned.
     var interval: Duration = .seconds(10)
 
-    func run() async throws {
+    /// Trims every ``interval`` until graceful shutdown.
+    public func run() async throws {
         let trim = Self.glibcFunction("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
@@ -33,12 +34,15 @@ struct MemoryTrimming: Service {
     /// 32 MiB), so that after the listed table's build or a few batches of JSON the large buffers of later requests
     /// come from the arenas and stay there: a node with 1 M listed indicators kept 66 MiB of anonymous memory once
     /// ready and 80–86 MiB after a minute of checks, against 56 and 57 MiB with the bar fixed (BENCHMARKS.md). Fixed
-    /// at 128 KiB to 1 MiB, memory came out the same; 1 MiB maps the fewest blocks. An operator's own `GLIBC_TUNABLES`
-    /// setting of `glibc.malloc.mmap_threshold` is left in force.
-    static func returnLargeBlocks() {
-        if ProcessInfo.processInfo.environment["GLIBC_TUNABLES"]?.contains("mmap_threshold") == true { return }
+    /// at 128 KiB to 1 MiB, memory came out the same; 1 MiB maps the fewest blocks. (A block is still carved from free
+    /// space an arena already holds, when it has enough.) An operator's own `GLIBC_TUNABLES` setting of
+    /// `glibc.malloc.mmap_threshold` is left in force.
+    /// - Returns: Whether glibc took the setting (`false` elsewhere, or when `GLIBC_TUNABLES` sets it).
+    @discardableResult
+    public static func returnLargeBlocks() -> Bool {
+        if ProcessInfo.processInfo.environment["GLIBC_TUNABLES"]?.contains("mmap_threshold") == true { return false }
         let mallopt = glibcFunction("mallopt", as: (@convention(c) (Int32, Int32) -> Int32).self)
-        _ = mallopt?(mmapThresholdOption, 1 << 20)
+        return mallopt?(mmapThresholdOption, 1 << 20) == 1
     }
 
     /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.

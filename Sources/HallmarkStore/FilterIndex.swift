@@ -123,6 +123,11 @@ final class FilterIndex: Sendable {
     /// Whether the filter holds more digests than it was sized for (its false-positive rate climbs past the target).
     var isOverCapacity: Bool { state.withLock { $0.filter.insertedCount > $0.capacity } }
 
+    /// Whether `count` more digests would take a loaded filter past its capacity.
+    func lacksRoom(for count: Int) -> Bool {
+        state.withLock { $0.loaded && $0.filter.insertedCount + count > $0.capacity }
+    }
+
     /// Whether a service rebuilds the filter once it grows past its capacity (see ``insert(_:)``).
     var resizedInBackground: Bool {
         get { state.withLock { $0.resizedInBackground } }
@@ -174,7 +179,9 @@ final class FilterIndex: Sendable {
     /// with room to grow, plus whatever was inserted since the rebuild began, so that nothing committed meanwhile is
     /// missed; and a near-match index built from `imageHashes`, the `image-pdq` hashes among them. Both are built
     /// outside the lock: checks go on with the old ones until the swap.
-    /// - Parameter nextExpiry: The earliest expiry of a digest in `digests`.
+    /// - Parameters:
+    ///   - nextExpiry: The earliest expiry of a digest in `digests`.
+    ///   - reserving: How many more digests the filter is to have room for (an import about to append them).
     /// - Returns: Whether it was swapped in (`false` when a rebuild that started later already was).
     @discardableResult
     func finishRebuild(
@@ -182,10 +189,11 @@ final class FilterIndex: Sendable {
         digests: [Hash256],
         imageHashes: [Hash256],
         heads: [LogHead],
-        nextExpiry: Timestamp?
+        nextExpiry: Timestamp?,
+        reserving reserve: Int = 0
     ) -> Bool {
         var images = PDQIndex(hashes: imageHashes)
-        let capacity = max(Self.minimumCapacity, digests.count * 2)
+        let capacity = max(Self.minimumCapacity, (digests.count + reserve) * 2)
         var filter = SplitBlockBloomFilter(
             expectedCount: capacity,
             falsePositiveRate: Self.falsePositiveRate,

@@ -79,6 +79,21 @@ extension HallmarkStore {
     /// - Returns: How many digests the new filter holds, and how long the rebuild took.
     @discardableResult
     public func rebuildFilter(reason: String = "requested") async throws -> FilterRebuild {
+        try await rebuildFilter(reason: reason, reserving: 0)
+    }
+
+    /// Sizes the filter, before a large append, for `count` more listed digests: rebuilds it now when they would take
+    /// it past its capacity, so that the append does not outgrow it part way. Each such rebuild reads every listed
+    /// digest, and an import of 10 M indicators into a young store would cross four capacities, each rebuild holding
+    /// all the digests read so far in memory.
+    /// - Returns: The rebuild, when one was needed.
+    @discardableResult
+    public func reserveFilterRoom(for count: Int) async throws -> FilterRebuild? {
+        guard filter.lacksRoom(for: count) else { return nil }
+        return try await rebuildFilter(reason: "room for \(count) more", reserving: count)
+    }
+
+    private func rebuildFilter(reason: String, reserving reserve: Int) async throws -> FilterRebuild {
         let clock = ContinuousClock()
         let start = clock.now
         let id = filter.beginRebuild()
@@ -102,7 +117,8 @@ extension HallmarkStore {
             digests: digests,
             imageHashes: imageHashes,
             heads: heads,
-            nextExpiry: nextExpiry
+            nextExpiry: nextExpiry,
+            reserving: reserve
         )
         let rebuild = FilterRebuild(digestCount: digests.count, duration: clock.now - start, swapped: swapped)
         logger.info(

@@ -1,24 +1,23 @@
+import Foundation
 import Testing
 
 @testable import HallmarkNode
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 @Suite("The node's allocator settings")
 struct MemoryTrimmingTests {
+    /// An operator's setting is left in force, and this test then has nothing to check.
+    static let tunedByEnvironment =
+        ProcessInfo.processInfo.environment["GLIBC_TUNABLES"]?.contains("mmap_threshold") == true
+
+    // What the setting does to a node's memory depends on the whole process's history (glibc serves a large block
+    // from an arena's free space when it has enough): BENCHMARKS.md measures it on a node. Here: that glibc takes it.
     #if canImport(Glibc)
-        @Test("a block of 2 MiB gets a mapping of its own, returned when freed, even after a larger block was freed")
-        func largeBlocksMapped() throws {
-            MemoryTrimming.returnLargeBlocks()
-            // Left to itself, glibc would now raise its bar to 8 MiB and serve the next 2 MiB from an arena.
-            free(malloc(8 << 20))
-            let block = try #require(malloc(2 << 20))
-            defer { free(block) }
-            // glibc's chunk header, the word before the block: the chunk's size, bit 1 set for a chunk mapped alone.
-            let header = block.load(fromByteOffset: -MemoryLayout<UInt>.size, as: UInt.self)
-            #expect(header & 2 != 0, "the 2 MiB block came from an arena")
+        @Test(
+            "glibc takes the bar for blocks mapped alone",
+            .disabled(if: tunedByEnvironment, "GLIBC_TUNABLES sets glibc.malloc.mmap_threshold")
+        )
+        func largeBlocksMapped() {
+            #expect(MemoryTrimming.returnLargeBlocks())
         }
     #endif
 }
