@@ -182,9 +182,11 @@ public final class APIServer: Service, Sendable {
                 for application in applications {
                     group.addTask { try await application.run() }
                 }
-                // One listener ending (a failure, or the graceful shutdown reaching it) ends them all.
+                // One listener failing ends them all. In a graceful shutdown each ends when its requests in flight
+                // are answered (an idle listener at once): cancelling the others then would cut those requests
+                // short, such as an import that stops between chunks.
                 try await group.next()
-                group.cancelAll()
+                if !Task.isShuttingDownGracefully { group.cancelAll() }
                 try await group.waitForAll()
             }
         } catch {

@@ -79,11 +79,13 @@ extension Member {
             }
             // Nothing to append: the log's size is still worth reporting.
             if total == 0 { outcome = try await submit([]) }
-        } catch let error as HallmarkError where committed > 0 {
+        } catch let error where committed > 0 {
+            // Whatever stopped it, what was committed stays: say so, and how to go on.
+            let stopped = error as? HallmarkError ?? Self.stoppedError(error)
             throw HallmarkError(
-                error.code,
-                "\(error.message) (\(Self.keptSoFar(committed, of: total)))",
-                location: error.location ?? name
+                stopped.code,
+                "\(stopped.message) (\(Self.keptSoFar(committed, of: total)))",
+                location: stopped.location ?? name
             )
         }
         return ImportOutcome(indicators: total, outcome: outcome)
@@ -99,7 +101,19 @@ extension Member {
     /// adds what is kept).
     private static func refuseIfStopping() throws {
         guard Task.isShuttingDownGracefully || Task.isCancelled else { return }
-        throw HallmarkError(.unavailable, "the node is shutting down and stopped the import")
+        throw stoppedError(CancellationError())
+    }
+
+    /// What an import stopped by something other than a ``HallmarkError`` (its task cancelled, the node stopping)
+    /// reports.
+    private static func stoppedError(_ error: any Error) -> HallmarkError {
+        if Task.isShuttingDownGracefully {
+            return HallmarkError(.unavailable, "the node is shutting down and stopped the import")
+        }
+        if error is CancellationError || Task.isCancelled {
+            return HallmarkError(.unavailable, "the import was cancelled")
+        }
+        return HallmarkError(.storeProblem, "the import failed: \(error)")
     }
 }
 
