@@ -114,41 +114,51 @@ public struct PeerSync: Service {
             group.addTask {
                 var budget = HeadBudget()
                 var skipped = 0
-                for await head in heads {
-                    switch budget.decide() {
-                    case .take: break
-                    case .overRate, .backedOff:
-                        // Left to the next anti-entropy round, which compares every head anyway.
-                        skipped += 1
-                        if skipped == 1 || skipped.isMultiple(of: 1_000) {
-                            logger.notice(
-                                "a peer announces heads beyond this node's budget; the rest wait for the next round",
-                                metadata: ["heads.skipped": "\(skipped)"]
+                // Per origin, how many times in a row the peer refused to serve its log for now.
+                var refusals: [String: Int] = [:]
+                try await withThrowingDiscardingTaskGroup { retries in
+                    for await head in heads {
+                        switch budget.decide() {
+                        case .take: break
+                        case .overRate, .backedOff:
+                            // Left to the next anti-entropy round, which compares every head anyway.
+                            skipped += 1
+                            if skipped == 1 || skipped.isMultiple(of: 1_000) {
+                                logger.notice(
+                                    "a peer announces heads beyond this node's budget; the rest wait for the next round",
+                                    metadata: ["heads.skipped": "\(skipped)"]
+                                )
+                            }
+                            continue
+                        }
+                        let (report, outcome) = await take(head, from: connection)
+                        record(report)
+                        if case .connectionLost(let reason) = outcome {
+                            throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(reason)")
+                        }
+                        // A fetch the peer refused for now (its rate limits: an origin checkpointing faster than the
+                        // peer serves it) comes back to this loop after a pause, rather than waiting for the next round
+                        // up to `interval` away. Other origins' heads go on meanwhile; a newer head of the same origin
+                        // taken first leaves the repeat nothing to fetch.
+                        let attempt = refusals[head.origin, default: 0]
+                        if case .refused = outcome, attempt < Self.refusalPauses.count {
+                            refusals[head.origin] = attempt + 1
+                            retries.addTask {
+                                try await Task.sleep(for: Self.refusalPauses[attempt])
+                                continuation.yield(head)
+                            }
+                        } else {
+                            refusals[head.origin] = nil
+                        }
+                        if let until = budget.record(rejected: !report.rejected.isEmpty) {
+                            logger.warning(
+                                "backing off a peer whose announced logs fail: its heads are ignored for a while",
+                                metadata: ["backoff.seconds": "\((until - .now).components.seconds)"]
                             )
                         }
-                        continue
                     }
-                    var (report, outcome) = await take(head, from: connection)
-                    // A fetch the peer refused for now (its rate limits: an origin checkpointing faster than the peer
-                    // serves it) is asked again after a pause, rather than left to the next round up to `interval` away.
-                    for pause in Self.refusalPauses {
-                        guard case .refused = outcome else { break }
-                        record(report)
-                        try await Task.sleep(for: pause)
-                        (report, outcome) = await take(head, from: connection)
-                    }
-                    record(report)
-                    if case .connectionLost(let reason) = outcome {
-                        throw HallmarkError(.peerProblem, "connection to \(peer) lost: \(reason)")
-                    }
-                    if let until = budget.record(rejected: !report.rejected.isEmpty) {
-                        logger.warning(
-                            "backing off a peer whose announced logs fail: its heads are ignored for a while",
-                            metadata: ["backoff.seconds": "\((until - .now).components.seconds)"]
-                        )
-                    }
+                    throw HallmarkError(.notFound, "the peer ended its watch stream")
                 }
-                throw HallmarkError(.notFound, "the peer ended its watch stream")
             }
             try await group.next()
             group.cancelAll()
