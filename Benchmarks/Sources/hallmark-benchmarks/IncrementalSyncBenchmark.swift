@@ -122,7 +122,8 @@ struct IncrementalSyncBenchmark {
             if clock.now < next { try await Task.sleep(until: next, clock: clock) }
         }
 
-        table.add("rounds (\(perRound) new entries each, one checkpoint, a second apart)", "\(rounds), \(lost) lost", "")
+        let roundsDone = "\(rounds), \(lost) lost"
+        table.add("rounds (\(perRound) new entries each, one checkpoint, a second apart)", roundsDone, "")
         table.add("brand-a: submit + sign + commit, p50 / p99", Self.percentiles(submits), "")
         table.add("reaching brand-b's check (one hop), p50 / p99", Self.percentiles(toB), "")
         table.add("**reaching market-c's check (two hops), p50 / p99**", Self.percentiles(toC), "")
