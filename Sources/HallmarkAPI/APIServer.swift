@@ -119,6 +119,10 @@ public final class APIServer: Service, Sendable {
     /// their tail (BENCHMARKS.md measures both on 2 cores).
     public static var defaultEventLoopThreads: Int { max(1, System.coreCount - 1) }
 
+    /// How long a graceful shutdown waits for requests in flight (an import finishing its chunk, a sync through the
+    /// API) before it cuts them short: within the 60 s the example systemd unit gives the node to stop.
+    static let shutdownGrace = Duration.seconds(30)
+
     /// The numbers of threads the API may be given.
     public static let eventLoopThreadRange = 1...256
 
@@ -178,15 +182,27 @@ public final class APIServer: Service, Sendable {
             let applications = try listeners.map { try makeApplication($0, on: threads) }
             for path in sockets { try await Self.clearStaleSocket(at: path) }
             defer { for path in sockets { try? FileManager.default.removeItem(atPath: path) } }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Each task says whether it was a listener (true) or the shutdown's grace running out (false).
+            try await withThrowingTaskGroup(of: Bool.self) { group in
                 for application in applications {
-                    group.addTask { try await application.run() }
+                    group.addTask {
+                        try await application.run()
+                        return true
+                    }
                 }
-                // One listener failing ends them all. In a graceful shutdown each ends when its requests in flight
-                // are answered (an idle listener at once): cancelling the others then would cut those requests
-                // short, such as an import that stops between chunks.
-                try await group.next()
-                if !Task.isShuttingDownGracefully { group.cancelAll() }
+                // One listener failing ends them all. In a graceful shutdown each ends once its requests in flight
+                // are answered (an idle one at once): the others get up to `shutdownGrace` to answer theirs (an
+                // import stops at the end of its chunk) before they are cut short.
+                var running = applications.count - 1
+                _ = try await group.next()
+                if Task.isShuttingDownGracefully {
+                    group.addTask {
+                        try? await Task.sleep(for: Self.shutdownGrace)
+                        return false
+                    }
+                    while running > 0, try await group.next() == true { running -= 1 }
+                }
+                group.cancelAll()
                 try await group.waitForAll()
             }
         } catch {
