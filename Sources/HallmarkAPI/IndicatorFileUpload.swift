@@ -17,11 +17,29 @@ enum IndicatorFileUpload {
         }
     }
 
-    /// Writes the body of `request` to a file in the member's uploads folder, imports it, and removes it.
-    /// - Throws: ``APIProblem`` `413` past ``APILimits/maximumFileBytes``; ``HallmarkError`` for a bad line (nothing
-    ///   appended), a disk that cannot hold the body, or what stopped the import (saying what is kept).
+    /// The gate that lets a node import one indicator file at a time (each API server makes its own): checking and
+    /// appending a file keeps a thread busy for as long as it takes (minutes at 10 M lines) and holds a chunk in
+    /// memory; a second at once would take the node's other core from its syncs and double that memory.
+    static func oneAtATime() -> ConcurrencyGate {
+        ConcurrencyGate(limit: 1, busyDetail: "another indicator file is being imported; send this one once it is done")
+    }
+
+    /// Writes the body of `request` to a file in the member's uploads folder, imports it, and removes it; through
+    /// `gate` (``oneAtATime()``), which refuses it before any of its body is read while another file is imported.
+    /// - Throws: ``APIProblem`` `503` `busy` from `gate`, `413` past ``APILimits/maximumFileBytes``;
+    ///   ``HallmarkError`` for a bad line (nothing appended), a disk that cannot hold the body, or what stopped the
+    ///   import (saying what is kept).
     static func importBody(
         of request: Request,
+        as format: IndicatorFile.Format,
+        into member: Member,
+        through gate: ConcurrencyGate
+    ) async throws -> ImportOutcome {
+        try await gate.run { try await spoolAndImport(request, as: format, into: member) }
+    }
+
+    private static func spoolAndImport(
+        _ request: Request,
         as format: IndicatorFile.Format,
         into member: Member
     ) async throws -> ImportOutcome {
@@ -63,7 +81,11 @@ enum IndicatorFileUpload {
         guard let start = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(descriptor, start + offset, bytes.count - offset)
+            #if canImport(Glibc)
+                let written = Glibc.write(descriptor, start + offset, bytes.count - offset)
+            #else
+                let written = Darwin.write(descriptor, start + offset, bytes.count - offset)
+            #endif
             if written < 0 {
                 if errno == EINTR { continue }
                 throw SpoolError(errno: errno)

@@ -8,13 +8,20 @@ import Hummingbird
 /// `POST /v1/indicators` (``IndicatorFileUpload``) is appended in chunks of ``Member/importChunkSize``.
 struct SubmissionRoutes {
     let member: Member
+    /// Indicator files are imported one at a time.
+    let fileImports = IndicatorFileUpload.oneAtATime()
 
     var routes: [APIRoute] {
         [
             APIRoute(method: .post, path: "/v1/indicators") { request, _ in
                 // A whole indicator file: imported in chunks, each under its own checkpoint, once every line is checked.
                 if let format = IndicatorFileUpload.format(of: request) {
-                    let imported = try await IndicatorFileUpload.importBody(of: request, as: format, into: member)
+                    let imported = try await IndicatorFileUpload.importBody(
+                        of: request,
+                        as: format,
+                        into: member,
+                        through: fileImports
+                    )
                     return try APIResponse.json(APIDocument.Outcome(imported.outcome))
                 }
                 let body = try await JSONRequestBody.decode(IndicatorsRequest.self, from: request)

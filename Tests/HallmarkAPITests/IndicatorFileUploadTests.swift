@@ -41,6 +41,55 @@ struct IndicatorFileUploadTests {
         }
     }
 
+    @Test("one indicator file at a time: another sent meanwhile is answered 503 busy, and goes through after")
+    func oneAtATime() async throws {
+        try await RunningAPI.with { api in
+            // The first file, half sent: its head and its first line, the rest held back.
+            let first = "kind,value\nsku,FIRST-1\nsku,FIRST-2\n"
+            let socket = try LoopbackSocket.connect(port: api.port)
+            defer { close(socket) }
+            func transmit(_ text: String) throws {
+                let bytes = Array(text.utf8)
+                let sent = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                try #require(sent == bytes.count)
+            }
+            try transmit(
+                "POST /v1/indicators HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: \(first.utf8.count)\r\n\r\nkind,value\n"
+            )
+            // Admitted once its spool file exists.
+            let uploads = api.node.uploadsDirectory.path
+            let deadline = ContinuousClock.now + .seconds(30)
+            while (try? FileManager.default.contentsOfDirectory(atPath: uploads))?.isEmpty ?? true {
+                try #require(ContinuousClock.now < deadline, "the first file was not admitted")
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let second = "kind,value\nsku,SECOND-1\n"
+            let busy = try await api.call(.POST, "/v1/indicators", json: second, contentType: "text/csv")
+            #expect(busy.status == 503, "\(String(decoding: busy.body, as: UTF8.self))")
+            #expect(try busy.decode(APIProblem.self).code == "busy")
+            #expect(!(try await api.node.check(Identifier(kind: .sku, value: "SECOND-1")).isListed))
+
+            // The first completes; then the second goes through.
+            try transmit(String(first.dropFirst("kind,value\n".count)))
+            var answer: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while !String(decoding: answer, as: UTF8.self).contains("\"log_size\"") {
+                try #require(ContinuousClock.now < deadline + .seconds(30), "no answer to the first file")
+                let count = buffer.withUnsafeMutableBytes {
+                    recv(socket, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+                }
+                if count > 0 { answer += buffer[..<count] } else { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            let after = try await api.call(.POST, "/v1/indicators", json: second, contentType: "text/csv")
+            #expect(after.status == 200)
+            for value in ["FIRST-1", "FIRST-2", "SECOND-1"] {
+                #expect(try await api.node.check(Identifier(kind: .sku, value: value)).isListed, "\(value)")
+            }
+        }
+    }
+
     @Test("a JSON Lines body is imported with every field, as application/jsonl or application/x-ndjson")
     func jsonLines() async throws {
         try await RunningAPI.with { api in
