@@ -17,6 +17,8 @@ public struct PeerSync: Service {
     let lock: PullLock
     let offering: FederationServer?
     let logger: Logger
+    /// The pauses before asking again for a head whose fetch the peer refused for now (see ``defaultRefusalPauses``).
+    var refusalPauses = Self.defaultRefusalPauses
 
     /// A sync loop with `peer`; loops sharing `lock` never commit at the same time.
     /// - Parameter offering: When set, this node also offers its own logs to the peer over the connection it opens
@@ -141,10 +143,11 @@ public struct PeerSync: Service {
                         // up to `interval` away. Other origins' heads go on meanwhile; a newer head of the same origin
                         // taken first leaves the repeat nothing to fetch.
                         let attempt = refusals[head.origin, default: 0]
-                        if case .refused = outcome, attempt < Self.refusalPauses.count {
+                        if case .refused = outcome, attempt < refusalPauses.count {
                             refusals[head.origin] = attempt + 1
+                            let pause = refusalPauses[attempt]
                             retries.addTask {
-                                try await Task.sleep(for: Self.refusalPauses[attempt])
+                                try await Task.sleep(for: pause)
                                 continuation.yield(head)
                             }
                         } else {
@@ -167,7 +170,7 @@ public struct PeerSync: Service {
 
     /// The pauses before asking again for a head whose fetch the peer refused for now: long enough for a peer's rate
     /// limit to allow one more call (Protocol/PROTOCOL.md §5: this node's default is 2 a second per origin).
-    static let refusalPauses: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
+    static let defaultRefusalPauses: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
 
     /// Handles one announced head under the pull lock.
     private func take(
