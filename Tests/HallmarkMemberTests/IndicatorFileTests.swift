@@ -1,7 +1,8 @@
 import Foundation
 import HallmarkCore
-import HallmarkMember
 import Testing
+
+@testable import HallmarkMember
 
 @Suite("IndicatorFile: import files as people save them")
 struct IndicatorFileTests {
@@ -48,6 +49,8 @@ struct IndicatorFileReaderTests {
         var read: [Submission] = []
         while case let chunk = try reader.next(upTo: 7_777), !chunk.isEmpty {
             #expect(chunk.count <= 7_777)
+            // Memory stays flat: what is held is under a chunk plus a block's rows (lines of 20 bytes at least).
+            #expect(reader.rowsHeld < 7_777 + (1 << 20) / 20, "\(reader.rowsHeld) rows held after \(read.count)")
             read += chunk
         }
         #expect(read.count == 119_880)
