@@ -44,6 +44,12 @@ enum IndicatorFileUpload {
         into member: Member
     ) async throws -> ImportOutcome {
         let folder = member.uploadsDirectory
+        // A body whose announced length is over the limit, or over what the disk has free, is refused before any of
+        // it is written (a body without a length is checked as it comes).
+        if let announced = request.headers[.contentLength].flatMap({ Int64($0) }) {
+            guard announced <= APILimits.maximumFileBytes else { throw APIProblem.fileTooLarge }
+            try checkRoom(for: announced, in: folder.deletingLastPathComponent())
+        }
         let path = folder.appendingPathComponent("upload-\(UUID().uuidString)").path
         let descriptor: Int32
         do {
@@ -51,8 +57,10 @@ enum IndicatorFileUpload {
             descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw SpoolError(errno: errno) }
         } catch {
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let full = (error as? SpoolError)?.errno == ENOSPC || underlying?.code == Int(ENOSPC)
             throw HallmarkError(
-                .storeProblem,
+                full ? .storageFull : .storeProblem,
                 "cannot make a file for the request body in the data folder: \(error)",
                 location: folder.path
             )
@@ -74,6 +82,19 @@ enum IndicatorFileUpload {
             )
         }
         return try await member.importFile(at: path, format: format, shownName: IndicatorFile.bodyName)
+    }
+
+    /// Throws `storage-full` when the disk holding `folder` has fewer than `bytes` free: the body would fill it
+    /// before its import could begin (and starve the store's own writes meanwhile).
+    private static func checkRoom(for bytes: Int64, in folder: URL) throws {
+        let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.path)
+        guard let free = (attributes?[.systemFreeSize] as? NSNumber)?.int64Value, free < bytes else { return }
+        throw HallmarkError(
+            .storageFull,
+            "the indicator file sent (\(bytes) bytes) does not fit on the disk holding the data folder (\(free) bytes "
+                + "free); free space and send it again",
+            location: folder.path
+        )
     }
 
     /// Writes every byte of `bytes`, as many `write` calls as it takes.

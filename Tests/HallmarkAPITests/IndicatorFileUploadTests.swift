@@ -90,6 +90,32 @@ struct IndicatorFileUploadTests {
         }
     }
 
+    @Test("a file announced over the size limit, or over the disk's free space, is refused before any is written")
+    func refusedByLength() async throws {
+        try await RunningAPI.with { api in
+            /// The answer's head and body to a request announcing `length` bytes and sending none.
+            func answer(announcing length: Int64) async throws -> String {
+                let head =
+                    "POST /v1/indicators HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: \(length)\r\n\r\n"
+                let bodies = try await RawConnection.exchange(port: api.port, Array(head.utf8), responses: 1)
+                return bodies.first ?? ""
+            }
+            let tooLarge = try await answer(announcing: APILimits.maximumFileBytes + 1)
+            #expect(tooLarge.contains("\"too-large\""), "\(tooLarge)")
+            let folder = api.node.uploadsDirectory.deletingLastPathComponent().path
+            let attributes = try FileManager.default.attributesOfFileSystem(forPath: folder)
+            let free = try #require((attributes[.systemFreeSize] as? NSNumber)?.int64Value)
+            // Only where the disk has less free than the limit can a file within the limit not fit.
+            if free + (1 << 30) <= APILimits.maximumFileBytes {
+                let full = try await answer(announcing: free + (1 << 30))
+                #expect(full.contains("\"storage-full\"") && full.contains("does not fit"), "\(full)")
+            }
+            let left = try? FileManager.default.contentsOfDirectory(atPath: api.node.uploadsDirectory.path)
+            #expect(left?.isEmpty ?? true, "\(left ?? [])")
+        }
+    }
+
     @Test("a JSON Lines body is imported with every field, as application/jsonl or application/x-ndjson")
     func jsonLines() async throws {
         try await RunningAPI.with { api in
