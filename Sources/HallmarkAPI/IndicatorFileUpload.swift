@@ -58,7 +58,7 @@ enum IndicatorFileUpload {
             guard descriptor >= 0 else { throw SpoolError(errno: errno) }
         } catch {
             let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let full = (error as? SpoolError)?.errno == ENOSPC || underlying?.code == Int(ENOSPC)
+            let full = (error as? SpoolError)?.errno == ENOSPC || underlying?.code == Int(truncatingIfNeeded: ENOSPC)
             throw HallmarkError(
                 full ? .storageFull : .storeProblem,
                 "cannot make a file for the request body in the data folder: \(error)",
