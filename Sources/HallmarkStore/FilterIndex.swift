@@ -45,6 +45,10 @@ final class FilterIndex: Sendable {
         var resizedInBackground = false
         /// Whether a compaction is being built: one at a time, however many appends finish meanwhile.
         var compactingImages = false
+
+        /// Whether `count` more digests would take the filter past the count it was sized for (its false-positive
+        /// rate would climb past the target).
+        func lacksRoom(for count: Int) -> Bool { filter.insertedCount + count > capacity }
     }
 
     /// One batch's change to the filter, kept for the rebuilds under way.
@@ -116,17 +120,15 @@ final class FilterIndex: Sendable {
             for hash in insertion.imageHashes { state.images.insert(hash) }
             Self.apply(insertion, to: &state.coverage, freshness: &state.freshness)
             for id in state.journals.keys { state.journals[id]?.append(insertion) }
-            return !state.resizedInBackground && state.filter.insertedCount > state.capacity
+            return !state.resizedInBackground && state.lacksRoom(for: 0)
         }
     }
 
     /// Whether the filter holds more digests than it was sized for (its false-positive rate climbs past the target).
-    var isOverCapacity: Bool { state.withLock { $0.filter.insertedCount > $0.capacity } }
+    var isOverCapacity: Bool { state.withLock { $0.lacksRoom(for: 0) } }
 
     /// Whether `count` more digests would take a loaded filter past its capacity.
-    func lacksRoom(for count: Int) -> Bool {
-        state.withLock { $0.loaded && $0.filter.insertedCount + count > $0.capacity }
-    }
+    func lacksRoom(for count: Int) -> Bool { state.withLock { $0.loaded && $0.lacksRoom(for: count) } }
 
     /// Whether a service rebuilds the filter once it grows past its capacity (see ``insert(_:)``).
     var resizedInBackground: Bool {
