@@ -42,8 +42,6 @@ public enum NodeRunner {
         // Then, before the store opens: an address already taken is named by the setting that chose it.
         try configuration.listen.checkAvailable(setting: #"--listen (or "listen" in the configuration file)"#)
         try configuration.api.checkAvailable(setting: #"--api (or "api" in the configuration file)"#)
-        // Before the listed table's build, the first large allocation.
-        MemoryTrimming.returnLargeBlocks()
         // Before anything that records is made: each part takes the factory in force when it is made.
         let metrics = Self.metrics
         // The API answers at once; /readyz says "not ready" until FilterMaintenance has built a filter that had no

@@ -26,7 +26,8 @@ struct Hallmark: AsyncParsableCommand {
         // The data folder holds the member's raw identifiers and its private key: what this process creates is its
         // user's alone (folders 0700, files 0600), whatever the shell's umask. Files it exports are too.
         umask(0o077)
-        // An import's or a node's large buffers go back to the system when freed, not to the allocator's arenas.
+        // A process-wide setting, so made once here, before anything large is allocated (a node's listed table, an
+        // import's chunks): large buffers go back to the system when freed, not to the allocator's arenas.
         MemoryTrimming.returnLargeBlocks()
         do {
             _ = try CommandLogger.format()
