@@ -310,8 +310,8 @@ public struct SyncEngine: Sendable {
             {
                 // The peer refused the fetch for now (its rate or concurrency limits): not a fault of its log.
                 report.interrupted =
-                    "the peer refused the fetch of \(head.origin) for now, after \(kept) entries (the next round "
-                    + "resumes): \(rpcError.message)"
+                    "the peer refused the fetch of \(head.origin) for now, after \(kept) entries (asked again shortly, "
+                    + "or in the next round): \(rpcError.message)"
                 return .refused
             }
             if kept > 0 {
