@@ -72,9 +72,10 @@ struct FetchRateTests {
     func refusedHeadAskedAgain() async throws {
         var limits = Self.limits
         limits.fetchRatePerPeer = CallRate(perSecond: 1_000)
-        // One call for brand-a's log every 10 s, no burst: the checkpoint right after the first fetch is refused
-        // however loaded the machine, and allowed again by the last of the pauses below (12.5 s after the refusal).
-        limits.fetchRatePerOrigin = CallRate(perSecond: 0.1, burst: 1)
+        // One call for brand-a's log every 20 s, no burst: spent just before the next checkpoint (below), so that
+        // the sync's fetch of it is refused however loaded the machine, and allowed again by the last of the pauses
+        // (23.5 s after the refusal).
+        limits.fetchRatePerOrigin = CallRate(perSecond: 0.05, burst: 1)
         try await ServingNode.withNodes(["brand-a", "market-c"], limits: limits) { nodes in
             let (a, c) = (nodes[0], nodes[1])
             try await a.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "PACE-0"))])
@@ -85,7 +86,7 @@ struct FetchRateTests {
                 lock: PullLock(),
                 logger: c.logs.logger
             )
-            sync.refusalPauses = [.milliseconds(500), .seconds(1), .seconds(11)]
+            sync.refusalPauses = [.milliseconds(500), .seconds(1), .seconds(22)]
             let running = Task { [sync] in try await sync.run() }
             defer { running.cancel() }
             // Generous deadlines: the full suite loads the machine. Without the pauses a refused head waits for the
@@ -98,8 +99,12 @@ struct FetchRateTests {
                 }
                 return false
             }
-            // The first round takes the log, spending the call brand-a allows; the next checkpoint comes at once.
+            // The first round takes the log. Then market-c spends the call brand-a allows (if it came back meanwhile),
+            // and the next checkpoint comes at once.
             #expect(try await held(1))
+            try await Self.withClient(of: "market-c", port: a.port) { client in
+                _ = await Self.fetch("brand-a", with: client)
+            }
             try await a.member.submit([Submission(identifier: try Identifier(kind: .sku, value: "PACE-1"))])
             #expect(try await held(2), "the refused head waited for the next round, a day away")
             #expect(a.member.refusals.all.contains { $0.reason.hasPrefix("FetchLog of one origin") })
