@@ -289,6 +289,7 @@ let package = Package(
             name: "HallmarkTestSupport",
             dependencies: [
                 "CHallmarkSpawn", "HallmarkCore", "HallmarkMember", "HallmarkRecords", "HallmarkStore", "HallmarkEvidence", "HallmarkPKI",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

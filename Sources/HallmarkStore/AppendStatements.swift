@@ -3,8 +3,6 @@ import GRDB
 /// The prepared statements an append runs for each entry, looked up once per batch rather than once per entry
 /// (a cached statement is found by hashing its whole SQL text).
 struct AppendStatements {
-    /// Stores an entry.
-    let insertEntry: Statement
     /// Folds an `assert` entry into `assertions`, returning the assertion's first-seen time (kept from an earlier
     /// assertion by the same origin, even one since retracted) for the listed table.
     let assert: Statement
@@ -14,27 +12,23 @@ struct AppendStatements {
     let dispute: Statement
 
     init(_ db: Database) throws {
-        insertEntry = try db.cachedStatement(
-            sql: """
-                INSERT INTO entries (origin, log_index, bytes, leaf_hash, time, action, kind, digest, received_from, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
         assert = try db.cachedStatement(
             sql: """
                 INSERT INTO assertions
-                    (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at, last_index)
-                VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, ?)
+                    (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at,
+                    last_index, received_from, received_at)
+                VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
                 ON CONFLICT (kind, digest, origin) DO UPDATE SET
                     listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
                     expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
-                    last_index = excluded.last_index
+                    last_index = excluded.last_index, received_from = excluded.received_from,
+                    received_at = excluded.received_at
                 RETURNING first_seen
                 """
         )
         retract = try db.cachedStatement(
             sql: """
-                UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?
+                UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?, received_from = ?, received_at = ?
                 WHERE kind = ? AND digest = ? AND origin = ?
                 """
         )

@@ -105,25 +105,16 @@ extension HallmarkStore {
         if let certificate = batch.originCertificate {
             try recordMember(origin, certificatePEM: certificate.pem, fingerprint: certificate.fingerprint, in: db)
         }
+        try storeEntries(batch.items, of: origin, receivedFrom: batch.receivedFrom, at: receivedAt, in: db)
         let statements = try AppendStatements(db)
-        // Bound once per batch; the loop below binds only what changes from entry to entry.
-        let originValue = origin.rawValue.databaseValue
-        let receivedFromValue = batch.receivedFrom.rawValue.databaseValue
-        let receivedAtValue = receivedAt.databaseValue
         var listed: [Hash256] = []
         var listedImages: [Hash256] = []
         var changes: [ListedTable.Change]? = collectingChanges ? [] : nil
         for item in batch.items {
             let entry = item.entry
-            let index = try Int64(sqlite: entry.index, "index")
-            statements.insertEntry.setUncheckedArguments([
-                originValue, index, Data(item.bytes), item.leafHash.data, entry.time.millisecondsSince1970,
-                entry.action.name, entry.kind.name, entry.digest.data, receivedFromValue, receivedAtValue,
-            ])
-            try statements.insertEntry.execute()
             let change = try fold(
                 entry,
-                index: index,
+                index: try Int64(sqlite: entry.index, "index"),
                 using: statements,
                 receivedFrom: batch.receivedFrom,
                 at: receivedAt
@@ -229,7 +220,7 @@ extension HallmarkStore {
         case .assert:
             statements.assert.setUncheckedArguments([
                 entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
-                entry.note, entry.expires?.millisecondsSince1970, time, time, index,
+                entry.note, entry.expires?.millisecondsSince1970, time, time, index, receivedFrom.rawValue, receivedAt,
             ])
             let firstSeen = try Int64.fetchOne(statements.assert) ?? time
             let record = AssertionRecord(
@@ -250,7 +241,10 @@ extension HallmarkStore {
             return .asserted(entry.kind, entry.digest, record)
         case .retract:
             try statements.retract.execute(
-                arguments: [time, index, entry.kind.name, entry.digest.data, entry.origin.rawValue]
+                arguments: [
+                    time, index, receivedFrom.rawValue, receivedAt, entry.kind.name, entry.digest.data,
+                    entry.origin.rawValue,
+                ]
             )
             return .retracted(entry.kind, entry.digest, origin: entry.origin)
         case .dispute:

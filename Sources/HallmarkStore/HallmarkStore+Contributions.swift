@@ -16,43 +16,34 @@ extension HallmarkStore {
         return try await database.read { db in try Self.contributions(since: start, in: db) }
     }
 
-    // Rows are counted here rather than with GROUP BY: SQLite sorts to group, which takes several times as long as
-    // the scan itself on a million entries, while the cells are few enough for a dictionary.
+    // Counted in a dictionary: the cells are few.
     private static func contributions(since start: Int64, in db: Database) throws -> ContributionTally {
         var days = DayCounts()
-        // One pass over the entries: each member's own entries by action and, for a dispute, the member it names,
-        // which only the entry's bytes hold.
-        let entries = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT origin, kind, action, time, CASE action WHEN 'dispute' THEN bytes END AS bytes, log_index
-                FROM entries WHERE time >= ?
-                """,
-            arguments: [start]
-        )
-        while let row = try entries.next() {
-            let origin: String = try row.stored(at: 0, in: "entries")
-            let kind: String = try row.stored(at: 1, in: "entries")
-            let action: String = try row.stored(at: 2, in: "entries")
-            let time: Int64 = try row.stored(at: 3, in: "entries")
-            let key = DayCounts.Key(origin: origin, kind: kind, time: time)
-            switch action {
-            case "assert": days.counts[key, default: ContributionCounts()].assertions += 1
-            case "retract": days.counts[key, default: ContributionCounts()].retractions += 1
-            default:
+        // One pass over the entries: each member's own entries by action and, for a dispute, the member it names.
+        try forEachStoredEntry(in: db) { origin, stored in
+            let entry: Entry
+            do {
+                entry = try Entry(decoding: stored.bytes)
+            } catch {
+                let at = "\(origin)#\(stored.index)"
+                throw HallmarkError(
+                    .storeProblem,
+                    "stored entry \(at) cannot be decoded; run 'hallmark audit verify-store'",
+                    location: at
+                )
+            }
+            let time = entry.time.millisecondsSince1970
+            guard time >= start else { return }
+            let key = DayCounts.Key(origin: origin, kind: entry.kind.name, time: time)
+            switch entry.action {
+            case .assert: days.counts[key, default: ContributionCounts()].assertions += 1
+            case .retract: days.counts[key, default: ContributionCounts()].retractions += 1
+            case .dispute:
                 days.counts[key, default: ContributionCounts()].disputesMade += 1
-                let bytes: Data? = try row.stored(at: 4, in: "entries")
-                guard let disputed = try? bytes.flatMap({ try Entry(decoding: $0) })?.disputedOrigin else {
-                    let index: Int64 = try row.stored(at: 5, in: "entries")
-                    let at = "\(origin)#\(index)"
-                    throw HallmarkError(
-                        .storeProblem,
-                        "stored entry \(at) cannot be decoded as a dispute; run 'hallmark audit verify-store'",
-                        location: at
-                    )
+                if let disputed = entry.disputedOrigin {
+                    let received = DayCounts.Key(origin: disputed.rawValue, kind: entry.kind.name, time: time)
+                    days.counts[received, default: ContributionCounts()].disputesReceived += 1
                 }
-                let received = DayCounts.Key(origin: disputed.rawValue, kind: kind, time: time)
-                days.counts[received, default: ContributionCounts()].disputesReceived += 1
             }
         }
         // Indicators by the day the member first asserted them.

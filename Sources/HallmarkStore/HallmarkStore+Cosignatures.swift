@@ -95,15 +95,8 @@ extension HallmarkStore {
     /// `index + 1`, who showed this node that log. `nil` when the store does not hold the entry.
     public func receipt(of origin: MemberID, index: UInt64) async throws -> (from: MemberID, at: Timestamp)? {
         try await database.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT received_from, received_at FROM entries WHERE origin = ? AND log_index = ?",
-                arguments: [origin.rawValue, Int64(clamping: index)]
-            ).map { row in
-                (
-                    try MemberID(row.stored("received_from", in: "entries")),
-                    Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
-                )
+            try Self.entry(of: origin, index: index, in: db).map { stored in
+                (try MemberID(stored.receipt.from), Timestamp(millisecondsSince1970: stored.receipt.at))
             }
         }
     }

@@ -26,7 +26,7 @@ extension HallmarkStore {
                 db,
                 sql: """
                     SELECT a.kind, a.digest, \(Self.recordColumns), l.value
-                    FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
+                    FROM assertions a
                     LEFT JOIN local_identifiers l ON l.kind = a.kind AND l.digest = a.digest AND a.origin = ?
                     WHERE a.kind IN (\(placeholders)) AND (a.last_seen >= ? OR a.retracted_at >= ?)
                     ORDER BY a.kind, a.digest, a.origin

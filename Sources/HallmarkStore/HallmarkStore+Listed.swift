@@ -82,18 +82,12 @@ extension HallmarkStore {
 
     /// The table, with the size of every log it reflects.
     private static func readListedTable(in db: Database) throws -> (ListedTable, [MemberID: UInt64]) {
-        // Each assertion's entry is found by its key, in digest order: all over the entries table. Mapped, those reads
-        // cost no system call each (half the build's time at a million); unmapped again for the connection's next
-        // reader, so that nothing else reads through a mapping (an I/O error there is a signal, not an error).
-        try db.execute(sql: "PRAGMA mmap_size = 2147418112")
-        defer { try? db.execute(sql: "PRAGMA mmap_size = 0") }
         var builder = ListedTable.Builder()
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT a.kind, a.digest, \(recordColumns)
-                FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
-                WHERE a.listed = 1 ORDER BY a.kind, a.digest, a.origin
+                FROM assertions a WHERE a.listed = 1 ORDER BY a.kind, a.digest, a.origin
                 """
         )
         while let row = try rows.next() {

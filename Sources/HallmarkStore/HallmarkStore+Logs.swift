@@ -104,25 +104,7 @@ extension HallmarkStore {
     static let reservedRows: UInt64 = 1 << 20
 
     static func leafHashes(of origin: MemberID, range: Range<UInt64>, in db: Database) throws -> [Hash256] {
-        var hashes: [Hash256] = []
-        hashes.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
-        let cursor = try Row.fetchCursor(
-            db.cachedStatement(
-                sql:
-                    "SELECT leaf_hash FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
-            ),
-            arguments: [
-                origin.rawValue, try Int64(sqlite: range.lowerBound, "start"),
-                try Int64(sqlite: range.upperBound, "end"),
-            ]
-        )
-        while let row = try cursor.next() {
-            hashes.append(try Hash256(bytes: row.stored(at: 0, in: "entries") as Data))
-        }
-        guard hashes.count == range.count else {
-            throw HallmarkError(.storeProblem, "the store holds \(hashes.count) of entries \(range) of \(origin)")
-        }
-        return hashes
+        try entries(of: origin, in: range, missing: .storeProblem, in: db).map { MerkleHash.leaf($0.bytes) }
     }
 
     /// The root of `origin`'s log at `size`: from a stored checkpoint when there is one, else recomputed.
@@ -148,16 +130,10 @@ extension HallmarkStore {
     /// - Throws: ``HallmarkError`` `not-found` when the store does not hold it.
     public func entryBytes(origin: MemberID, index: UInt64) async throws -> [UInt8] {
         try await database.read { db in
-            guard
-                let data: Data = try db.storedValue(
-                    in: "entries",
-                    sql: "SELECT bytes FROM entries WHERE origin = ? AND log_index = ?",
-                    arguments: [origin.rawValue, try Int64(sqlite: index, "index")]
-                )
-            else {
+            guard let stored = try Self.entry(of: origin, index: index, in: db) else {
                 throw HallmarkError(.notFound, "no entry \(origin)#\(index) in this store")
             }
-            return [UInt8](data)
+            return stored.bytes
         }
     }
 }
@@ -177,19 +153,10 @@ extension HallmarkStore {
             else { return nil }
             let checkpoint = try Checkpoint(decoding: checkpointBytes)
             guard checkpoint.treeSize > start else { return nil }
-            let cursor = try Row.fetchCursor(
-                db,
-                sql:
-                    "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index",
-                arguments: [
-                    origin.rawValue, try Int64(sqlite: start, "start"),
-                    try Int64(sqlite: checkpoint.treeSize, "tree size"),
-                ]
-            )
             var items: [LogBatch.Item] = []
-            while let row = try cursor.next() {
-                let bytes = [UInt8](try row.stored(at: 0, in: "entries") as Data)
-                items.append(LogBatch.Item(entry: try Entry(decoding: bytes), bytes: bytes))
+            try Self.forEachEntry(of: origin, in: start..<checkpoint.treeSize, in: db) { stored in
+                items.append(LogBatch.Item(entry: try Entry(decoding: stored.bytes), bytes: stored.bytes))
+                return true
             }
             return LogBatch(origin: origin, items: items, checkpoint: checkpoint, receivedFrom: receivedFrom)
         }
@@ -201,23 +168,7 @@ extension HallmarkStore {
     /// - Throws: ``HallmarkError`` `not-found` when the store does not hold all of them.
     public func entryBytes(origin: MemberID, range: Range<UInt64>) async throws -> [[UInt8]] {
         try await database.read { db in
-            var result: [[UInt8]] = []
-            result.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
-            let cursor = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql:
-                        "SELECT bytes FROM entries WHERE origin = ? AND log_index >= ? AND log_index < ? ORDER BY log_index"
-                ),
-                arguments: [
-                    origin.rawValue, try Int64(sqlite: range.lowerBound, "start"),
-                    try Int64(sqlite: range.upperBound, "end"),
-                ]
-            )
-            while let row = try cursor.next() { result.append([UInt8](try row.stored(at: 0, in: "entries") as Data)) }
-            guard result.count == range.count else {
-                throw HallmarkError(.notFound, "the store holds \(result.count) of entries \(range) of \(origin)")
-            }
-            return result
+            try Self.entries(of: origin, in: range, missing: .notFound, in: db).map(\.bytes)
         }
     }
 

@@ -148,22 +148,22 @@ extension HallmarkStore {
         arguments: StatementArguments
     ) throws -> CoveringCheckpoint? {
         guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT c.bytes, e.received_at FROM checkpoints c
-                    JOIN entries e ON e.origin = c.origin AND e.log_index = c.tree_size - 1
-                    WHERE \(filter)
-                    """,
+            let bytes: Data = try db.storedValue(
+                in: "checkpoints",
+                sql: "SELECT c.bytes FROM checkpoints c WHERE \(filter)",
                 arguments: arguments
             )
         else { return nil }
-        let checkpoint = try Checkpoint(decoding: row.stored("bytes", in: "checkpoints") as Data)
+        let checkpoint = try Checkpoint(decoding: bytes)
+        // When its last entry was committed; a checkpoint of an empty log covers nothing.
+        guard checkpoint.treeSize > 0, let last = try entry(of: origin, index: checkpoint.treeSize - 1, in: db) else {
+            return nil
+        }
         return CoveringCheckpoint(
             checkpoint: checkpoint,
             heldSize: checkpoint.treeSize,
             rightSubtrees: [],
-            receivedAt: Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
+            receivedAt: Timestamp(millisecondsSince1970: last.receipt.at)
         )
     }
 

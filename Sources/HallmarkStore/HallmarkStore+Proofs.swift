@@ -9,8 +9,6 @@ public struct StoredLeaf: Sendable {
     public var index: UInt64
     /// The entry's bytes, as stored.
     public var bytes: [UInt8]
-    /// The leaf hash recorded beside them (32 bytes unless the store was altered).
-    public var leafHash: [UInt8]
 }
 
 extension HallmarkStore {
@@ -19,7 +17,7 @@ extension HallmarkStore {
         try await database.read { db in
             // One query per table, so that a value that is not text can be named by its table.
             var origins: Set<String> = []
-            for table in ["log_heads", "checkpoints", "pending_checkpoints", "entries"] {
+            for table in ["log_heads", "checkpoints", "pending_checkpoints", "log_segments"] {
                 let cursor = try Row.fetchCursor(db, sql: "SELECT DISTINCT origin FROM \(table)")
                 while let row = try cursor.next() { origins.insert(try row.stored(at: 0, in: table)) }
             }
@@ -34,23 +32,9 @@ extension HallmarkStore {
         try await database.read { db in
             var leaves: [StoredLeaf] = []
             leaves.reserveCapacity(limit)
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT log_index, bytes, leaf_hash FROM entries
-                        WHERE origin = ? AND log_index >= ? ORDER BY log_index LIMIT ?
-                        """
-                ),
-                arguments: [origin.rawValue, Int64(clamping: start), limit]
-            )
-            while let row = try rows.next() {
-                leaves.append(
-                    StoredLeaf(
-                        index: UInt64(clamping: try row.stored(at: 0, in: "entries") as Int64),
-                        bytes: try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] },
-                        leafHash: try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } ?? [] }
-                    )
-                )
+            try Self.forEachEntry(of: origin, in: start..<UInt64.max, in: db) { stored in
+                leaves.append(StoredLeaf(index: stored.index, bytes: stored.bytes))
+                return leaves.count < limit
             }
             return leaves
         }

@@ -20,24 +20,7 @@ extension HallmarkStore {
     /// Every entry about `digest` from every origin, in origin and log order.
     public func entries(kind: IndicatorKind, digest: Hash256) async throws -> [StoredEntry] {
         try await database.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT bytes, leaf_hash, received_from, received_at FROM entries
-                        WHERE kind = ? AND digest = ? ORDER BY origin, log_index
-                        """
-                ),
-                arguments: [kind.name, digest.data]
-            ).map { row in
-                let bytes = [UInt8](try row.stored("bytes", in: "entries") as Data)
-                return StoredEntry(
-                    entry: try Entry(decoding: bytes),
-                    bytes: bytes,
-                    leafHash: try Hash256(bytes: row.stored("leaf_hash", in: "entries") as Data),
-                    receivedFrom: try MemberID(row.stored("received_from", in: "entries")),
-                    receivedAt: Timestamp(millisecondsSince1970: try row.stored("received_at", in: "entries"))
-                )
-            }
+            try Self.entries(kind: kind, digest: digest, in: db)
         }
     }
 
@@ -73,7 +56,7 @@ extension HallmarkStore {
             return StoreStatistics(
                 listedByKind: listed,
                 logs: try Self.allLogHeads(in: db),
-                entryCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0,
+                entryCount: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM log_segments") ?? 0,
                 filter: filterStatistics
             )
         }
@@ -85,8 +68,7 @@ extension HallmarkStore {
             db.cachedStatement(
                 sql: """
                     SELECT \(recordColumns)
-                    FROM assertions a JOIN entries e ON e.origin = a.origin AND e.log_index = a.last_index
-                    WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
+                    FROM assertions a WHERE a.kind = ? AND a.digest = ? ORDER BY a.origin
                     """
             ),
             arguments: [kind.name, digest.data]
@@ -120,10 +102,10 @@ extension HallmarkStore {
         )
     }
 
-    /// The columns ``record(from:at:disputes:)`` reads, from `assertions a JOIN entries e` on the assertion's entry.
+    /// The columns ``record(from:at:disputes:)`` reads, from `assertions a`.
     static let recordColumns = """
         a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, a.first_seen, a.last_seen,
-        a.retracted_at, a.last_index, e.received_from, e.received_at
+        a.retracted_at, a.last_index, a.received_from, a.received_at
         """
 
     /// The assertion in the twelve columns of ``recordColumns`` starting at `first`.
@@ -144,8 +126,8 @@ extension HallmarkStore {
             retractedAt: (try row.stored(at: first + 8, in: "assertions") as Int64?)
                 .map(Timestamp.init(millisecondsSince1970:)),
             lastIndex: try UInt64(stored: lastIndex, "last index"),
-            receivedFrom: try MemberID(row.stored(at: first + 10, in: "entries")),
-            receivedAt: Timestamp(millisecondsSince1970: try row.stored(at: first + 11, in: "entries")),
+            receivedFrom: try MemberID(row.stored(at: first + 10, in: "assertions")),
+            receivedAt: Timestamp(millisecondsSince1970: try row.stored(at: first + 11, in: "assertions")),
             disputes: disputes(origin)
         )
     }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import HallmarkCore
 
 extension HallmarkStore {
     /// Versioned migrations. Append new ones; never edit one that has shipped.
@@ -220,6 +222,80 @@ extension HallmarkStore {
                     """
             )
         }
+        migrator.registerMigration("v9-log-segments") { db in
+            try db.execute(
+                sql: """
+                    -- A number per origin, so that the rows of the indicator index stay small.
+                    CREATE TABLE log_origins (
+                        id INTEGER PRIMARY KEY,
+                        origin TEXT NOT NULL UNIQUE
+                    );
+                    -- Every origin's log in segments of consecutive entries (LogSegment): the exact bytes the origin
+                    -- produced, and who this node received them from and when. Replaces `entries` (a row per entry).
+                    CREATE TABLE log_segments (
+                        origin TEXT NOT NULL,
+                        first_index INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        entries BLOB NOT NULL,
+                        receipts BLOB NOT NULL,
+                        UNIQUE (origin, first_index)
+                    );
+                    -- Which entries are about an indicator, keyed by the first 8 bytes of its digest (as a signed
+                    -- integer); the entries themselves tell indicators sharing a key apart.
+                    CREATE TABLE indicator_entries (
+                        key INTEGER NOT NULL,
+                        origin_id INTEGER NOT NULL,
+                        log_index INTEGER NOT NULL,
+                        PRIMARY KEY (key, origin_id, log_index)
+                    ) WITHOUT ROWID;
+                    -- Who this node received an assertion's last entry from, and when: kept with the fold that checks
+                    -- read, which found them in `entries` before.
+                    ALTER TABLE assertions ADD COLUMN received_from TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE assertions ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
+                    UPDATE assertions SET (received_from, received_at) = (
+                        SELECT e.received_from, e.received_at FROM entries e
+                        WHERE e.origin = assertions.origin AND e.log_index = assertions.last_index
+                    )
+                    WHERE EXISTS (
+                        SELECT 1 FROM entries e WHERE e.origin = assertions.origin AND e.log_index = assertions.last_index
+                    );
+                    """
+            )
+            try carryEntriesIntoSegments(db)
+            try db.execute(sql: "DROP TABLE entries")
+        }
         return migrator
+    }
+
+    /// Moves every row of `entries` into segments, as they are: a damaged row (an entry that does not decode, a gap)
+    /// moves too, for `hallmark audit verify-store` to report.
+    private static func carryEntriesIntoSegments(_ db: Database) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT origin, log_index, bytes, digest, received_from, received_at FROM entries
+                ORDER BY origin, log_index
+                """
+        )
+        var writer: SegmentWriter?
+        var origin = ""
+        while let row = try rows.next() {
+            let rowOrigin: String = try row.stored(at: 0, in: "entries")
+            let index = try UInt64(stored: row.stored(at: 1, in: "entries"), "log_index")
+            if writer == nil || rowOrigin != origin {
+                try writer?.finish()
+                writer = try SegmentWriter(origin: rowOrigin, from: index, in: db)
+                origin = rowOrigin
+            }
+            let digest: Data = try row.stored(at: 3, in: "entries")
+            try writer?.add(
+                index: index,
+                key: digest.count >= 32 ? indicatorKey(try Hash256(bytes: digest.prefix(32))) : 0,
+                bytes: [UInt8](try row.stored(at: 2, in: "entries") as Data),
+                from: try row.stored(at: 4, in: "entries"),
+                at: try row.stored(at: 5, in: "entries")
+            )
+        }
+        try writer?.finish()
     }
 }

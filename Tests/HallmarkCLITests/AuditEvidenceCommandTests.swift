@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallmarkCore
 import HallmarkMember
+import HallmarkTestSupport
 import Testing
 
 /// `hallmark audit evidence`, `audit verify` and `audit verify-store`, run as a person would.
@@ -53,11 +54,11 @@ struct AuditEvidenceCommandTests {
         let clean = try await cli.run(["audit", "verify-store", "--data", cli.data])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("brand-a: 1 entries, 1 checkpoints: verified"))
-        let database = try DatabaseQueue(path: cli.data + "/hallmark.sqlite")
-        try await database.write { db in
-            try db.execute(sql: "UPDATE entries SET bytes = bytes || x'00' WHERE origin = 'brand-b' AND log_index = 0")
+        try await StoreTampering.alterEntries(ofStoreAt: cli.data + "/hallmark.sqlite", origin: "brand-b") {
+            index,
+            bytes in
+            index == 0 ? bytes + [0] : bytes
         }
-        try database.close()
         let problem = try await cli.run(["audit", "verify-store", "--data", cli.data])
         #expect(problem.status == 1)
         #expect(problem.stdout.contains("brand-b: 0 entries, 0 checkpoints checked: PROBLEM at entry 0"))

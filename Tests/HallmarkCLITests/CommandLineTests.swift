@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallmarkCore
 import HallmarkMember
+import HallmarkTestSupport
 import Testing
 
 /// The `hallmark` command line end to end: real processes, a real store in a temporary folder.
@@ -147,28 +148,33 @@ struct CommandLineTests {
         )
     }
 
-    @Test("audit names an entry whose stored bytes were altered")
+    @Test("audit names an entry whose stored bytes were altered; the proofs over it fail, verify-store says where")
     func auditDetectsTampering() async throws {
         let cli = try CommandRunner()
         defer { cli.remove() }
         try await cli.initialize()
+        try await cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-0"])
         try await cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-1", "--note", "aaaa"])
         try await cli.succeed(["submit", "--data", cli.data, "sku", "TAMPER-2"])
-        // Change one letter of entry 0's note behind the store's back, as someone with the database file could.
-        let database = try DatabaseQueue(path: cli.data + "/hallmark.sqlite")
-        try await database.write { db in
-            let bytes = try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM entries WHERE log_index = 0"))
-            var changed = [UInt8](bytes)
-            let position = try #require(changed.lastIndex(of: UInt8(ascii: "a")))
+        // Change one letter of entry 1's note behind the store's back, as someone with the database file could.
+        let store = cli.data + "/hallmark.sqlite"
+        try await StoreTampering.alterEntries(ofStoreAt: store, origin: "brand-a") { index, bytes in
+            guard index == 1, let position = bytes.lastIndex(of: UInt8(ascii: "a")) else { return bytes }
+            var changed = bytes
             changed[position] = UInt8(ascii: "b")
-            try db.execute(sql: "UPDATE entries SET bytes = ? WHERE log_index = 0", arguments: [Data(changed)])
+            return changed
         }
-        try database.close()
         let audit = try await cli.run(["audit", "--data", cli.data, "sku", "tamper-1"])
         #expect(audit.status == 2)
         #expect(audit.stdout.contains("inclusion proof: FAILED"))
         #expect(audit.stderr.contains("do not verify"))
-        #expect(try await cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 0)
+        // The proofs are computed from the stored bytes, against the latest checkpoint, whose tree holds the altered
+        // entry: the other entries' audits fail too, and verify-store names where the log stops verifying.
+        #expect(try await cli.run(["audit", "--data", cli.data, "sku", "tamper-2"]).status == 2)
+        #expect(try await cli.run(["audit", "--data", cli.data, "sku", "tamper-0"]).status == 2)
+        let verification = try await cli.run(["audit", "verify-store", "--data", cli.data])
+        #expect(verification.status == 1)
+        #expect(verification.stdout.contains("PROBLEM at entry 1"), "\(verification.stdout)")
     }
 
     @Test("a store another process holds locked is waited for, never called 'not a Hallmark store'")

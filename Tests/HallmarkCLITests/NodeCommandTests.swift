@@ -192,7 +192,9 @@ struct NodeCommandTests {
         let database = try DatabaseQueue(path: other.appendingPathComponent("hallmark.sqlite").path)
         var held = 0
         while sync.isRunning {
-            held = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0 }
+            held = try await database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM log_segments") ?? 0
+            }
             if held > 0 { break }
             try await Task.sleep(for: .milliseconds(5))
         }

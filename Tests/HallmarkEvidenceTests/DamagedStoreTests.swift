@@ -89,7 +89,7 @@ extension DamagedStoreTests {
             let checkpoint = try #require(try await $0.latestCheckpoint(of: try MemberID("brand-b")))
             _ = try await $0.cosignatures(of: checkpoint)
         },
-        Damage(table: "entries", column: "received_at", value: "'x'", found: "text") {
+        Damage(table: "log_segments", column: "receipts", value: "NULL", found: "NULL") {
             _ = try await $0.audit(try Identifier(kind: .seller, value: "shopmart:evidence fake"))
         },
         // Checks answer from the listed table in memory; the store's own read of an indicator's assertions (what a
@@ -98,7 +98,7 @@ extension DamagedStoreTests {
             let seller = try Identifier(kind: .seller, value: "shopmart:evidence fake")
             _ = try await $0.store.assertions(kind: .seller, digest: $0.digest(of: seller))
         },
-        Damage(table: "entries", column: "action", value: "NULL", found: "NULL") {
+        Damage(table: "log_segments", column: "count", value: "NULL", found: "NULL") {
             _ = try await $0.contributionReport()
         },
         Damage(table: "allowlist", column: "added_at", value: "'x'", found: "text") {

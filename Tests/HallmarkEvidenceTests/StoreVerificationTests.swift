@@ -23,6 +23,15 @@ struct StoreVerificationTests {
         try database.close()
     }
 
+    static func alterEntries(
+        _ node: Member,
+        origin: String,
+        _ change: @escaping @Sendable (UInt64, [UInt8]) -> [UInt8]?
+    ) async throws {
+        let path = node.store.directory.appendingPathComponent("hallmark.sqlite").path
+        try await StoreTampering.alterEntries(ofStoreAt: path, origin: origin, change)
+    }
+
     @Test("an untouched store verifies: every log, entry and checkpoint")
     func clean() async throws {
         let (node, folders) = try await Self.makeStore()
@@ -47,8 +56,7 @@ struct StoreVerificationTests {
         let subtrees = try MerkleTree(leafHashes: leaves).subtreeHashes(from: 30, to: 41)
         let frontier = MerkleFrontier(leafHashes: leaves[0..<30])
         for (sql, arguments) in [
-            ("DELETE FROM entries WHERE origin = 'brand-a' AND log_index >= 30", StatementArguments()),
-            ("DELETE FROM checkpoints WHERE origin = 'brand-a' AND tree_size = 41", []),
+            ("DELETE FROM checkpoints WHERE origin = 'brand-a' AND tree_size = 41", StatementArguments()),
             (
                 "UPDATE log_heads SET tree_size = 30, root_hash = ?, frontier = ? WHERE origin = 'brand-a'",
                 [Data(frontier.root.bytes), Data(frontier.encoded())]
@@ -63,6 +71,7 @@ struct StoreVerificationTests {
         ] {
             try await Self.alter(node, sql, arguments)
         }
+        try await Self.alterEntries(node, origin: "brand-a") { index, bytes in index < 30 ? bytes : nil }
         let result = try await node.verifyStore()
         #expect(result.isClean, "\(result.logs)")
         #expect(result.logs.first { $0.origin == origin }?.entries == 30)
@@ -83,41 +92,32 @@ struct StoreVerificationTests {
         #expect(uncovered.problem?.message.contains("covered by no stored checkpoint") == true, "\(uncovered)")
     }
 
-    @Test("a changed entry byte is reported with its origin and index; other origins stay clean")
+    @Test("a changed entry byte is caught by the checkpoint over it; other origins stay clean")
     func changedEntryByte() async throws {
         let (node, folders) = try await Self.makeStore()
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
-        let bytes = try await node.store.entryBytes(origin: try MemberID("brand-a"), index: 25)
-        var changed = bytes
-        changed[40] ^= 0x01  // a digest bit: the entry still decodes
-        try await Self.alter(
-            node,
-            "UPDATE entries SET bytes = ? WHERE origin = 'brand-a' AND log_index = 25",
-            [Data(changed)]
-        )
+        try await Self.alterEntries(node, origin: "brand-a") { index, bytes in
+            guard index == 25 else { return bytes }
+            var changed = bytes
+            changed[40] ^= 0x01  // a digest bit: the entry still decodes
+            return changed
+        }
         let result = try await node.verifyStore()
         #expect(!result.isClean)
-        let a = try #require(result.logs.first { $0.origin.rawValue == "brand-a" })
-        #expect(a.problem?.index == 25)
-        #expect(a.problem?.message.contains("entry 25 of brand-a") == true, "\(a.problem?.message ?? "")")
+        let problem = try #require(result.logs.first { $0.origin.rawValue == "brand-a" }?.problem)
+        #expect(problem.index == 20)
+        #expect(problem.message.contains("entries 20..<41 of brand-a do not hash to the root"), "\(problem.message)")
         #expect(result.logs.first { $0.origin.rawValue == "brand-b" }?.problem == nil)
     }
 
-    @Test("an entry changed together with its leaf hash is caught by the checkpoint over it")
-    func changedEntryAndLeafHash() async throws {
+    @Test("a segment that no longer decodes is reported from where it starts")
+    func damagedSegment() async throws {
         let (node, folders) = try await Self.makeStore()
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
-        let origin = try MemberID("brand-a")
-        var changed = try await node.store.entryBytes(origin: origin, index: 25)
-        changed[40] ^= 0x01  // a digest bit: the entry still decodes
-        try await Self.alter(
-            node,
-            "UPDATE entries SET bytes = ?, leaf_hash = ? WHERE origin = 'brand-a' AND log_index = 25",
-            [Data(changed), Data(MerkleHash.leaf(changed).bytes)]
-        )
-        let problem = try #require(try await node.verifyStore().logs.first { $0.origin == origin }?.problem)
-        #expect(problem.index == 20)
-        #expect(problem.message.contains("entries 20..<41 of brand-a do not hash to the root"))
+        try await Self.alter(node, "UPDATE log_segments SET count = count + 1 WHERE origin = 'brand-a'")
+        let problem = try #require(try await node.verifyStore().logs.first { $0.origin.rawValue == "brand-a" }?.problem)
+        #expect(problem.index == 0)
+        #expect(problem.message.contains("holds 41 entries, not the 42 recorded"), "\(problem.message)")
     }
 
     @Test("a deleted checkpoint leaves entries no stored checkpoint covers, reported from where they start")
@@ -134,7 +134,7 @@ struct StoreVerificationTests {
     func deletedEntryAndForgedSignature() async throws {
         let (node, folders) = try await Self.makeStore()
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
-        try await Self.alter(node, "DELETE FROM entries WHERE origin = 'brand-a' AND log_index = 3")
+        try await Self.alterEntries(node, origin: "brand-a") { index, bytes in index == 3 ? nil : bytes }
         // brand-b's checkpoint re-signed by another key: it still decodes, its signature no longer verifies.
         let checkpoint = try #require(try await node.store.latestCheckpoint(of: try MemberID("brand-b")))
         let forged = try Checkpoint.sign(

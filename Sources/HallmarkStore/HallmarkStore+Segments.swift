@@ -1,0 +1,251 @@
+import Foundation
+import GRDB
+import HallmarkCore
+import HallmarkRecords
+
+// The logs' entries as segments (`log_segments`, see LogSegment) and the index from an indicator to the entries about
+// it (`indicator_entries`): every read and write of entries goes through here.
+extension HallmarkStore {
+    /// One stored entry as read from its segment.
+    struct SegmentEntry {
+        var index: UInt64
+        var bytes: [UInt8]
+        var receipt: LogSegment.Receipt
+    }
+
+    /// The key of `indicator_entries` for a digest: its first 8 bytes as a signed integer. Entries of other indicators
+    /// that share it are told apart by decoding them.
+    static func indicatorKey(_ digest: Hash256) -> Int64 { Int64(bitPattern: digest.w0) }
+
+    /// Stores `items`, the entries of `origin`'s log from the end of what is stored, and indexes them by indicator.
+    static func storeEntries(
+        _ items: [LogBatch.Item],
+        of origin: MemberID,
+        receivedFrom: MemberID,
+        at receivedAt: Int64,
+        in db: Database
+    ) throws {
+        guard let first = items.first?.entry.index else { return }
+        var writer = try SegmentWriter(origin: origin.rawValue, from: first, in: db)
+        for item in items {
+            try writer.add(
+                index: item.entry.index,
+                key: indicatorKey(item.entry.digest),
+                bytes: item.bytes,
+                from: receivedFrom.rawValue,
+                at: receivedAt
+            )
+        }
+        try writer.finish()
+    }
+
+    /// Writes one origin's entries, in index order, into segments and the indicator index.
+    struct SegmentWriter {
+        private let db: Database
+        private let origin: String
+        private let number: DatabaseValue
+        private var segment: LogSegment
+        private let index: Statement
+        private let write: Statement
+
+        /// Continues the origin's last segment when it ends at `first` and has room, so that a log growing a thousand
+        /// entries at a time still ends up in full segments.
+        init(origin: String, from first: UInt64, in db: Database) throws {
+            self.db = db
+            self.origin = origin
+            try db.cachedStatement(sql: "INSERT INTO log_origins (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
+                .execute(arguments: [origin])
+            guard
+                let number: Int64 = try db.storedValue(
+                    in: "log_origins",
+                    sql: "SELECT id FROM log_origins WHERE origin = ?",
+                    arguments: [origin]
+                )
+            else {
+                throw HallmarkError(.storeProblem, "no number recorded for origin \(origin)", location: "log_origins")
+            }
+            self.number = number.databaseValue
+            let last = try HallmarkStore.lastSegment(of: origin, in: db)
+            segment = last.flatMap { $0.endIndex == first ? $0 : nil } ?? LogSegment(firstIndex: first)
+            index = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO indicator_entries (key, origin_id, log_index) VALUES (?, ?, ?)"
+            )
+            write = try db.cachedStatement(
+                sql: """
+                    INSERT INTO log_segments (origin, first_index, count, entries, receipts) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (origin, first_index) DO UPDATE SET
+                        count = excluded.count, entries = excluded.entries, receipts = excluded.receipts
+                    """
+            )
+        }
+
+        /// Adds entry `index` (the next, or one after a gap a damaged store left) about the indicator `key` names.
+        mutating func add(index position: UInt64, key: Int64, bytes: [UInt8], from: String, at time: Int64) throws {
+            if position != segment.endIndex || segment.isFull(adding: bytes.count) {
+                try finish()
+                segment = LogSegment(firstIndex: position)
+            }
+            segment.append(bytes, from: from, at: time)
+            let logIndex = try Int64(sqlite: position, "index")
+            index.setUncheckedArguments([key.databaseValue, number, logIndex.databaseValue])
+            try index.execute()
+        }
+
+        /// Writes the segment in progress.
+        func finish() throws {
+            guard !segment.entries.isEmpty else { return }
+            try write.execute(arguments: [
+                origin, try Int64(sqlite: segment.firstIndex, "index"), segment.entries.count,
+                segment.encodedEntries, segment.encodedReceipts,
+            ])
+        }
+    }
+
+    private static func lastSegment(of origin: String, in db: Database) throws -> LogSegment? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT first_index, count, entries, receipts FROM log_segments
+                    WHERE origin = ? ORDER BY first_index DESC LIMIT 1
+                    """
+            ),
+            arguments: [origin]
+        ).map { try segment(of: origin, from: $0) }
+    }
+
+    /// The segment in the columns `first_index, count, entries, receipts` of `row`, starting at `first`.
+    private static func segment(of origin: String, from row: Row, at first: Int = 0) throws -> LogSegment {
+        try LogSegment(
+            origin: origin,
+            firstIndex: UInt64(stored: row.stored(at: first, in: "log_segments"), "first_index"),
+            count: row.stored(at: first + 1, in: "log_segments"),
+            entries: row.stored(at: first + 2, in: "log_segments"),
+            receipts: row.stored(at: first + 3, in: "log_segments")
+        )
+    }
+
+    /// Calls `body` with every stored entry of `origin` within `range`, in index order (a gap in the store shows as
+    /// skipped indexes). Stops early when `body` returns `false`.
+    static func forEachEntry(
+        of origin: MemberID,
+        in range: Range<UInt64>,
+        in db: Database,
+        _ body: (SegmentEntry) throws -> Bool
+    ) throws {
+        guard !range.isEmpty else { return }
+        let lower = try Int64(sqlite: range.lowerBound, "start")
+        let upper = Int64(clamping: range.upperBound)
+        // The segment holding the range's first entry starts at or before it.
+        let start: Int64 =
+            try db.storedValue(
+                in: "log_segments",
+                sql: "SELECT MAX(first_index) FROM log_segments WHERE origin = ? AND first_index <= ?",
+                arguments: [origin.rawValue, lower]
+            ) ?? lower
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT first_index, count, entries, receipts FROM log_segments
+                    WHERE origin = ? AND first_index >= ? AND first_index < ? ORDER BY first_index
+                    """
+            ),
+            arguments: [origin.rawValue, start, upper]
+        )
+        while let row = try rows.next() {
+            let segment = try segment(of: origin.rawValue, from: row)
+            for (position, bytes) in segment.entries.enumerated() {
+                let index = segment.firstIndex + UInt64(truncatingIfNeeded: position)
+                guard range.contains(index) else { continue }
+                let entry = SegmentEntry(index: index, bytes: bytes, receipt: segment.receipt(at: position))
+                guard try body(entry) else { return }
+            }
+        }
+    }
+
+    /// Calls `body` with every stored entry of every origin, in origin and log order.
+    static func forEachStoredEntry(in db: Database, _ body: (String, SegmentEntry) throws -> Void) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT origin, first_index, count, entries, receipts FROM log_segments ORDER BY origin, first_index"
+        )
+        while let row = try rows.next() {
+            let origin: String = try row.stored(at: 0, in: "log_segments")
+            let segment = try segment(of: origin, from: row, at: 1)
+            for (position, bytes) in segment.entries.enumerated() {
+                let index = segment.firstIndex + UInt64(truncatingIfNeeded: position)
+                try body(origin, SegmentEntry(index: index, bytes: bytes, receipt: segment.receipt(at: position)))
+            }
+        }
+    }
+
+    /// The stored entries `range` of `origin`'s log, in order.
+    /// - Throws: ``HallmarkError`` with `missing` (`store-problem` or `not-found`) when any is not stored.
+    static func entries(
+        of origin: MemberID,
+        in range: Range<UInt64>,
+        missing: HallmarkError.Code,
+        in db: Database
+    ) throws -> [SegmentEntry] {
+        var result: [SegmentEntry] = []
+        result.reserveCapacity(Int(clamping: min(range.upperBound - range.lowerBound, Self.reservedRows)))
+        try forEachEntry(of: origin, in: range, in: db) { entry in
+            guard entry.index == range.lowerBound + UInt64(truncatingIfNeeded: result.count) else { return false }
+            result.append(entry)
+            return true
+        }
+        guard result.count == range.count else {
+            throw HallmarkError(missing, "the store holds \(result.count) of entries \(range) of \(origin)")
+        }
+        return result
+    }
+
+    /// The stored entry `index` of `origin`'s log, if any.
+    static func entry(of origin: MemberID, index: UInt64, in db: Database) throws -> SegmentEntry? {
+        guard index < .max else { return nil }
+        var found: SegmentEntry?
+        try forEachEntry(of: origin, in: index..<(index + 1), in: db) { entry in
+            found = entry
+            return false
+        }
+        return found
+    }
+
+    /// Every stored entry about an indicator, in origin and log order.
+    static func entries(kind: IndicatorKind, digest: Hash256, in db: Database) throws -> [StoredEntry] {
+        let positions = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT o.origin, i.log_index FROM indicator_entries i JOIN log_origins o ON o.id = i.origin_id
+                    WHERE i.key = ? ORDER BY o.origin, i.log_index
+                    """
+            ),
+            arguments: [indicatorKey(digest)]
+        )
+        var result: [StoredEntry] = []
+        for row in positions {
+            let origin = try MemberID(row.stored(at: 0, in: "log_origins") as String)
+            let index = try UInt64(stored: row.stored(at: 1, in: "indicator_entries"), "log_index")
+            guard let stored = try entry(of: origin, index: index, in: db) else {
+                throw HallmarkError(
+                    .storeProblem,
+                    "the indicator index names entry \(origin)#\(index), which the store does not hold; "
+                        + "run 'hallmark audit verify-store'",
+                    location: "indicator_entries"
+                )
+            }
+            let entry = try Entry(decoding: stored.bytes)
+            // Another indicator whose digest starts with the same 8 bytes.
+            guard entry.kind == kind, entry.digest == digest else { continue }
+            result.append(
+                StoredEntry(
+                    entry: entry,
+                    bytes: stored.bytes,
+                    leafHash: MerkleHash.leaf(stored.bytes),
+                    receivedFrom: try MemberID(stored.receipt.from),
+                    receivedAt: Timestamp(millisecondsSince1970: stored.receipt.at)
+                )
+            )
+        }
+        return result
+    }
+}
