@@ -149,14 +149,7 @@ extension HallmarkStore {
                 origin.rawValue, try Int64(sqlite: endSize, "tree size"), frontier.root.data, Data(frontier.encoded()),
             ]
         )
-        let insertLocal = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO local_identifiers (kind, digest, value) VALUES (?, ?, ?)"
-        )
-        for local in batch.localIdentifiers {
-            try insertLocal.execute(arguments: [
-                local.identifier.kind.name, local.digest.data, local.identifier.normalized,
-            ])
-        }
+        try storeOwnValues(of: batch, in: db)
         return Committed(
             outcome: AppendOutcome(appended: batch.items.count, treeSize: endSize),
             origin: origin,

@@ -25,9 +25,9 @@ extension HallmarkStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT a.kind, a.digest, \(Self.recordColumns), l.value
+                    SELECT a.kind, a.digest, \(Self.recordColumns), v.value
                     FROM assertions a
-                    LEFT JOIN local_identifiers l ON l.kind = a.kind AND l.digest = a.digest AND a.origin = ?
+                    LEFT JOIN own_values v ON a.origin = ? AND v.log_index = a.last_index
                     WHERE a.kind IN (\(placeholders)) AND (a.last_seen >= ? OR a.retracted_at >= ?)
                     ORDER BY a.kind, a.digest, a.origin
                     """,
@@ -44,14 +44,12 @@ extension HallmarkStore {
                 let record = try Self.record(from: row, at: 2) {
                     disputes["\(kindName) \(digest.hex) \($0.rawValue)"] ?? []
                 }
-                assertions.append(
-                    IndicatorAssertion(
-                        kind: kind,
-                        digest: digest,
-                        record: record,
-                        localValue: try row.stored(at: 14, in: "local_identifiers")
-                    )
-                )
+                var value: String? = try row.stored(at: 14, in: "own_values")
+                if value == nil, record.origin == selfMember, !record.listed {
+                    // Retracted: its last entry is the retraction, which carries no raw value; an earlier assert does.
+                    value = try Self.ownValue(kind: kind, digest: digest, of: selfMember, in: db)
+                }
+                assertions.append(IndicatorAssertion(kind: kind, digest: digest, record: record, localValue: value))
             }
             return assertions
         }

@@ -26,13 +26,7 @@ extension HallmarkStore {
 
     /// The raw identifier this member submitted for `digest`, if it was this member's.
     public func localValue(kind: IndicatorKind, digest: Hash256) async throws -> String? {
-        try await database.read { db in
-            try db.storedValue(
-                in: "local_identifiers",
-                sql: "SELECT value FROM local_identifiers WHERE kind = ? AND digest = ?",
-                arguments: [kind.name, digest.data]
-            )
-        }
+        try await database.read { db in try Self.ownValue(kind: kind, digest: digest, of: selfMember, in: db) }
     }
 
     /// Counts for `hallmark status`, judging expiry at `time`.

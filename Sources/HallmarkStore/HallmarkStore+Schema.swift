@@ -264,7 +264,44 @@ extension HallmarkStore {
             try carryEntriesIntoSegments(db)
             try db.execute(sql: "DROP TABLE entries")
         }
+        migrator.registerMigration("v10-own-values") { db in
+            try db.execute(
+                sql: """
+                    -- The raw identifier of each of this member's own assert entries that carried one, by the entry's
+                    -- index in this member's log: appended in log order. Never shared. Replaces `local_identifiers`
+                    -- (keyed by kind and digest, an insert at a random key per entry).
+                    CREATE TABLE own_values (
+                        log_index INTEGER PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
+                    """
+            )
+            try carryLocalIdentifiersIntoOwnValues(db)
+            try db.execute(sql: "DROP TABLE local_identifiers")
+        }
         return migrator
+    }
+
+    /// Gives every assert entry of this member's own log the raw value `local_identifiers` keeps for its indicator.
+    private static func carryLocalIdentifiersIntoOwnValues(_ db: Database) throws {
+        // A store being created has no member yet, and nothing to carry.
+        guard
+            let member: String = try db.storedValue(
+                in: "meta",
+                sql: "SELECT value FROM meta WHERE key = 'self_member'"
+            ),
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM local_identifiers") ?? 0 > 0
+        else { return }
+        let values = try db.cachedStatement(sql: "SELECT value FROM local_identifiers WHERE kind = ? AND digest = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO own_values (log_index, value) VALUES (?, ?)")
+        try forEachEntry(of: try MemberID(member), in: 0..<UInt64.max, in: db) { stored in
+            // An entry that no longer decodes stays for verify-store to report; it has no value to carry.
+            guard let entry = try? Entry(decoding: stored.bytes), entry.action == .assert,
+                let value: String = try String.fetchOne(values, arguments: [entry.kind.name, entry.digest.data])
+            else { return true }
+            try insert.execute(arguments: [try Int64(sqlite: stored.index, "index"), value])
+            return true
+        }
     }
 
     /// Moves every row of `entries` into segments, as they are: a damaged row (an entry that does not decode, a gap)

@@ -117,6 +117,59 @@ struct SegmentMigrationTests {
                     DELETE FROM grdb_migrations WHERE identifier = 'v9-log-segments';
                     """
             )
+            try Self.restoreLocalIdentifiers(db, [])
         }
+    }
+
+    /// Puts back `local_identifiers` (kind, digest, raw value), which v10 replaced with `own_values`.
+    static func restoreLocalIdentifiers(_ db: Database, _ values: [(IndicatorKind, Hash256, String)]) throws {
+        try db.execute(
+            sql: """
+                DROP TABLE own_values;
+                CREATE TABLE local_identifiers (
+                    kind TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (kind, digest)
+                ) WITHOUT ROWID;
+                DELETE FROM grdb_migrations WHERE identifier = 'v10-own-values';
+                """
+        )
+        for (kind, digest, value) in values {
+            try db.execute(
+                sql: "INSERT INTO local_identifiers VALUES (?, ?, ?)",
+                arguments: [kind.name, Data(digest.bytes), value]
+            )
+        }
+    }
+
+    @Test("this member's raw identifiers move beside its log: audits and exports show them as before")
+    func carriesLocalIdentifiersOver() async throws {
+        let alliance = try await EvidenceVerifierTests.Alliance.make()
+        defer { alliance.remove() }
+        let node = alliance.a
+        // One of them retracted: its value is found through its earlier assert entry.
+        let retracted = try Identifier(kind: .seller, value: "shopmart:other 3")
+        try await node.retract([retracted])
+        for identifier in [alliance.seller, retracted] {
+            let digest = node.digest(of: identifier)
+            #expect(try await node.store.localValue(kind: identifier.kind, digest: digest) == identifier.normalized)
+        }
+        let exported = try await node.exportAssertions(kinds: [.seller], since: nil)
+        #expect(exported.count == 41)
+        #expect(exported.allSatisfy { $0.localValue != nil })
+        #expect(exported.contains { !$0.record.listed })
+        let values = exported.map { ($0.kind, $0.digest, $0.localValue ?? "") }
+
+        let database = try DatabaseQueue(path: node.store.directory.appendingPathComponent("hallmark.sqlite").path)
+        try await database.write { db in try Self.restoreLocalIdentifiers(db, values) }
+        try database.close()
+        let reopened = try await Member.open(dataDirectory: node.store.directory, logger: Logger(label: "test"))
+        for (kind, digest, value) in values {
+            #expect(try await reopened.store.localValue(kind: kind, digest: digest) == value)
+        }
+        let moved = try await reopened.exportAssertions(kinds: [.seller], since: nil)
+        #expect(moved.map(\.localValue) == exported.map(\.localValue))
+        #expect(try await reopened.verifyStore().isClean)
     }
 }
