@@ -48,8 +48,8 @@ extension HallmarkStore {
         private let index: Statement
         private let write: Statement
 
-        /// Continues the origin's last segment when it ends at `first` and has room, so that a log growing a thousand
-        /// entries at a time still ends up in full segments.
+        /// Continues the origin's last segment when it ends at `first` and is still small (``LogSegment/takesMore``),
+        /// so that a log growing a few entries at a time does not end up in a row per commit.
         init(origin: String, from first: UInt64, in db: Database) throws {
             self.db = db
             self.origin = origin
@@ -66,7 +66,7 @@ extension HallmarkStore {
             }
             self.number = number.databaseValue
             let last = try HallmarkStore.lastSegment(of: origin, in: db)
-            segment = last.flatMap { $0.endIndex == first ? $0 : nil } ?? LogSegment(firstIndex: first)
+            segment = last.flatMap { $0.endIndex == first && $0.takesMore ? $0 : nil } ?? LogSegment(firstIndex: first)
             index = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO indicator_entries (key, origin_id, log_index) VALUES (?, ?, ?)"
             )

@@ -39,6 +39,14 @@ struct LogSegment {
     /// The index after the last entry.
     var endIndex: UInt64 { firstIndex + UInt64(truncatingIfNeeded: entries.count) }
 
+    /// The size below which a later commit continues the segment rather than starting another. A commit that continues
+    /// it rewrites the whole row: this bounds what a commit of one entry writes (a larger segment would be written
+    /// again for every small commit), while commits of hundreds of entries make segments of their own.
+    static let continuedBytes = 16 * 1024
+
+    /// Whether a later commit continues this segment (see ``continuedBytes``).
+    var takesMore: Bool { byteCount < Self.continuedBytes && entries.count < Self.maximumEntries }
+
     /// Whether another entry of `size` bytes would take the segment past its bounds.
     func isFull(adding size: Int) -> Bool {
         !entries.isEmpty && (entries.count >= Self.maximumEntries || byteCount + size > Self.maximumBytes)

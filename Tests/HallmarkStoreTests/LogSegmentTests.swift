@@ -14,7 +14,8 @@ struct LogSegmentTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var log = try LogBuilder("brand-a")
         var appended = 0
-        for size in [700, 700, 700, 400] {
+        // One large commit (full segments), then small ones, which continue the last segment while it is small.
+        for size in [2100, 300, 3, 3, 3, 91] {
             for n in appended..<appended + size {
                 // Entries 1000..<1500 with the longest note, so that some segments close on bytes rather than count.
                 let note = (1000..<1500).contains(n) ? String(repeating: "n", count: 280) : ""
@@ -45,8 +46,12 @@ struct LogSegmentTests {
         #expect(segments.allSatisfy { $0.count <= LogSegment.maximumEntries })
         #expect(segments.allSatisfy { $0.bytes <= LogSegment.maximumBytes + 4 * $0.count })
         #expect(segments.first?.count == LogSegment.maximumEntries)
-        #expect(segments.dropLast().contains { $0.count < LogSegment.maximumEntries })
-        #expect(segments.count <= 6)
+        #expect(segments.dropLast().contains { $0.count < LogSegment.maximumEntries && $0.bytes > 100 * 1024 })
+        // The commit of 300 found the last segment large and started its own; the three commits of 3 and the 91 after
+        // them each continued the small segment the first of them started.
+        #expect(segments.contains { $0.first == 2100 && $0.count == 300 })
+        #expect(segments.last.map { [$0.first, Int64($0.count)] } == [2400, 100])
+        #expect(segments.count <= 7)
 
         // Each entry is found by its indicator, with who it came from, in the same commit's receipt.
         let found = try await store.entries(kind: .sku, digest: digest(1234))
