@@ -41,7 +41,6 @@ extension HallmarkStore {
 
     /// Writes one origin's entries, in index order, into segments and the indicator index.
     struct SegmentWriter {
-        private let db: Database
         private let origin: String
         private let number: DatabaseValue
         private var segment: LogSegment
@@ -51,7 +50,6 @@ extension HallmarkStore {
         /// Continues the origin's last segment when it ends at `first` and is still small (``LogSegment/takesMore``),
         /// so that a log growing a few entries at a time does not end up in a row per commit.
         init(origin: String, from first: UInt64, in db: Database) throws {
-            self.db = db
             self.origin = origin
             try db.cachedStatement(sql: "INSERT INTO log_origins (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
                 .execute(arguments: [origin])
