@@ -3,6 +3,7 @@ import GRDB
 import HallmarkCore
 import HallmarkRecords
 import Logging
+import Synchronization
 
 /// A member node's persistent state: every verified log it holds, their checkpoints, the indicator
 /// state folded from them, and the Bloom filter in front of that state.
@@ -28,6 +29,11 @@ public final class HallmarkStore: Sendable {
     let listed: ListedIndex
     let allowlistIndex = AllowlistIndex()
     let logger: Logger
+    /// The size the write-ahead log may reach before a write waits for the readers to let it start over, in bytes.
+    /// SQLite's automatic checkpoints copy the WAL into the database but start it over only at a moment no reader
+    /// uses it; with reads that never pause (a status poll, a peer's sync, audits) it grew without bound: 36 GB at
+    /// 10 M entries in the incremental-sync benchmark, until the disk was full.
+    let walLimit = Atomic<Int>(512 << 20)
 
     private init(
         directory: URL,
@@ -185,8 +191,9 @@ public final class HallmarkStore: Sendable {
     /// mends, not an internal error: it becomes ``HallmarkError`` `storage-full`, and SQLite has rolled the whole
     /// transaction back, so nothing of it was stored.
     func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        let result: T
         do {
-            return try await database.write(updates)
+            result = try await database.write(updates)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw HallmarkError(
                 .storageFull,
@@ -194,11 +201,32 @@ public final class HallmarkStore: Sendable {
                 location: directory.path
             )
         }
+        await boundWriteAheadLog()
+        return result
     }
 
-    /// The page cache of the connection that writes, in KiB. Every entry lands at a random place in two indexes
-    /// keyed by digest (`entries_by_indicator`, `assertions`); once those outgrow SQLite's default 2 MiB cache,
-    /// nearly every insert reads a page back from the file. This holds both indexes of about a million entries.
+    /// Starts the WAL over once it passes ``walLimit``: a truncating checkpoint waits (up to the busy timeout) for the
+    /// readers of older snapshots, copies every frame into the database and empties the file. Writes wait meanwhile;
+    /// it happens once per ``walLimit`` of commits at most. A checkpoint that cannot finish is tried after the next write.
+    private func boundWriteAheadLog() async {
+        let path = database.path + "-wal"
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+            size.int64Value > Int64(walLimit.load(ordering: .relaxed))
+        else { return }
+        do {
+            try await database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            logger.info("write-ahead log started over", metadata: ["wal.bytes_before": "\(size.int64Value)"])
+        } catch {
+            logger.warning(
+                "write-ahead log could not start over; trying again after the next write",
+                metadata: ["wal.bytes": "\(size.int64Value)", "error": "\(error)"]
+            )
+        }
+    }
+
+    /// The page cache of the connection that writes, in KiB. Every entry lands at a random place in the tables keyed
+    /// by digest (`indicator_entries`, `assertions`); once those outgrow SQLite's default 2 MiB cache, nearly every
+    /// insert reads a page back from the file. This holds both of about a million entries.
     /// Memory is taken only as pages are used; reader connections keep the default.
     static let writerCacheKiB = 256 << 10
 
