@@ -211,7 +211,7 @@ public final class HallmarkStore: Sendable {
     private func boundWriteAheadLog() async {
         let path = database.path + "-wal"
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-            size.int64Value > Int64(walLimit.load(ordering: .relaxed))
+            size.intValue > walLimit.load(ordering: .relaxed)
         else { return }
         do {
             try await database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
