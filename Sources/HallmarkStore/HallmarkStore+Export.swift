@@ -45,8 +45,9 @@ extension HallmarkStore {
                     disputes["\(kindName) \(digest.hex) \($0.rawValue)"] ?? []
                 }
                 var value: String? = try row.stored(at: 14, in: "own_values")
-                if value == nil, record.origin == selfMember, !record.listed {
-                    // Retracted: its last entry is the retraction, which carries no raw value; an earlier assert does.
+                if value == nil, record.origin == selfMember {
+                    // Its last entry carries no raw value (a retraction, or an assert of the digest as given): an earlier
+                    // assert may.
                     value = try Self.ownValue(kind: kind, digest: digest, of: selfMember, in: db)
                 }
                 assertions.append(IndicatorAssertion(kind: kind, digest: digest, record: record, localValue: value))

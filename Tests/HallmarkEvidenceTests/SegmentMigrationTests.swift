@@ -151,7 +151,12 @@ struct SegmentMigrationTests {
         // One of them retracted: its value is found through its earlier assert entry.
         let retracted = try Identifier(kind: .seller, value: "shopmart:other 3")
         try await node.retract([retracted])
-        for identifier in [alliance.seller, retracted] {
+        // Another renewed by its digest alone (as a STIX import does), with another confidence: its last entry
+        // carries no raw value, its first does.
+        let renewed = try Identifier(kind: .seller, value: "shopmart:other 4")
+        let renewal = Submission(subject: .digest(.seller, node.digest(of: renewed)), confidence: 55)
+        #expect(try await node.submit([renewal]).appended == 1)
+        for identifier in [alliance.seller, retracted, renewed] {
             let digest = node.digest(of: identifier)
             #expect(try await node.store.localValue(kind: identifier.kind, digest: digest) == identifier.normalized)
         }
