@@ -103,7 +103,7 @@ extension HallmarkStore {
         try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT first_index, count, entries, receipts FROM log_segments
+                    SELECT \(segmentColumns) FROM log_segments
                     WHERE origin = ? ORDER BY first_index DESC LIMIT 1
                     """
             ),
@@ -111,7 +111,10 @@ extension HallmarkStore {
         ).map { try segment(of: origin, from: $0) }
     }
 
-    /// The segment in the columns `first_index, count, entries, receipts` of `row`, starting at `first`.
+    /// The columns of `log_segments` that ``segment(of:from:at:)`` reads, in its order.
+    private static let segmentColumns = "first_index, count, entries, receipts"
+
+    /// The segment in the columns ``segmentColumns`` of `row`, starting at `first`.
     private static func segment(of origin: String, from row: Row, at first: Int = 0) throws -> LogSegment {
         try LogSegment(
             origin: origin,
@@ -143,20 +146,25 @@ extension HallmarkStore {
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT first_index, count, entries, receipts FROM log_segments
+                    SELECT \(segmentColumns) FROM log_segments
                     WHERE origin = ? AND first_index >= ? AND first_index < ? ORDER BY first_index
                     """
             ),
             arguments: [origin.rawValue, start, upper]
         )
         while let row = try rows.next() {
-            let segment = try segment(of: origin.rawValue, from: row)
-            for (position, bytes) in segment.entries.enumerated() {
-                let index = segment.firstIndex + UInt64(truncatingIfNeeded: position)
-                guard range.contains(index) else { continue }
-                let entry = SegmentEntry(index: index, bytes: bytes, receipt: segment.receipt(at: position))
+            for entry in entries(of: try segment(of: origin.rawValue, from: row), within: range) {
                 guard try body(entry) else { return }
             }
+        }
+    }
+
+    /// The entries of `segment` whose indexes fall within `range`, with their indexes and receipts.
+    private static func entries(of segment: LogSegment, within range: Range<UInt64>) -> some Sequence<SegmentEntry> {
+        segment.entries.indices.lazy.compactMap { position in
+            let index = segment.firstIndex + UInt64(truncatingIfNeeded: position)
+            guard range.contains(index) else { return nil }
+            return SegmentEntry(index: index, bytes: segment.entries[position], receipt: segment.receipt(at: position))
         }
     }
 
@@ -164,14 +172,12 @@ extension HallmarkStore {
     static func forEachStoredEntry(in db: Database, _ body: (String, SegmentEntry) throws -> Void) throws {
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT origin, first_index, count, entries, receipts FROM log_segments ORDER BY origin, first_index"
+            sql: "SELECT origin, \(segmentColumns) FROM log_segments ORDER BY origin, first_index"
         )
         while let row = try rows.next() {
             let origin: String = try row.stored(at: 0, in: "log_segments")
-            let segment = try segment(of: origin, from: row, at: 1)
-            for (position, bytes) in segment.entries.enumerated() {
-                let index = segment.firstIndex + UInt64(truncatingIfNeeded: position)
-                try body(origin, SegmentEntry(index: index, bytes: bytes, receipt: segment.receipt(at: position)))
+            for entry in entries(of: try segment(of: origin, from: row, at: 1), within: 0..<UInt64.max) {
+                try body(origin, entry)
             }
         }
     }
