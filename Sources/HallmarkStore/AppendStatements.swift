@@ -4,7 +4,8 @@ import GRDB
 /// (a cached statement is found by hashing its whole SQL text).
 struct AppendStatements {
     /// Folds an `assert` entry into `assertions`, returning the assertion's first-seen time (kept from an earlier
-    /// assertion by the same origin, even one since retracted) for the listed table.
+    /// assertion by the same origin, even one since retracted) for the listed table. Stores `NULL` for a first-seen
+    /// time equal to the last-seen one and for a receipt from the origin itself (`v12-slim-assertions`).
     let assert: Statement
     /// Folds a `retract` entry into `assertions`.
     let retract: Statement
@@ -17,19 +18,21 @@ struct AppendStatements {
                 INSERT INTO assertions
                     (kind, digest, origin, listed, confidence, reason, note, expires, first_seen, last_seen, retracted_at,
                     last_index, received_from, received_at)
-                VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+                VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, NULL, ?8, NULL, ?9, nullif(?10, ?3), ?11)
                 ON CONFLICT (kind, digest, origin) DO UPDATE SET
                     listed = 1, confidence = excluded.confidence, reason = excluded.reason, note = excluded.note,
-                    expires = excluded.expires, last_seen = excluded.last_seen, retracted_at = NULL,
-                    last_index = excluded.last_index, received_from = excluded.received_from,
-                    received_at = excluded.received_at
-                RETURNING first_seen
+                    expires = excluded.expires,
+                    first_seen = nullif(coalesce(assertions.first_seen, assertions.last_seen), excluded.last_seen),
+                    last_seen = excluded.last_seen, retracted_at = NULL, last_index = excluded.last_index,
+                    received_from = excluded.received_from, received_at = excluded.received_at
+                RETURNING coalesce(first_seen, last_seen)
                 """
         )
         retract = try db.cachedStatement(
             sql: """
-                UPDATE assertions SET listed = 0, retracted_at = ?, last_index = ?, received_from = ?, received_at = ?
-                WHERE kind = ? AND digest = ? AND origin = ?
+                UPDATE assertions SET listed = 0, retracted_at = ?1, last_index = ?2, received_from = nullif(?3, ?7),
+                    received_at = ?4
+                WHERE kind = ?5 AND digest = ?6 AND origin = ?7
                 """
         )
         dispute = try db.cachedStatement(

@@ -213,7 +213,7 @@ extension HallmarkStore {
         case .assert:
             statements.assert.setUncheckedArguments([
                 entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
-                entry.note, entry.expires?.millisecondsSince1970, time, time, index, receivedFrom.rawValue, receivedAt,
+                entry.note, entry.expires?.millisecondsSince1970, time, index, receivedFrom.rawValue, receivedAt,
             ])
             let firstSeen = try Int64.fetchOne(statements.assert) ?? time
             let record = AssertionRecord(

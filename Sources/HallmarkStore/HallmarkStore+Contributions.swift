@@ -49,7 +49,9 @@ extension HallmarkStore {
         // Indicators by the day the member first asserted them.
         let assertions = try Row.fetchCursor(
             db,
-            sql: "SELECT origin, kind, first_seen FROM assertions WHERE first_seen >= ?",
+            sql: """
+                SELECT origin, kind, coalesce(first_seen, last_seen) AS first FROM assertions WHERE first >= ?
+                """,
             arguments: [start]
         )
         while let row = try assertions.next() {
@@ -59,10 +61,10 @@ extension HallmarkStore {
         let disputed = try Row.fetchCursor(
             db,
             sql: """
-                SELECT a.origin, a.kind, a.first_seen
+                SELECT a.origin, a.kind, coalesce(a.first_seen, a.last_seen) AS first
                 FROM (SELECT DISTINCT kind, digest, disputed_origin FROM disputes) d
                 JOIN assertions a ON a.kind = d.kind AND a.digest = d.digest AND a.origin = d.disputed_origin
-                WHERE a.first_seen >= ?
+                WHERE first >= ?
                 """,
             arguments: [start]
         )

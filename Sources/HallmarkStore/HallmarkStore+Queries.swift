@@ -98,8 +98,8 @@ extension HallmarkStore {
 
     /// The columns ``record(from:at:disputes:)`` reads, from `assertions a`.
     static let recordColumns = """
-        a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, a.first_seen, a.last_seen,
-        a.retracted_at, a.last_index, a.received_from, a.received_at
+        a.origin, a.listed, a.confidence, a.reason, a.note, a.expires, coalesce(a.first_seen, a.last_seen), a.last_seen,
+        a.retracted_at, a.last_index, coalesce(a.received_from, a.origin), a.received_at
         """
 
     /// The assertion in the twelve columns of ``recordColumns`` starting at `first`.

@@ -279,7 +279,66 @@ extension HallmarkStore {
             try carryLocalIdentifiersIntoOwnValues(db)
             try db.execute(sql: "DROP TABLE local_identifiers")
         }
+        migrator.registerMigration("v11-packed-entries") { db in
+            try packSegmentEntries(db)
+        }
+        migrator.registerMigration("v12-slim-assertions") { db in
+            try db.execute(
+                sql: """
+                    -- As before, but what most rows repeat from another column is NULL: `first_seen` when the
+                    -- indicator was first seen by its last entry (NULL stands for `last_seen`), `received_from` when
+                    -- the entry came from its origin itself (NULL stands for `origin`).
+                    CREATE TABLE slim_assertions (
+                        kind TEXT NOT NULL,
+                        digest BLOB NOT NULL,
+                        origin TEXT NOT NULL,
+                        listed INTEGER NOT NULL,
+                        confidence INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        note TEXT NOT NULL,
+                        expires INTEGER,
+                        first_seen INTEGER,
+                        last_seen INTEGER NOT NULL,
+                        retracted_at INTEGER,
+                        last_index INTEGER NOT NULL,
+                        received_from TEXT,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (kind, digest, origin)
+                    ) WITHOUT ROWID;
+                    INSERT INTO slim_assertions
+                    SELECT kind, digest, origin, listed, confidence, reason, note, expires,
+                        nullif(first_seen, last_seen), last_seen, retracted_at, last_index,
+                        nullif(received_from, origin), received_at
+                    FROM assertions ORDER BY kind, digest, origin;
+                    DROP TABLE assertions;
+                    ALTER TABLE slim_assertions RENAME TO assertions;
+                    """
+            )
+        }
         return migrator
+    }
+
+    /// Rewrites the entries of every segment that `v9-log-segments` stored as each entry's length (4 bytes,
+    /// big-endian) and bytes into ``PackedEntries``, one segment at a time. A segment already packed (its first byte
+    /// is the packed format's; a 4-byte length's first byte is 0) or no longer readable stays as it is, the latter for
+    /// verify-store to report.
+    private static func packSegmentEntries(_ db: Database) throws {
+        let segments = try Int64.fetchAll(db, sql: "SELECT rowid FROM log_segments")
+        let read = try db.cachedStatement(sql: "SELECT entries FROM log_segments WHERE rowid = ?")
+        let write = try db.cachedStatement(sql: "UPDATE log_segments SET entries = ? WHERE rowid = ?")
+        for segment in segments {
+            guard let stored = try Data.fetchOne(read, arguments: [segment]), stored.first == 0 else { continue }
+            var reader = StoredBytesReader(stored)
+            var entries: [[UInt8]] = []
+            while !reader.isAtEnd {
+                guard let length = reader.uint32(), let bytes = reader.bytes(Int(truncatingIfNeeded: length)) else {
+                    break
+                }
+                entries.append(bytes)
+            }
+            guard reader.isAtEnd else { continue }
+            try write.execute(arguments: [PackedEntries.pack(entries), segment])
+        }
     }
 
     /// Gives every assert entry of this member's own log the raw value `local_identifiers` keeps for its indicator.

@@ -8,7 +8,8 @@ import HallmarkCore
 /// ``maximumEntries`` entries is one sequential insert (BENCHMARKS.md, "Store layouts"). Leaf hashes are not stored:
 /// they are the SHA-256 of the bytes, and the checkpoints' roots are what proves the bytes unaltered.
 struct LogSegment {
-    /// The most entries a segment holds: reading one entry reads its segment, about 110 KiB at this size.
+    /// The most entries a segment holds: reading one entry reads and unpacks its segment (about 36 KiB stored for an
+    /// import's entries, ``PackedEntries``).
     static let maximumEntries = 1024
     /// The most bytes of entries a segment holds, whatever their number (notes make entries longer).
     static let maximumBytes = 128 * 1024
@@ -68,18 +69,11 @@ struct LogSegment {
     }
 }
 
-// Stored form: `entries` is each entry's length (4 bytes, big-endian) followed by its bytes; `receipts` is, per run,
-// its start (4 bytes), its time (8 bytes, signed), the length of the member's name (2 bytes) and the name in UTF-8.
+// Stored form: `entries` is ``PackedEntries``; `receipts` is, per run, its start (4 bytes), its time (8 bytes, signed),
+// the length of the member's name (2 bytes) and the name in UTF-8, all big-endian.
 extension LogSegment {
     /// The `entries` column.
-    var encodedEntries: Data {
-        var data = Data(capacity: byteCount + 4 * entries.count)
-        for entry in entries {
-            data.appendBigEndian(UInt32(truncatingIfNeeded: entry.count))
-            data.append(contentsOf: entry)
-        }
-        return data
-    }
+    var encodedEntries: Data { PackedEntries.pack(entries) }
 
     /// The `receipts` column.
     var encodedReceipts: Data {
@@ -107,20 +101,12 @@ extension LogSegment {
                 location: location
             )
         }
-        var reader = BigEndianReader(entries)
-        var decoded: [[UInt8]] = []
-        decoded.reserveCapacity(min(max(count, 0), Self.maximumEntries))
-        while !reader.isAtEnd {
-            guard let length = reader.uint32(), let bytes = reader.bytes(Int(truncatingIfNeeded: length)) else {
-                throw damaged("ends inside an entry")
-            }
-            decoded.append(bytes)
-        }
+        guard let decoded = PackedEntries.unpack(entries) else { throw damaged("does not hold packed entries") }
         guard decoded.count == count, count > 0 else {
             throw damaged("holds \(decoded.count) entries, not the \(count) recorded")
         }
         var runs: [Receipt] = []
-        var receiptReader = BigEndianReader(receipts)
+        var receiptReader = StoredBytesReader(receipts)
         while !receiptReader.isAtEnd {
             guard let rawStart = receiptReader.uint32(), let at = receiptReader.uint64(),
                 let length = receiptReader.uint16(), let name = receiptReader.bytes(Int(truncatingIfNeeded: length))
@@ -142,30 +128,5 @@ extension LogSegment {
 extension Data {
     fileprivate mutating func appendBigEndian<Value: FixedWidthInteger>(_ value: Value) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
-    }
-}
-
-/// Reads big-endian integers and byte runs from stored bytes, answering `nil` past the end.
-private struct BigEndianReader {
-    private let bytes: [UInt8]
-    private var offset = 0
-
-    init(_ data: Data) { bytes = [UInt8](data) }
-
-    var isAtEnd: Bool { offset >= bytes.count }
-
-    mutating func bytes(_ count: Int) -> [UInt8]? {
-        guard count >= 0, bytes.count - offset >= count else { return nil }
-        defer { offset += count }
-        return Array(bytes[offset..<offset + count])
-    }
-
-    mutating func uint16() -> UInt16? { integer() }
-    mutating func uint32() -> UInt32? { integer() }
-    mutating func uint64() -> UInt64? { integer() }
-
-    private mutating func integer<Value: FixedWidthInteger>() -> Value? {
-        guard let raw = bytes(MemoryLayout<Value>.size) else { return nil }
-        return raw.reduce(0) { $0 << 8 | Value($1) }
     }
 }

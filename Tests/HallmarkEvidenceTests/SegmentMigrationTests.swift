@@ -114,7 +114,9 @@ struct SegmentMigrationTests {
                     DROP TABLE log_origins;
                     ALTER TABLE assertions DROP COLUMN received_from;
                     ALTER TABLE assertions DROP COLUMN received_at;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v9-log-segments';
+                    UPDATE assertions SET first_seen = coalesce(first_seen, last_seen);
+                    DELETE FROM grdb_migrations
+                    WHERE identifier IN ('v9-log-segments', 'v11-packed-entries', 'v12-slim-assertions');
                     """
             )
             try Self.restoreLocalIdentifiers(db, [])

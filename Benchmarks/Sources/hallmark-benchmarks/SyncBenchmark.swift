@@ -114,6 +114,13 @@ struct SyncBenchmark {
         try await breakdown(source: a, into: try await node("market-c", in: root), syncTime: syncTime)
         try await a.close()
         try await b.close()
+        // Closed, each store's write-ahead log is checkpointed into its file and removed: the file is the store.
+        for (node, member) in [("A (origin)", "brand-a"), ("B (receiver)", "brand-b")] {
+            let file = root.appendingPathComponent(member).appendingPathComponent(HallmarkStore.databaseFileName)
+            let bytes = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0
+            print("\(node): store on disk \(bytes) B, \(Self.fixed(Double(bytes) / Double(entryCount), 1)) B per entry")
+        }
+        print("")
     }
 
     /// Replays the sync's steps chunk by chunk in-process, without gRPC, timing each step; chunks are committed
