@@ -99,8 +99,16 @@ extension HallmarkStore {
         }
     }
 
+    /// The origin's last segment, when it has room for more entries: a full one (every segment of a sync's chunks of
+    /// 1 024) is not read and unpacked only to be left as it is.
     private static func lastSegment(of origin: String, in db: Database) throws -> LogSegment? {
-        try Row.fetchOne(
+        let count: Int? = try db.storedValue(
+            in: "log_segments",
+            sql: "SELECT count FROM log_segments WHERE origin = ? ORDER BY first_index DESC LIMIT 1",
+            arguments: [origin]
+        )
+        guard let count, count < LogSegment.maximumEntries else { return nil }
+        return try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT \(segmentColumns) FROM log_segments
