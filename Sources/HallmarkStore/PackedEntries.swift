@@ -1,5 +1,4 @@
 import Foundation
-import HallmarkCore
 
 /// The stored form of a segment's entries: each entry packed against the one before it, and unpacked to exactly the
 /// bytes it was given.
