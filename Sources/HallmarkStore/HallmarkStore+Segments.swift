@@ -102,20 +102,16 @@ extension HallmarkStore {
     /// The origin's last segment, when it has room for more entries: a full one (every segment of a sync's chunks of
     /// 1 024) is not read and unpacked only to be left as it is.
     private static func lastSegment(of origin: String, in db: Database) throws -> LogSegment? {
-        let count: Int? = try db.storedValue(
-            in: "log_segments",
-            sql: "SELECT count FROM log_segments WHERE origin = ? ORDER BY first_index DESC LIMIT 1",
-            arguments: [origin]
-        )
-        guard let count, count < LogSegment.maximumEntries else { return nil }
-        return try Row.fetchOne(
+        try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT \(segmentColumns) FROM log_segments
-                    WHERE origin = ? ORDER BY first_index DESC LIMIT 1
+                    SELECT \(segmentColumns) FROM (
+                        SELECT rowid AS id, count AS held FROM log_segments WHERE origin = ? ORDER BY first_index DESC LIMIT 1
+                    ) last JOIN log_segments ON log_segments.rowid = last.id
+                    WHERE last.held < ?
                     """
             ),
-            arguments: [origin]
+            arguments: [origin, LogSegment.maximumEntries]
         ).map { try segment(of: origin, from: $0) }
     }
 
