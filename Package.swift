@@ -103,6 +103,8 @@ let package = Package(
                 "HallmarkCore",
                 "HallmarkRecords",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for the statements an append runs once per entry (EntryStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

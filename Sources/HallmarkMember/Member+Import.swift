@@ -34,8 +34,8 @@ extension Member {
     ///
     /// The file is read whole first and every line checked (this node's image-quality floor included): a bad line
     /// refuses the file, naming it and the line, and nothing is appended. Then its indicators are appended in chunks of
-    /// ``importChunkSize``, in the file's order, each under its own signed checkpoint. A node shutting down stops
-    /// between chunks.
+    /// ``importChunkSize``, in the file's order, each under its own signed checkpoint, the next read while one is
+    /// committed. A node shutting down stops between chunks.
     /// - Parameters:
     ///   - format: The file's format; by default told from its name.
     ///   - shownName: The name errors give the file (an uploaded body's spool file is not the user's file).
@@ -68,14 +68,22 @@ extension Member {
         var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         var committed = 0
         do {
-            while case let chunk = try reader.next(upTo: Self.importChunkSize), !chunk.isEmpty {
+            var chunk = try reader.next(upTo: Self.importChunkSize)
+            while !chunk.isEmpty {
                 try Self.refuseIfStopping()
-                let part = try await submit(chunk)
-                committed += chunk.count
+                // The next chunk is read and parsed here while this one is committed on the store's writer: the
+                // machine's other core does it, off the commit's path.
+                let current = chunk
+                async let committing = submit(current)
+                let following = Result { try reader.next(upTo: Self.importChunkSize) }
+                let part = try await committing
+                committed += current.count
                 outcome.appended += part.appended
                 outcome.unchanged += part.unchanged
                 outcome.logSize = part.logSize
                 progress(.appending(committed: committed, total: total))
+                // A file that changed since it was checked fails here, once what was committed is counted.
+                chunk = try following.get()
             }
             // Nothing to append: the log's size is still worth reporting.
             if total == 0 { outcome = try await submit([]) }

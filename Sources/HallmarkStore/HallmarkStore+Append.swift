@@ -110,8 +110,8 @@ extension HallmarkStore {
         var listed: [Hash256] = []
         var listedImages: [Hash256] = []
         var changes: [ListedTable.Change]? = collectingChanges ? [] : nil
-        for item in batch.items {
-            let entry = item.entry
+        for position in keyOrder(of: batch.items) {
+            let entry = batch.items[position].entry
             let change = try fold(
                 entry,
                 index: try Int64(sqlite: entry.index, "index"),
@@ -163,6 +163,31 @@ extension HallmarkStore {
         )
     }
 
+    /// The positions of `items` in the order of the keys of `assertions` (kind, then digest), an indicator's own
+    /// entries in log order: the order a batch is folded in.
+    ///
+    /// Inserts in key order walk the digest-keyed B-tree from one end to the other, each page reached while the last
+    /// insert's path to it is still in the CPU's caches; in log order every insert reaches a random page (about twice
+    /// the time at a million). The fold does not depend on the order of different indicators: an entry changes only
+    /// the rows of its own indicator.
+    static func keyOrder(of items: [LogBatch.Item]) -> [Int] {
+        struct Key: Comparable {
+            var kind: Int
+            var digest: Hash256
+            var position: Int
+
+            static func < (a: Key, b: Key) -> Bool {
+                (a.kind, a.digest, a.position) < (b.kind, b.digest, b.position)
+            }
+        }
+        let names = Set(items.lazy.map(\.entry.kind.name)).sorted()
+        let ranks = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        return items.enumerated()
+            .map { Key(kind: ranks[$1.entry.kind.name] ?? 0, digest: $1.entry.digest, position: $0) }
+            .sorted()
+            .map(\.position)
+    }
+
     /// Brings what a check consults in memory up to a committed append: the listed table, the filter and the
     /// near-match index.
     func updateIndexes(after committed: Committed) async throws {
@@ -211,11 +236,27 @@ extension HallmarkStore {
         let time = entry.time.millisecondsSince1970
         switch entry.action {
         case .assert:
-            statements.assert.setUncheckedArguments([
-                entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
-                entry.note, entry.expires?.millisecondsSince1970, time, index, receivedFrom.rawValue, receivedAt,
-            ])
-            let firstSeen = try Int64.fetchOne(statements.assert) ?? time
+            let insert = statements.insertAssertion
+            insert.bind(entry.kind.name, at: 1)
+            insert.bind(entry.digest, at: 2)
+            insert.bind(entry.origin.rawValue, at: 3)
+            insert.bind(Int64(truncatingIfNeeded: entry.confidence), at: 4)
+            insert.bind(entry.reason, at: 5)
+            insert.bind(entry.note, at: 6)
+            insert.bind(entry.expires?.millisecondsSince1970, at: 7)
+            insert.bind(time, at: 8)
+            insert.bind(index, at: 9)
+            insert.bind(receivedFrom.rawValue, at: 10)
+            insert.bind(receivedAt, at: 11)
+            var firstSeen = time
+            if try insert.run() == 0 {
+                // The origin asserted the indicator before: fold into what is stored, keeping its first-seen time.
+                statements.assert.setUncheckedArguments([
+                    entry.kind.name, entry.digest.data, entry.origin.rawValue, Int(entry.confidence), entry.reason,
+                    entry.note, entry.expires?.millisecondsSince1970, time, index, receivedFrom.rawValue, receivedAt,
+                ])
+                firstSeen = try Int64.fetchOne(statements.assert) ?? time
+            }
             let record = AssertionRecord(
                 origin: entry.origin,
                 listed: true,
@@ -233,12 +274,15 @@ extension HallmarkStore {
             )
             return .asserted(entry.kind, entry.digest, record)
         case .retract:
-            try statements.retract.execute(
-                arguments: [
-                    time, index, receivedFrom.rawValue, receivedAt, entry.kind.name, entry.digest.data,
-                    entry.origin.rawValue,
-                ]
-            )
+            let retract = statements.retract
+            retract.bind(time, at: 1)
+            retract.bind(index, at: 2)
+            retract.bind(receivedFrom.rawValue, at: 3)
+            retract.bind(receivedAt, at: 4)
+            retract.bind(entry.kind.name, at: 5)
+            retract.bind(entry.digest, at: 6)
+            retract.bind(entry.origin.rawValue, at: 7)
+            try retract.run()
             return .retracted(entry.kind, entry.digest, origin: entry.origin)
         case .dispute:
             guard let disputed = entry.disputedOrigin else { return nil }

@@ -13,10 +13,12 @@ extension HallmarkStore {
         for item in batch.items where item.entry.action == .assert {
             asserted[item.entry.digest] = (item.entry.kind, item.entry.index)
         }
-        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO own_values (log_index, value) VALUES (?, ?)")
+        let insert = try EntryStatement(db, sql: "INSERT OR REPLACE INTO own_values (log_index, value) VALUES (?, ?)")
         for local in batch.localIdentifiers {
             guard let entry = asserted[local.digest], entry.kind == local.identifier.kind else { continue }
-            try insert.execute(arguments: [try Int64(sqlite: entry.index, "index"), local.identifier.normalized])
+            insert.bind(try Int64(sqlite: entry.index, "index"), at: 1)
+            insert.bind(local.identifier.normalized, at: 2)
+            try insert.run()
         }
     }
 

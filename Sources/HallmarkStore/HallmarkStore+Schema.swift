@@ -374,24 +374,33 @@ extension HallmarkStore {
                 """
         )
         var writer: SegmentWriter?
+        var keys: [SegmentWriter.IndexKey] = []
         var origin = ""
         while let row = try rows.next() {
             let rowOrigin: String = try row.stored(at: 0, in: "entries")
             let index = try UInt64(stored: row.stored(at: 1, in: "entries"), "log_index")
             if writer == nil || rowOrigin != origin {
                 try writer?.finish()
+                try writer?.index(keys)
+                keys = []
                 writer = try SegmentWriter(origin: rowOrigin, from: index, in: db)
                 origin = rowOrigin
             }
             let digest: Data = try row.stored(at: 3, in: "entries")
             try writer?.add(
                 index: index,
-                key: digest.count >= 32 ? indicatorKey(try Hash256(bytes: digest.prefix(32))) : 0,
                 bytes: [UInt8](try row.stored(at: 2, in: "entries") as Data),
                 from: try row.stored(at: 4, in: "entries"),
                 at: try row.stored(at: 5, in: "entries")
             )
+            keys.append(
+                .init(
+                    key: digest.count >= 32 ? indicatorKey(try Hash256(bytes: digest.prefix(32))) : 0,
+                    index: try Int64(sqlite: index, "index")
+                )
+            )
         }
         try writer?.finish()
+        try writer?.index(keys)
     }
 }

@@ -27,24 +27,23 @@ extension HallmarkStore {
     ) throws {
         guard let first = items.first?.entry.index else { return }
         var writer = try SegmentWriter(origin: origin.rawValue, from: first, in: db)
+        var keys: [SegmentWriter.IndexKey] = []
         for item in items {
-            try writer.add(
-                index: item.entry.index,
-                key: indicatorKey(item.entry.digest),
-                bytes: item.bytes,
-                from: receivedFrom.rawValue,
-                at: receivedAt
+            try writer.add(index: item.entry.index, bytes: item.bytes, from: receivedFrom.rawValue, at: receivedAt)
+            keys.append(
+                .init(key: indicatorKey(item.entry.digest), index: try Int64(sqlite: item.entry.index, "index"))
             )
         }
         try writer.finish()
+        try writer.index(keys)
     }
 
     /// Writes one origin's entries, in index order, into segments and the indicator index.
     struct SegmentWriter {
         private let origin: String
-        private let number: DatabaseValue
+        private let number: Int64
         private var segment: LogSegment
-        private let index: Statement
+        private let index: EntryStatement
         private let write: Statement
 
         /// Continues the origin's last segment when it ends at `first` and is still small (``LogSegment/takesMore``),
@@ -62,10 +61,11 @@ extension HallmarkStore {
             else {
                 throw HallmarkError(.storeProblem, "no number recorded for origin \(origin)", location: "log_origins")
             }
-            self.number = number.databaseValue
+            self.number = number
             let last = try HallmarkStore.lastSegment(of: origin, in: db)
             segment = last.flatMap { $0.endIndex == first && $0.takesMore ? $0 : nil } ?? LogSegment(firstIndex: first)
-            index = try db.cachedStatement(
+            index = try EntryStatement(
+                db,
                 sql: "INSERT OR IGNORE INTO indicator_entries (key, origin_id, log_index) VALUES (?, ?, ?)"
             )
             write = try db.cachedStatement(
@@ -77,16 +77,34 @@ extension HallmarkStore {
             )
         }
 
-        /// Adds entry `index` (the next, or one after a gap a damaged store left) about the indicator `key` names.
-        mutating func add(index position: UInt64, key: Int64, bytes: [UInt8], from: String, at time: Int64) throws {
+        /// Adds entry `index` (the next, or one after a gap a damaged store left) to the segments; ``index(_:)`` adds
+        /// it to the indicator index.
+        mutating func add(index position: UInt64, bytes: [UInt8], from: String, at time: Int64) throws {
             if position != segment.endIndex || segment.isFull(adding: bytes.count) {
                 try finish()
                 segment = LogSegment(firstIndex: position)
             }
             segment.append(bytes, from: from, at: time)
-            let logIndex = try Int64(sqlite: position, "index")
-            index.setUncheckedArguments([key.databaseValue, number, logIndex.databaseValue])
-            try index.execute()
+        }
+
+        /// An entry of the origin's log in the indicator index: its indicator's ``HallmarkStore/indicatorKey(_:)`` and
+        /// its index.
+        struct IndexKey: Comparable {
+            var key: Int64
+            var index: Int64
+
+            static func < (a: IndexKey, b: IndexKey) -> Bool { (a.key, a.index) < (b.key, b.index) }
+        }
+
+        /// Adds entries of the origin's log to the indicator index, in the index's order (inserts at random keys each
+        /// reach a random page of the B-tree; see ``HallmarkStore/keyOrder(of:)``).
+        func index(_ keys: [IndexKey]) throws {
+            for entry in keys.sorted() {
+                index.bind(entry.key, at: 1)
+                index.bind(number, at: 2)
+                index.bind(entry.index, at: 3)
+                try index.run()
+            }
         }
 
         /// Writes the segment in progress.
