@@ -43,7 +43,7 @@ extension Member {
             // Keyed by kind and digest: a digest given as such (API, STIX import) may be the same bytes under two kinds.
             // The position of the submission planned for it, not a copy (an import's chunk of 50 000 copies took
             // 36 MB here).
-            var planned: [Submission.Subject: Int] = [:]
+            var planned = [Submission.Subject: Int](minimumCapacity: submissions.count)
             var drafts: [Draft] = []
             var unchanged = 0
             for (position, (submission, digest)) in zip(submissions, digests).enumerated() {

@@ -55,7 +55,8 @@ public struct LogBatch: Sendable {
     public var rightSubtrees: [Hash256]
     /// The member this batch was received from (the origin itself for local submissions).
     public var receivedFrom: MemberID
-    /// Raw identifiers this member submitted, kept for its own reference and never shared.
+    /// Raw identifiers this member submitted, kept for its own reference and never shared: in the order of the assert
+    /// entries of ``items`` they go with (the store pairs them in one pass; one out of that order is not kept).
     public var localIdentifiers: [LocalIdentifier]
     /// The origin's certificate (PEM) and its SHA-256 fingerprint, already verified by the caller, recorded in the
     /// same transaction so that an entry is never held without the certificate that proves it.

@@ -182,10 +182,15 @@ extension HallmarkStore {
         }
         let names = Set(items.lazy.map(\.entry.kind.name)).sorted()
         let ranks = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        return items.enumerated()
-            .map { Key(kind: ranks[$1.entry.kind.name] ?? 0, digest: $1.entry.digest, position: $0) }
-            .sorted()
-            .map(\.position)
+        var keys: [Key] = []
+        var last: (name: String, rank: Int) = ("", 0)
+        for (position, item) in items.enumerated() {
+            let entry = item.entry
+            // Runs of one kind are the rule: its rank is looked up once per run.
+            if entry.kind.name != last.name { last = (entry.kind.name, ranks[entry.kind.name] ?? 0) }
+            keys.append(Key(kind: last.rank, digest: entry.digest, position: position))
+        }
+        return keys.sorted().map(\.position)
     }
 
     /// Brings what a check consults in memory up to a committed append: the listed table, the filter and the

@@ -7,18 +7,25 @@ import HallmarkRecords
 // appended in log order, as the log is, rather than inserted at a random key per entry. They never leave the node.
 extension HallmarkStore {
     /// Stores the raw identifiers a batch of this member's own log carries, beside the assert entries they name.
+    ///
+    /// The identifiers come in the order of their entries (``LogBatch/localIdentifiers``): each goes with the next
+    /// assert entry of its kind and digest, found in one pass over the batch.
     static func storeOwnValues(of batch: LogBatch, in db: Database) throws {
         guard !batch.localIdentifiers.isEmpty else { return }
-        var asserted: [Hash256: (kind: IndicatorKind, index: UInt64)] = [:]
-        for item in batch.items where item.entry.action == .assert {
-            asserted[item.entry.digest] = (item.entry.kind, item.entry.index)
-        }
         let insert = try EntryStatement(db, sql: "INSERT OR REPLACE INTO own_values (log_index, value) VALUES (?, ?)")
+        var position = batch.items.startIndex
         for local in batch.localIdentifiers {
-            guard let entry = asserted[local.digest], entry.kind == local.identifier.kind else { continue }
-            insert.bind(try Int64(sqlite: entry.index, "index"), at: 1)
-            insert.bind(local.identifier.normalized, at: 2)
-            try insert.run()
+            while position < batch.items.endIndex {
+                let entry = batch.items[position].entry
+                position += 1
+                guard entry.action == .assert, entry.digest == local.digest, entry.kind == local.identifier.kind else {
+                    continue
+                }
+                insert.bind(try Int64(sqlite: entry.index, "index"), at: 1)
+                insert.bind(local.identifier.normalized, at: 2)
+                try insert.run()
+                break
+            }
         }
     }
 
