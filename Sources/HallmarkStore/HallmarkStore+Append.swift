@@ -204,7 +204,7 @@ extension HallmarkStore {
                 endSize: committed.outcome.treeSize
             )
         )
-        listed.compactIfNeeded()
+        listed.compactInBackgroundIfNeeded()
         guard committed.outcome.appended > 0 else { return }
         let insertion = FilterIndex.Insertion(
             digests: committed.listed,

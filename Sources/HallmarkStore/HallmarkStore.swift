@@ -230,6 +230,12 @@ public final class HallmarkStore: Sendable {
     /// Memory is taken only as pages are used; reader connections keep the default.
     static let writerCacheKiB = 256 << 10
 
+    /// The WAL pages after which a commit copies them into the database (SQLite's own checkpoint; 1 000 by default).
+    /// A large commit touches most leaves of the digest-keyed tables, so with the default every commit of an import or
+    /// a sync was followed by a checkpoint writing those pages again; at 64 MiB a page rewritten by several commits is
+    /// copied once (a 1 M import: 15.6 s instead of 17.7 s, best of three and two runs). ``walLimit`` still bounds the file.
+    static let autoCheckpointPages = 16_384
+
     private static func openDatabase(path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -237,6 +243,7 @@ public final class HallmarkStore: Sendable {
         configuration.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
             try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(autoCheckpointPages)")
         }
         do {
             return try DatabasePool(path: path, configuration: configuration)
