@@ -352,10 +352,11 @@ final class FilterIndex: Sendable {
     /// filter reflects. When that is unknown (another process wrote to the store), nothing is written: the old
     /// snapshot's tag no longer matches the store, so the next start rebuilds.
     func saveSnapshot() throws {
-        let (bytes, loaded): ([UInt8]?, Bool) = state.withLock { state in
-            (state.coverage.map { state.filter.snapshot(stateTag: Self.stateTag($0)) }, state.loaded)
+        // The filter's value, not its words: they are shared until an insert copies them, and written from there.
+        let (saved, loaded): ((filter: SplitBlockBloomFilter, tag: Hash256)?, Bool) = state.withLock { state in
+            (state.coverage.map { (state.filter, Self.stateTag($0)) }, state.loaded)
         }
-        guard let bytes else {
+        guard let saved else {
             logger.info(
                 loaded
                     ? "filter snapshot not saved: another process wrote to the store; the next start rebuilds it"
@@ -363,9 +364,21 @@ final class FilterIndex: Sendable {
             )
             return
         }
+        let temporary = snapshotURL.appendingPathExtension("new")
         do {
-            try Data(bytes).write(to: snapshotURL, options: .atomic)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try saved.filter.writeSnapshot(stateTag: saved.tag, to: handle)
+            try handle.synchronize()
+            // Renamed over the old snapshot: a reader finds the old one or the new one whole, never a part.
+            guard rename(temporary.path, snapshotURL.path) == 0 else {
+                throw POSIXError(.init(rawValue: errno) ?? .EIO)
+            }
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
             throw HallmarkError(
                 .fileProblem,
                 "cannot write the filter snapshot: \(error.localizedDescription)",

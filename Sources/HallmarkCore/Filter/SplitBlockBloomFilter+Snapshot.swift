@@ -17,34 +17,65 @@ extension SplitBlockBloomFilter {
 
     /// The filter as the bytes of a snapshot (see `Protocol/filter-snapshot.md`).
     ///
-    /// The store writes these bytes to disk and, on start, loads them with ``load(snapshot:)``
-    /// instead of rebuilding the filter, when the tag still matches its state.
+    /// The store writes these bytes to disk (``writeSnapshot(stateTag:to:)``, without this copy) and, on start, loads
+    /// them with ``load(snapshot:)`` instead of rebuilding the filter, when the tag still matches its state.
     /// - Parameter stateTag: A value that identifies the state the filter was built from, such
     ///   as a hash over the store's log heads; returned unchanged by ``load(snapshot:)``.
     /// - Returns: `104 + 32 × blockCount` bytes.
     public func snapshot(stateTag: Hash256) -> [UInt8] {
-        let wordBytes = storage.wordCount * 4
-        let total = Self.snapshotHeaderSize + wordBytes
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            raw.copyBytes(from: Self.snapshotMagic)
-            raw.storeBytes(of: Self.snapshotVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
-            raw.storeBytes(of: UInt32(0), toByteOffset: 12, as: UInt32.self)
-            raw.storeBytes(of: seed.littleEndian, toByteOffset: 16, as: UInt64.self)
-            raw.storeBytes(of: blocks.littleEndian, toByteOffset: 24, as: UInt64.self)
-            raw.storeBytes(of: UInt64(insertedCount).littleEndian, toByteOffset: 32, as: UInt64.self)
-            for (i, byte) in stateTag.bytes.enumerated() { raw[40 + i] = byte }
-            let words = UnsafeMutableRawBufferPointer(rebasing: raw[Self.snapshotHeaderSize...])
+        var bytes = snapshotHeader(stateTag: stateTag)
+        bytes.append(contentsOf: littleEndianWords)
+        return bytes
+    }
+
+    /// Writes ``snapshot(stateTag:)``'s bytes to `handle`: the header, then the words from the filter's own storage (on
+    /// a little-endian machine), so that saving a filter of tens of megabytes takes no second copy of it.
+    public func writeSnapshot(stateTag: Hash256, to handle: FileHandle) throws {
+        try handle.write(contentsOf: snapshotHeader(stateTag: stateTag))
+        #if _endian(big)
+            try handle.write(contentsOf: littleEndianWords)
+        #else
+            try handle.write(contentsOf: UnsafeRawBufferPointer(storage.buffer))
+        #endif
+    }
+
+    /// The words as a snapshot holds them: little-endian.
+    private var littleEndianWords: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: storage.wordCount * 4) { buffer, initialized in
+            let words = UnsafeMutableRawBufferPointer(buffer)
             words.copyMemory(from: UnsafeRawBufferPointer(storage.buffer))
             #if _endian(big)
                 for i in 0..<storage.wordCount {
                     words.storeBytes(of: storage.words[i].littleEndian, toByteOffset: i * 4, as: UInt32.self)
                 }
             #endif
-            let checksum = Self.snapshotChecksum(UnsafeRawBufferPointer(raw))
-            for (i, byte) in checksum.enumerated() { raw[Self.snapshotChecksumOffset + i] = byte }
-            initialized = total
+            initialized = buffer.count
         }
+    }
+
+    /// The snapshot's header, its checksum over the header and the words included.
+    private func snapshotHeader(stateTag: Hash256) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: Self.snapshotHeaderSize)
+        header.withUnsafeMutableBytes { raw in
+            raw.copyBytes(from: Self.snapshotMagic)
+            raw.storeBytes(of: Self.snapshotVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
+            raw.storeBytes(of: seed.littleEndian, toByteOffset: 16, as: UInt64.self)
+            raw.storeBytes(of: blocks.littleEndian, toByteOffset: 24, as: UInt64.self)
+            raw.storeBytes(of: UInt64(insertedCount).littleEndian, toByteOffset: 32, as: UInt64.self)
+            for (i, byte) in stateTag.bytes.enumerated() { raw[40 + i] = byte }
+        }
+        var hasher = SHA256()
+        header.withUnsafeBytes { raw in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[..<Self.snapshotChecksumOffset]))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[(Self.snapshotChecksumOffset + 32)...]))
+        }
+        #if _endian(big)
+            littleEndianWords.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        #else
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(storage.buffer))
+        #endif
+        for (i, byte) in hasher.finalize().enumerated() { header[Self.snapshotChecksumOffset + i] = byte }
+        return header
     }
 
     /// Reads a snapshot made by ``snapshot(stateTag:)``, checking every field and the checksum.
