@@ -34,8 +34,8 @@ extension Member {
     ///
     /// The file is read whole first and every line checked (this node's image-quality floor included): a bad line
     /// refuses the file, naming it and the line, and nothing is appended. Then its indicators are appended in chunks of
-    /// ``importChunkSize``, in the file's order, each under its own signed checkpoint, the next read while one is
-    /// committed. A node shutting down stops between chunks.
+    /// ``importChunkSize``, in the file's order, each under its own signed checkpoint, the next read and made into
+    /// entries while one is committed. A node shutting down stops between chunks.
     /// - Parameters:
     ///   - format: The file's format; by default told from its name.
     ///   - shownName: The name errors give the file (an uploaded body's spool file is not the user's file).
@@ -68,16 +68,22 @@ extension Member {
         var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         var committed = 0
         do {
-            var chunk = try reader.next(upTo: Self.importChunkSize)
-            while !chunk.isEmpty {
+            let first = try reader.next(upTo: Self.importChunkSize)
+            var chunk = first.isEmpty ? nil : try await prepare(first, after: nil)
+            while let current = chunk {
                 try Self.refuseIfStopping()
-                // The next chunk is read and parsed here while this one is committed on the store's writer: the
-                // machine's other core does it, off the commit's path.
-                let current = chunk
-                async let committing = submit(current)
-                let following = Result { try reader.next(upTo: Self.importChunkSize) }
+                // The next chunk is read, parsed, planned and made into signed entries here while this one is
+                // committed on the store's writer: the machine's other core does it, off the commit's path.
+                async let committing = commit(current)
+                var following: Result<PreparedSubmission?, any Error>
+                do {
+                    let next = try reader.next(upTo: Self.importChunkSize)
+                    following = .success(next.isEmpty ? nil : try await prepare(next, after: current))
+                } catch {
+                    following = .failure(error)
+                }
                 let part = try await committing
-                committed += current.count
+                committed += current.checked.submissions.count
                 outcome.appended += part.appended
                 outcome.unchanged += part.unchanged
                 outcome.logSize = part.logSize

@@ -1,3 +1,4 @@
+import Crypto
 import HallmarkCore
 import HallmarkRecords
 import HallmarkStore
@@ -32,6 +33,20 @@ extension Member {
     /// - Throws: ``HallmarkError`` naming the first invalid submission; nothing is appended then.
     @discardableResult
     public func submit(_ submissions: [Submission]) async throws -> SubmissionOutcome {
+        let checked = try check(submissions)
+        return try await appendOwn(.assert) { view, now in
+            let plan = try Self.plan(checked, in: view, at: now, after: nil)
+            return (plan.drafts, plan.unchanged)
+        }
+    }
+
+    /// Submissions validated, with the digest each is shared as.
+    struct CheckedSubmissions: Sendable {
+        var submissions: [Submission]
+        var digests: [Hash256]
+    }
+
+    private func check(_ submissions: [Submission]) throws -> CheckedSubmissions {
         try Submission.validate(submissions, minimumQuality: imageMatching.minimumQuality)
         let digests = submissions.map { submission in
             switch submission.subject {
@@ -39,38 +54,114 @@ extension Member {
             case .digest(_, let digest): digest
             }
         }
-        return try await appendOwn(.assert) { view, now in
-            // Keyed by kind and digest: a digest given as such (API, STIX import) may be the same bytes under two kinds.
-            // The position of the submission planned for it, not a copy (an import's chunk of 50 000 copies took
-            // 36 MB here).
-            var planned = [Submission.Subject: Int](minimumCapacity: submissions.count)
-            var drafts: [Draft] = []
-            var unchanged = 0
-            for (position, (submission, digest)) in zip(submissions, digests).enumerated() {
-                let key = Submission.Subject.digest(submission.kind, digest)
-                if let pending = planned[key] {
-                    if Self.isRepeat(submission, of: submissions[pending]) { unchanged += 1; continue }
-                } else if let current = try view.ownAssertionInForce(kind: submission.kind, digest: digest, at: now),
-                    Self.isRepeat(submission, of: current)
-                {
-                    unchanged += 1
+        return CheckedSubmissions(submissions: submissions, digests: digests)
+    }
+
+    /// The entries a chunk of submissions makes and those it leaves out as repeats.
+    struct SubmissionPlan: Sendable {
+        var drafts: [Draft] = []
+        var unchanged = 0
+        /// What the chunk asserts, by kind and digest: the position of its submission. Keyed by kind and digest, since a
+        /// digest given as such (API, STIX import) may be the same bytes under two kinds; a position, not a copy (an
+        /// import's chunk of 50 000 copies took 36 MB here).
+        var planned: [Submission.Subject: Int] = [:]
+    }
+
+    /// Plans `checked` against the member's current assertions as `view` shows them and, before those, what the chunk
+    /// before it asserts (`earlier`, made ahead and perhaps not yet committed: the view may not show it).
+    static func plan(
+        _ checked: CheckedSubmissions,
+        in view: OwnLogView,
+        at now: Timestamp,
+        after earlier: PreparedSubmission?
+    ) throws -> SubmissionPlan {
+        let submissions = checked.submissions
+        var plan = SubmissionPlan()
+        plan.planned.reserveCapacity(submissions.count)
+        for (position, (submission, digest)) in zip(submissions, checked.digests).enumerated() {
+            let key = Submission.Subject.digest(submission.kind, digest)
+            if let pending = plan.planned[key] {
+                if isRepeat(submission, of: submissions[pending]) { plan.unchanged += 1; continue }
+            } else if let earlier, let pending = earlier.planned[key] {
+                let asserted = earlier.checked.submissions[pending]
+                if asserted.expires.map({ $0 > now }) ?? true, isRepeat(submission, of: asserted) {
+                    plan.unchanged += 1
                     continue
                 }
-                planned[key] = position
-                drafts.append(
-                    Draft(
-                        action: .assert,
-                        kind: submission.kind,
-                        identifier: submission.identifier,
-                        digest: digest,
-                        confidence: submission.confidence,
-                        reason: submission.reason,
-                        expires: submission.expires,
-                        note: submission.note
-                    )
-                )
+            } else if let current = try view.ownAssertionInForce(kind: submission.kind, digest: digest, at: now),
+                isRepeat(submission, of: current)
+            {
+                plan.unchanged += 1
+                continue
             }
-            return (drafts, unchanged)
+            plan.planned[key] = position
+            plan.drafts.append(
+                Draft(
+                    action: .assert,
+                    kind: submission.kind,
+                    identifier: submission.identifier,
+                    digest: digest,
+                    confidence: submission.confidence,
+                    reason: submission.reason,
+                    expires: submission.expires,
+                    note: submission.note
+                )
+            )
+        }
+        return plan
+    }
+
+    /// A chunk of submissions made into a signed batch ahead of the transaction that appends it
+    /// (``prepare(_:after:)``), so that an import makes the next chunk's entries on one core while the store commits
+    /// the chunk before it on the other.
+    struct PreparedSubmission: Sendable {
+        var checked: CheckedSubmissions
+        /// What the chunk asserts (``SubmissionPlan/planned``), for the chunk after it.
+        var planned: [Submission.Subject: Int]
+        /// The batch, made against the head the log has once the chunk before it is appended; `nil` when the log was
+        /// elsewhere (another writer appended), and the chunk is planned inside its transaction.
+        var made: PreparedOwnBatch<Int>?
+        /// The log as this chunk leaves it, when made ahead.
+        var end: MerkleFrontier?
+    }
+
+    /// Validates and digests `submissions` and, when it can, plans them and makes their entries against the head the
+    /// log will have once `earlier` (made the same way, perhaps still committing) is appended. Reads the store in a
+    /// snapshot only: nothing is written.
+    /// - Throws: ``HallmarkError`` naming the first invalid submission.
+    func prepare(_ submissions: [Submission], after earlier: PreparedSubmission?) async throws -> PreparedSubmission {
+        let checked = try check(submissions)
+        let unprepared = PreparedSubmission(checked: checked, planned: [:], made: nil, end: nil)
+        if let earlier, earlier.end == nil { return unprepared }
+        let pending = earlier.flatMap { earlier in
+            earlier.made.map { (from: $0.base.treeSize, to: earlier.end?.size ?? $0.base.treeSize) }
+        }
+        let member = identity.member
+        let signing = (key: identity.signingKey, id: identity.allianceKey.id)
+        let now = Timestamp.now()
+        let made = try await store.readOwnLog(after: pending) { view in
+            let plan = try Self.plan(checked, in: view, at: now, after: earlier)
+            let base = earlier?.end ?? view.head?.frontier ?? MerkleFrontier()
+            let made =
+                plan.drafts.isEmpty
+                ? nil : try Self.batch(of: plan.drafts, member: member, extending: base, at: now, signing: signing)
+            return PreparedSubmission(
+                checked: checked,
+                planned: plan.planned,
+                made: PreparedOwnBatch(base: (base.size, base.root), batch: made?.batch, result: plan.unchanged),
+                end: made?.end ?? base
+            )
+        }
+        return made ?? unprepared
+    }
+
+    /// Appends a chunk ``prepare(_:after:)`` made: as made when the log still ends where it was made to follow,
+    /// planned again against the log inside the transaction otherwise.
+    func commit(_ prepared: PreparedSubmission) async throws -> SubmissionOutcome {
+        let checked = prepared.checked
+        return try await appendOwn(.assert, prepared: prepared.made) { view, now in
+            let plan = try Self.plan(checked, in: view, at: now, after: nil)
+            return (plan.drafts, plan.unchanged)
         }
     }
 
@@ -157,59 +248,24 @@ extension Member {
     }
 
     /// Turns drafts into entries at the end of this member's log and appends them under one signed checkpoint.
-    /// - Parameter action: The action of every draft `plan` makes, for the metrics.
+    /// - Parameters:
+    ///   - action: The action of every draft `plan` makes, for the metrics.
+    ///   - prepared: A batch made ahead of the transaction, appended instead when the log still ends at its base.
     private func appendOwn(
         _ action: EntryAction,
+        prepared: PreparedOwnBatch<Int>? = nil,
         _ plan: @escaping @Sendable (OwnLogView, Timestamp) throws -> (drafts: [Draft], unchanged: Int)
     ) async throws -> SubmissionOutcome {
         let member = identity.member
-        let signingKey = identity.signingKey
-        let keyID = identity.allianceKey.id
-        let (outcome, unchanged) = try await store.extendOwnLog { view in
+        let signing = (key: identity.signingKey, id: identity.allianceKey.id)
+        let (outcome, unchanged) = try await store.extendOwnLog(prepared: prepared) { view in
             let now = Timestamp.now()
             let (drafts, unchanged) = try plan(view, now)
             guard !drafts.isEmpty else { return (nil, unchanged) }
-            var frontier = view.head?.frontier ?? MerkleFrontier()
-            var items: [LogBatch.Item] = []
-            var locals: [LogBatch.LocalIdentifier] = []
-            items.reserveCapacity(drafts.count)
-            for draft in drafts {
-                let entry = try Entry(
-                    origin: member,
-                    index: frontier.size,
-                    time: now,
-                    action: draft.action,
-                    kind: draft.kind,
-                    digest: draft.digest,
-                    keyID: draft.kind.isSharedUnkeyed ? "" : keyID,
-                    confidence: UInt8(clamping: draft.confidence),
-                    reason: draft.reason,
-                    expires: draft.expires,
-                    note: draft.note,
-                    disputedOrigin: draft.disputedOrigin
-                )
-                let item = LogBatch.Item(encoding: entry)
-                frontier.append(MerkleHash.leaf(item.bytes))
-                items.append(item)
-                if draft.action == .assert, let identifier = draft.identifier {
-                    locals.append(LogBatch.LocalIdentifier(identifier: identifier, digest: draft.digest))
-                }
-            }
-            let checkpoint = try Checkpoint.sign(
-                origin: member,
-                treeSize: frontier.size,
-                rootHash: frontier.root,
-                time: now,
-                using: signingKey
+            let base = view.head?.frontier ?? MerkleFrontier()
+            return (
+                try Self.batch(of: drafts, member: member, extending: base, at: now, signing: signing).batch, unchanged
             )
-            let batch = LogBatch(
-                origin: member,
-                items: items,
-                checkpoint: checkpoint,
-                receivedFrom: member,
-                localIdentifiers: locals
-            )
-            return (batch, unchanged)
         }
         metrics.recordSubmitted(action, count: outcome.appended)
         if outcome.appended > 0 {
@@ -220,6 +276,58 @@ extension Member {
             )
         }
         return SubmissionOutcome(appended: outcome.appended, unchanged: unchanged, logSize: outcome.treeSize)
+    }
+
+    /// Makes `drafts` into entries of `member`'s log from the end of `base`, under a checkpoint signed at `time`; returns
+    /// the batch and the log as it leaves it.
+    private static func batch(
+        of drafts: [Draft],
+        member: MemberID,
+        extending base: MerkleFrontier,
+        at time: Timestamp,
+        signing: (key: P256.Signing.PrivateKey, id: String)
+    ) throws -> (batch: LogBatch, end: MerkleFrontier) {
+        var frontier = base
+        var items: [LogBatch.Item] = []
+        var locals: [LogBatch.LocalIdentifier] = []
+        items.reserveCapacity(drafts.count)
+        for draft in drafts {
+            let entry = try Entry(
+                origin: member,
+                index: frontier.size,
+                time: time,
+                action: draft.action,
+                kind: draft.kind,
+                digest: draft.digest,
+                keyID: draft.kind.isSharedUnkeyed ? "" : signing.id,
+                confidence: UInt8(clamping: draft.confidence),
+                reason: draft.reason,
+                expires: draft.expires,
+                note: draft.note,
+                disputedOrigin: draft.disputedOrigin
+            )
+            let item = LogBatch.Item(encoding: entry)
+            frontier.append(item.leafHash)
+            items.append(item)
+            if draft.action == .assert, let identifier = draft.identifier {
+                locals.append(LogBatch.LocalIdentifier(identifier: identifier, digest: draft.digest))
+            }
+        }
+        let checkpoint = try Checkpoint.sign(
+            origin: member,
+            treeSize: frontier.size,
+            rootHash: frontier.root,
+            time: time,
+            using: signing.key
+        )
+        let batch = LogBatch(
+            origin: member,
+            items: items,
+            checkpoint: checkpoint,
+            receivedFrom: member,
+            localIdentifiers: locals
+        )
+        return (batch, frontier)
     }
 
     static func isRepeat(_ submission: Submission, of current: AssertionRecord) -> Bool {

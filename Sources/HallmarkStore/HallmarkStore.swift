@@ -225,11 +225,12 @@ public final class HallmarkStore: Sendable {
     }
 
     /// The page cache of the connection that writes, in KiB: chosen by measurement. Since a batch is written in key
-    /// order (``keyOrder(of:)``), a page a chunk needs is mostly the next one in the file, and a cache larger than
-    /// this bought no time: a 1 M import took 15.7–18.0 s with 64 MiB and 15.4–17.6 s with 256 MiB, a 10 M import
-    /// 414 s and 425 s, while its peak resident memory was 239 MiB against 438 MiB (BENCHMARKS.md). Memory is taken
-    /// only as pages are used; reader connections keep SQLite's default.
-    static let writerCacheKiB = 64 << 10
+    /// order (``keyOrder(of:)``), a page a chunk needs is mostly the next one in the file, and a larger cache bought
+    /// little time: a 1 M import took 15.7–18.0 s with 64 MiB and 15.4–17.6 s with 256 MiB, a 10 M import 414 s and
+    /// 425 s, while its peak resident memory was 239 MiB against 438 MiB; with the next chunk made while one commits,
+    /// 11.9–12.2 s with 32 MiB against 11.8 s with 64 MiB, 20 MiB less at 1 M (BENCHMARKS.md). Memory is taken only
+    /// as pages are used; reader connections keep SQLite's default.
+    static let writerCacheKiB = 32 << 10
 
     /// The WAL pages after which a commit copies them into the database (SQLite's own checkpoint; 1 000 by default).
     /// A large commit touches most leaves of the digest-keyed tables, so with the default every commit of an import or
