@@ -65,6 +65,25 @@ extension Member {
         // Sized once for the whole file, rather than outgrown (and rebuilt) part way.
         try await store.reserveFilterRoom(for: total)
         let reader = try IndicatorFile.submissions(path: path, now: now, format: format, shownName: shownName)
+        // Two chunks are held while one commits and the next is made: the writer's cache gives them room meanwhile.
+        try await store.setWriterCache(kibibytes: HallmarkStore.importWriterCacheKiB)
+        do {
+            let outcome = try await appendChunks(from: reader, total: total, name: name, progress: progress)
+            try await store.setWriterCache(kibibytes: HallmarkStore.writerCacheKiB)
+            return ImportOutcome(indicators: total, outcome: outcome)
+        } catch {
+            try? await store.setWriterCache(kibibytes: HallmarkStore.writerCacheKiB)
+            throw error
+        }
+    }
+
+    /// Appends what `reader` holds in chunks, each made while the one before it commits.
+    private func appendChunks(
+        from reader: IndicatorFileReader<Submission>,
+        total: Int,
+        name: String,
+        progress: (ImportProgress) -> Void
+    ) async throws -> SubmissionOutcome {
         var outcome = SubmissionOutcome(appended: 0, unchanged: 0, logSize: 0)
         var committed = 0
         do {
@@ -102,7 +121,7 @@ extension Member {
                 location: stopped.location ?? name
             )
         }
-        return ImportOutcome(indicators: total, outcome: outcome)
+        return outcome
     }
 
     /// What an import stopped after `committed` of `total` indicators leaves, and how to go on.

@@ -227,10 +227,21 @@ public final class HallmarkStore: Sendable {
     /// The page cache of the connection that writes, in KiB: chosen by measurement. Since a batch is written in key
     /// order (``keyOrder(of:)``), a page a chunk needs is mostly the next one in the file, and a larger cache bought
     /// little time: a 1 M import took 15.7–18.0 s with 64 MiB and 15.4–17.6 s with 256 MiB, a 10 M import 414 s and
-    /// 425 s, while its peak resident memory was 239 MiB against 438 MiB; with the next chunk made while one commits,
-    /// 11.9–12.2 s with 32 MiB against 11.8 s with 64 MiB, 20 MiB less at 1 M (BENCHMARKS.md). Memory is taken only
-    /// as pages are used; reader connections keep SQLite's default.
-    static let writerCacheKiB = 32 << 10
+    /// 425 s, while its peak resident memory was 239 MiB against 438 MiB. A sync wants it: with 32 MiB a cold
+    /// `hallmark sync` of 1 M entries took 15.9–16.7 s against 14.3 s (BENCHMARKS.md). Memory is taken only as pages
+    /// are used; reader connections keep SQLite's default.
+    public static let writerCacheKiB = 64 << 10
+
+    /// The writer's page cache while an import runs, in KiB: an import holds two chunks of entries beside it (one
+    /// committing, the next being made), and with 64 MiB a 10 M-line import passed 256 MiB (277 MiB a fifth of the way
+    /// in); with 32 MiB it peaked at 252 MiB, and 1 M lines took 11.6–13.3 s against 11.4–12.3 s (BENCHMARKS.md).
+    public static let importWriterCacheKiB = 32 << 10
+
+    /// Sets the page cache of the connection that writes, in KiB, for the writes that follow (SQLite frees what a
+    /// smaller cache no longer holds at once). The store opens with ``writerCacheKiB``.
+    public func setWriterCache(kibibytes: Int) async throws {
+        try await database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(kibibytes)") }
+    }
 
     /// The WAL pages after which a commit copies them into the database (SQLite's own checkpoint; 1 000 by default).
     /// A large commit touches most leaves of the digest-keyed tables, so with the default every commit of an import or
