@@ -23,6 +23,14 @@ public struct NodeClient: MemberAccess {
     /// The largest answer read: a batch of verdicts, each with every origin's assertion.
     static let maximumAnswerBytes = 512 << 20
 
+    /// The HTTP client of every request to a node: without a read timeout, since the node answers an import or a sync
+    /// round only once it is done, silent meanwhile (minutes for a file of 10 M lines, where `HTTPClient.shared`'s 90 s
+    /// read timeout cut the import off); each request has its deadline (`timeout`) instead. Lives as long as the process.
+    private static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10)))
+    )
+
     /// A client for the node serving `socketPath`; nothing is connected before the first request.
     public init(socketPath: String) {
         self.socketPath = socketPath
@@ -296,7 +304,7 @@ public struct NodeClient: MemberAccess {
         let status: HTTPResponseStatus
         let answer: Data
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await Self.http.execute(request, timeout: timeout)
             status = response.status
             answer = Data(try await response.body.collect(upTo: Self.maximumAnswerBytes).readableBytesView)
         } catch {
