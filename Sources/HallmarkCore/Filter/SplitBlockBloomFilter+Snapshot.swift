@@ -64,17 +64,16 @@ extension SplitBlockBloomFilter {
             raw.storeBytes(of: UInt64(insertedCount).littleEndian, toByteOffset: 32, as: UInt64.self)
             for (i, byte) in stateTag.bytes.enumerated() { raw[40 + i] = byte }
         }
-        var hasher = SHA256()
-        header.withUnsafeBytes { raw in
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[..<Self.snapshotChecksumOffset]))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[(Self.snapshotChecksumOffset + 32)...]))
-        }
         #if _endian(big)
-            littleEndianWords.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            let checksum = header.withUnsafeBytes { header in
+                littleEndianWords.withUnsafeBytes { Self.snapshotChecksum(header: header, words: $0) }
+            }
         #else
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(storage.buffer))
+            let checksum = header.withUnsafeBytes { header in
+                Self.snapshotChecksum(header: header, words: UnsafeRawBufferPointer(storage.buffer))
+            }
         #endif
-        for (i, byte) in hasher.finalize().enumerated() { header[Self.snapshotChecksumOffset + i] = byte }
+        for (i, byte) in checksum.enumerated() { header[Self.snapshotChecksumOffset + i] = byte }
         return header
     }
 
@@ -133,7 +132,11 @@ extension SplitBlockBloomFilter {
             throw malformed("\(bytes.count - expected) unexpected bytes after the \(blockCount) blocks")
         }
         let stored = bytes[snapshotChecksumOffset..<snapshotChecksumOffset + 32]
-        guard snapshotChecksum(bytes).elementsEqual(stored) else {
+        let checksum = snapshotChecksum(
+            header: UnsafeRawBufferPointer(rebasing: bytes[..<snapshotHeaderSize]),
+            words: UnsafeRawBufferPointer(rebasing: bytes[snapshotHeaderSize...])
+        )
+        guard checksum.elementsEqual(stored) else {
             throw malformed("checksum mismatch: the snapshot is damaged")
         }
         let stateTag = try Hash256(bytes: bytes[40..<72])
@@ -147,11 +150,16 @@ extension SplitBlockBloomFilter {
         return (filter, stateTag)
     }
 
-    /// SHA-256 over the snapshot with its checksum field left out.
-    private static func snapshotChecksum(_ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+    /// SHA-256 over the snapshot with its checksum field left out: the header (``snapshotHeaderSize`` bytes) without
+    /// it, then the words, given apart so that a writer need not copy them next to the header.
+    private static func snapshotChecksum(
+        header: UnsafeRawBufferPointer,
+        words: UnsafeRawBufferPointer
+    ) -> SHA256.Digest {
         var hasher = SHA256()
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[..<snapshotChecksumOffset]))
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[(snapshotChecksumOffset + 32)...]))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: header[..<snapshotChecksumOffset]))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: header[(snapshotChecksumOffset + 32)...]))
+        hasher.update(bufferPointer: words)
         return hasher.finalize()
     }
 }
