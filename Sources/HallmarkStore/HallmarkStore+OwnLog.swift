@@ -71,10 +71,14 @@ extension HallmarkStore {
             let size = head?.treeSize ?? 0
             let accepted: Set<UInt64> = pending.map { [$0.from, $0.to] } ?? [size]
             guard accepted.contains(size) else { return nil }
-            let covered = filter.isLoaded ? filter.coveredSizes?[member] ?? 0 : nil
-            let covers = covered.map(accepted.contains) ?? false
-            return try body(OwnLogView(head: head, db: db, member: member, coveringFilter: covers ? filter : nil))
+            return try body(OwnLogView(head: head, db: db, member: member, coveringFilter: filterCovering(accepted)))
         }
+    }
+
+    /// The filter, when it is loaded and holds every digest this member's log lists up to one of `sizes`.
+    private func filterCovering(_ sizes: Set<UInt64>) -> FilterIndex? {
+        guard filter.isLoaded, sizes.contains(filter.coveredSizes?[selfMember] ?? 0) else { return nil }
+        return filter
     }
 
     /// Extends this member's own log: `makeBatch` sees the current head and state and returns the
@@ -97,8 +101,8 @@ extension HallmarkStore {
             } else {
                 // Appends in this process add their digests to the filter right after their commit, so the filter can
                 // lag the head read here (another append just committed, or another process wrote): then it is not used.
-                let covers = filter.isLoaded && (filter.coveredSizes?[member] ?? 0) == (head?.treeSize ?? 0)
-                let view = OwnLogView(head: head, db: db, member: member, coveringFilter: covers ? filter : nil)
+                let covering = filterCovering([head?.treeSize ?? 0])
+                let view = OwnLogView(head: head, db: db, member: member, coveringFilter: covering)
                 made = try makeBatch(view)
             }
             let (batch, result) = made
